@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * idmap.c - uid/gid map parsing, validation, reading and writing, and the
+ * /etc/subuid and /etc/subgid files; shared by nsmap and nsunshare.
+ *
+ * The kernel's rules (user_namespaces(7)): at most 340 lines, written with
+ * one write(2), COUNT > 0, no range wrapping 32 bits, and no two ranges
+ * overlapping, neither inside nor outside.  We check them all before
+ * writing so that a refused map is explained, not a bare EINVAL.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nscommon.h"
+
+static bool
+ranges_overlap(uint32_t a, uint32_t b, uint32_t count_a, uint32_t count_b)
+{
+	uint64_t a_end = (uint64_t)a + count_a, b_end = (uint64_t)b + count_b;
+
+	return a < b_end && b < a_end;
+}
+
+int
+ns_idmap_add(struct ns_idmap *map, uint32_t inside, uint32_t outside,
+	     uint32_t count, const char **why)
+{
+	if (count == 0) {
+		*why = "COUNT must be greater than 0";
+		return -1;
+	}
+	/* The kernel refuses a range whose end wraps around 32 bits. */
+	if ((uint64_t)inside + count > UINT32_MAX ||
+	    (uint64_t)outside + count > UINT32_MAX) {
+		*why = "range goes beyond 4294967294 (32 bits)";
+		return -1;
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ns_idrange *r = &map->r[i];
+
+		if (ranges_overlap(inside, r->inside, count, r->count)) {
+			*why = "ranges overlap inside the namespace";
+			return -1;
+		}
+		if (ranges_overlap(outside, r->outside, count, r->count)) {
+			*why = "ranges overlap outside the namespace";
+			return -1;
+		}
+	}
+	if (map->n >= NS_IDMAP_MAX) {
+		*why = "too many ranges (the kernel accepts 340)";
+		return -1;
+	}
+	map->r[map->n++] = (struct ns_idrange){ inside, outside, count };
+	return 0;
+}
+
+/* One "INSIDE:OUTSIDE:COUNT" (or white-space separated) of LEN bytes. */
+static int
+parse_range(const char *s, size_t len, uint32_t v[3])
+{
+	char field[16];
+	size_t i = 0;
+
+	for (int k = 0; k < 3; k++) {
+		size_t n = 0;
+
+		while (i < len && isdigit((unsigned char)s[i])) {
+			if (n + 1 >= sizeof(field))
+				return -1;
+			field[n++] = s[i++];
+		}
+		field[n] = '\0';
+		if (n == 0 || ns_parse_u32(field, &v[k]) != 0)
+			return -1;
+		if (k < 2) {
+			if (i >= len || (s[i] != ':' && s[i] != ' '))
+				return -1;
+			i++;
+		}
+	}
+	return i == len ? 0 : -1;
+}
+
+int
+ns_idmap_add_spec(struct ns_idmap *map, const char *spec, const char **why)
+{
+	size_t before = map->n;
+	const char *p = spec;
+
+	if (*spec == '\0') {
+		*why = "empty map";
+		return -1;
+	}
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		uint32_t v[3];
+
+		if (parse_range(p, len, v) != 0) {
+			*why = "expected INSIDE:OUTSIDE:COUNT";
+			goto fail;
+		}
+		if (ns_idmap_add(map, v[0], v[1], v[2], why) != 0)
+			goto fail;
+		if (p[len] == '\0')
+			return 0;
+		p += len + 1;
+	}
+fail:
+	map->n = before;
+	return -1;
+}
+
+char *
+ns_idmap_format(const struct ns_idmap *map)
+{
+	/* three 10-digit numbers, two spaces, a newline */
+	size_t size = map->n * 33 + 1, off = 0;
+	char *text = malloc(size);
+
+	if (text == NULL)
+		return NULL;
+	text[0] = '\0';
+	for (size_t i = 0; i < map->n; i++)
+		off += (size_t)snprintf(text + off, size - off, "%u %u %u\n",
+					map->r[i].inside, map->r[i].outside,
+					map->r[i].count);
+	return text;
+}
+
+int
+ns_idmap_parse_kernel(const char *text, struct ns_idmap *map)
+{
+	const char *p = text;
+
+	map->n = 0;
+	while (*p != '\0') {
+		unsigned long v[3];
+		char *end;
+
+		for (int k = 0; k < 3; k++) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			errno = 0;
+			v[k] = strtoul(p, &end, 10);
+			if (errno != 0 || v[k] > UINT32_MAX)
+				goto bad;
+			p = end;
+		}
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+		if (map->n >= NS_IDMAP_MAX)
+			goto bad;
+		map->r[map->n++] = (struct ns_idrange){
+			(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] };
+	}
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+}
+
+/* Read a small /proc file below PROCFD into a malloc'd string. */
+static char *
+read_proc_file(int procfd, const char *file)
+{
+	size_t size = 4096, len = 0;
+	char *buf = NULL, *bigger;
+	int fd, saved;
+	ssize_t n;
+
+	fd = ns_openat_beneath(procfd, file, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		bigger = realloc(buf, size);
+		if (bigger == NULL)
+			goto fail;
+		buf = bigger;
+		n = read(fd, buf + len, size - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len + 1 == size)
+			size *= 2;
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+int
+ns_idmap_read(int procfd, const char *file, struct ns_idmap *map)
+{
+	char *text = read_proc_file(procfd, file);
+	int rc;
+
+	if (text == NULL)
+		return -1;
+	rc = ns_idmap_parse_kernel(text, map);
+	free(text);
+	return rc;
+}
+
+/* The kernel takes a map or setgroups value only in a single write(2). */
+static int
+write_once(int procfd, const char *file, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, saved;
+
+	fd = ns_openat_beneath(procfd, file, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	saved = errno;
+	if (close(fd) != 0 && n >= 0) {
+		saved = errno;
+		n = -1;
+	}
+	if (n >= 0 && (size_t)n != len) {
+		saved = EIO;
+		n = -1;
+	}
+	errno = saved;
+	return n < 0 ? -1 : 0;
+}
+
+int
+ns_idmap_write(int procfd, const char *file, const struct ns_idmap *map)
+{
+	char *text = ns_idmap_format(map);
+	int rc, saved;
+
+	if (text == NULL)
+		return -1;
+	rc = write_once(procfd, file, text);
+	saved = errno;
+	free(text);
+	errno = saved;
+	return rc;
+}
+
+int
+ns_setgroups_write(int procfd, const char *value)
+{
+	return write_once(procfd, "setgroups", value);
+}
+
+int
+ns_setgroups_read(int procfd, char *buf, size_t size)
+{
+	char *text = read_proc_file(procfd, "setgroups");
+
+	if (text == NULL)
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	snprintf(buf, size, "%s", text);
+	free(text);
+	return 0;
+}
+
+int
+ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
+		   uint32_t *out)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ns_idrange *r = &map->r[i];
+		uint32_t from = to_outside ? r->inside : r->outside;
+		uint32_t to = to_outside ? r->outside : r->inside;
+
+		if (id >= from && (uint64_t)id < (uint64_t)from + r->count) {
+			*out = to + (id - from);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- /etc/subuid, /etc/subgid -------------------------------------------- */
+
+int
+ns_subid_parse_line(char *line, char **owner, uint32_t *start,
+		    uint32_t *count)
+{
+	char *fields[3], *p = line;
+
+	line[strcspn(line, "\n")] = '\0';
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == '#')
+		return 1;
+	for (int k = 0; k < 3; k++) {
+		fields[k] = p;
+		p = strchr(p, ':');
+		if (k < 2) {
+			if (p == NULL)
+				return -1;
+			*p++ = '\0';
+		} else if (p != NULL) {
+			return -1;
+		}
+	}
+	if (*fields[0] == '\0' || ns_parse_u32(fields[1], start) != 0 ||
+	    ns_parse_u32(fields[2], count) != 0 || *count == 0 ||
+	    (uint64_t)*start + *count > UINT32_MAX)
+		return -1;
+	*owner = fields[0];
+	return 0;
+}
+
+static bool
+owner_matches(const char *owner, const char *name, uint32_t id)
+{
+	uint32_t v;
+
+	if (name != NULL && strcmp(owner, name) == 0)
+		return true;
+	return ns_parse_u32(owner, &v) == 0 && v == id;
+}
+
+int
+ns_subid_ranges(const char *path, const char *name, uint32_t id,
+		struct ns_idrange *out, size_t max)
+{
+	size_t cap = 0, found = 0;
+	char *line = NULL, *owner;
+	uint32_t start, count;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (getline(&line, &cap, f) >= 0) {
+		if (ns_subid_parse_line(line, &owner, &start, &count) != 0)
+			continue;
+		if (!owner_matches(owner, name, id) || found >= max)
+			continue;
+		out[found++] = (struct ns_idrange){ 0, start, count };
+	}
+	free(line);
+	if (ferror(f)) {
+		fclose(f);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	return (int)found;
+}

@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nscommon.c - errors, strict parsing, the namespace-type table, process
+ * handles, running the user's command, persisting a namespace and
+ * capabilities: what every nstools program needs and none re-implements.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sys/capability.h>
+
+#include "nscommon.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* ---- errors and exit codes ------------------------------------------- */
+
+void
+ns_usage_error(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(status);
+}
+
+void
+ns_print_version(void)
+{
+	printf("%s (nstools) %s\n", program_invocation_short_name,
+	       NSTOOLS_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+/*
+ * A listing cut short by a full disk or a closed pipe must not exit 0: check
+ * the stream at exit, as util-linux's close_stdout does.  EPIPE is the
+ * reader's choice (`nsls | head`), not our failure.
+ */
+static void
+close_stdout(void)
+{
+	bool failed = ferror(stdout) != 0;
+
+	if (fclose(stdout) != 0)
+		failed = true;
+	if (failed && errno != EPIPE) {
+		warn("write error");
+		_exit(EXIT_FAILURE);
+	}
+}
+
+void
+ns_close_stdout_at_exit(void)
+{
+	atexit(close_stdout);
+}
+
+/* ---- strict parsing ---------------------------------------------------- */
+
+int
+ns_parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	/* strtol would skip leading white space and accept an empty string */
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	if (*end != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (v < min || v > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+ns_parse_u32(const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	/* strtoull takes "-1" as a huge number: demand a digit first */
+	if (s == NULL || !isdigit((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -1;
+	if (*end != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (v > UINT32_MAX) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+ns_parse_pid(const char *s, pid_t *out)
+{
+	long v;
+
+	if (ns_parse_long(s, 1, INT_MAX, &v) != 0)
+		return -1;
+	*out = (pid_t)v;
+	return 0;
+}
+
+int
+ns_parse_fd(const char *s, int *out)
+{
+	long v;
+
+	if (ns_parse_long(s, 0, INT_MAX, &v) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* (uid_t)-1 means "unchanged" to setresuid(2): never a valid id. */
+static int
+parse_id_number(const char *s, uint32_t *out)
+{
+	if (ns_parse_u32(s, out) != 0)
+		return -1;
+	if (*out == UINT32_MAX) {
+		errno = ERANGE;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ns_parse_uid(const char *s, uid_t *out)
+{
+	struct passwd *pw;
+	uint32_t v;
+
+	if (s != NULL && isdigit((unsigned char)*s)) {
+		if (parse_id_number(s, &v) != 0)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (s == NULL || *s == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	pw = getpwnam(s);
+	if (pw == NULL) {
+		if (errno == 0)
+			errno = ENOENT;
+		return -1;
+	}
+	*out = pw->pw_uid;
+	return 0;
+}
+
+int
+ns_parse_gid(const char *s, gid_t *out)
+{
+	struct group *gr;
+	uint32_t v;
+
+	if (s != NULL && isdigit((unsigned char)*s)) {
+		if (parse_id_number(s, &v) != 0)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (s == NULL || *s == '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	gr = getgrnam(s);
+	if (gr == NULL) {
+		if (errno == 0)
+			errno = ENOENT;
+		return -1;
+	}
+	*out = gr->gr_gid;
+	return 0;
+}
+
+const char *
+ns_signal_name(int sig)
+{
+	if (sig <= 0 || sig >= NSIG)
+		return NULL;
+	return sigabbrev_np(sig);
+}
+
+int
+ns_parse_signal(const char *s, int *out)
+{
+	long v;
+	int sig;
+
+	if (s != NULL && isdigit((unsigned char)*s)) {
+		if (ns_parse_long(s, 1, NSIG - 1, &v) != 0)
+			return -1;
+		*out = (int)v;
+		return 0;
+	}
+	if (s == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name != NULL && strcasecmp(name, s) == 0) {
+			*out = sig;
+			return 0;
+		}
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* ---- namespace types --------------------------------------------------- */
+
+const struct ns_type ns_types[NS_NTYPES] = {
+	{ "mnt", CLONE_NEWNS, 'm', "mount" },
+	{ "uts", CLONE_NEWUTS, 'u', "uts" },
+	{ "ipc", CLONE_NEWIPC, 'i', "ipc" },
+	{ "net", CLONE_NEWNET, 'n', "net" },
+	{ "pid", CLONE_NEWPID, 'p', "pid" },
+	{ "user", CLONE_NEWUSER, 'U', "user" },
+	{ "cgroup", CLONE_NEWCGROUP, 'C', "cgroup" },
+	{ "time", CLONE_NEWTIME, 'T', "time" },
+};
+
+const struct ns_type *
+ns_type_by_name(const char *name)
+{
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (strcmp(ns_types[i].name, name) == 0 ||
+		    strcmp(ns_types[i].long_opt, name) == 0)
+			return &ns_types[i];
+	return NULL;
+}
+
+const struct ns_type *
+ns_type_by_flag(int flag)
+{
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (ns_types[i].flag == flag)
+			return &ns_types[i];
+	return NULL;
+}
+
+const struct ns_type *
+ns_type_by_opt(int opt)
+{
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (ns_types[i].opt == opt)
+			return &ns_types[i];
+	return NULL;
+}
+
+size_t
+ns_type_index(const struct ns_type *t)
+{
+	return (size_t)(t - ns_types);
+}
+
+int
+ns_all_flags(void)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		flags |= ns_types[i].flag;
+	return flags;
+}
+
+const struct ns_type *
+ns_type_of_fd(int fd)
+{
+	int flag = ioctl(fd, NS_GET_NSTYPE);
+
+	if (flag < 0)
+		return NULL;
+	return ns_type_by_flag(flag);
+}
+
+ino_t
+ns_inode_at(int procfd, const char *name)
+{
+	struct stat st;
+	char path[32 + NAME_MAX];
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (fstatat(procfd, path, &st, 0) != 0)
+		return 0;
+	return st.st_ino;
+}
+
+/* ---- process handles ----------------------------------------------------- */
+
+/*
+ * openat2 with RESOLVE_NO_SYMLINKS|RESOLVE_NO_XDEV|RESOLVE_BENEATH where the
+ * kernel has it (5.6+), so neither a planted link nor a mount redirects the
+ * open; O_NOFOLLOW on the last component otherwise.
+ */
+int
+ns_openat_beneath(int dirfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+			   RESOLVE_BENEATH,
+	};
+	int fd;
+
+	fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd >= 0 || (errno != ENOSYS && errno != E2BIG))
+		return fd;
+	return openat(dirfd, path, flags | O_CLOEXEC | O_NOFOLLOW);
+}
+
+int
+ns_proc_check_alive(const struct ns_proc *p)
+{
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	/* A pidfd turns readable once its process has exited. */
+	if (p->pidfd >= 0) {
+		if (poll(&pfd, 1, 0) < 0)
+			return -1;
+		if (pfd.revents & (POLLIN | POLLHUP)) {
+			errno = ESRCH;
+			return -1;
+		}
+		return 0;
+	}
+	/* Without pidfds: the /proc/PID directory goes stale on exit. */
+	if (faccessat(p->procfd, "stat", F_OK, 0) != 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+open_proc_dir(pid_t pid)
+{
+	struct statfs sfs;
+	char path[32];
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
+	/* A crafted mount on /proc must not redirect what we read or write. */
+	errno = 0;
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		saved = errno;
+		close(fd);
+		errno = saved ? saved : EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+int
+ns_proc_open(pid_t pid, struct ns_proc *p)
+{
+	int saved;
+
+	p->pid = pid;
+	p->procfd = -1;
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (p->pidfd < 0 && errno != ENOSYS)
+		return -1;
+	p->procfd = open_proc_dir(pid);
+	if (p->procfd < 0)
+		goto fail;
+	/*
+	 * The pid may have been recycled between pidfd_open and the open of
+	 * /proc/PID; if the pidfd's process is still there, it was not.
+	 */
+	if (ns_proc_check_alive(p) != 0)
+		goto fail;
+	return 0;
+fail:
+	saved = errno;
+	ns_proc_close(p);
+	errno = saved;
+	return -1;
+}
+
+int
+ns_proc_open_ns(const struct ns_proc *p, const char *name)
+{
+	char path[32 + NAME_MAX];
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	/* ns/X are magic links into nsfs: they must be followed */
+	fd = openat(p->procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* A process that exited meanwhile says so, not ENOENT */
+		saved = errno;
+		if (ns_proc_check_alive(p) == 0)
+			errno = saved;
+		return -1;
+	}
+	if (ns_proc_check_alive(p) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+void
+ns_proc_close(struct ns_proc *p)
+{
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->procfd >= 0)
+		close(p->procfd);
+	p->pidfd = p->procfd = -1;
+}
+
+/* ---- running the user's command ----------------------------------------- */
+
+void
+ns_exec_command(char *const argv[])
+{
+	char *shell_argv[2];
+	int saved;
+
+	if (argv == NULL || argv[0] == NULL) {
+		const char *shell = getenv("SHELL");
+
+		shell_argv[0] = (char *)(shell && *shell ? shell : "/bin/sh");
+		shell_argv[1] = NULL;
+		argv = shell_argv;
+	}
+	execvp(argv[0], argv);
+	saved = errno;
+	warn("cannot run '%s'", argv[0]);
+	/* POSIX: 127 when the command is not found, 126 when it cannot run */
+	exit(saved == ENOENT ? NS_EXIT_NOT_FOUND : NS_EXIT_CANNOT_EXEC);
+}
+
+static void
+forwarded_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGCHLD);
+}
+
+void
+ns_block_forwarded_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	/* An inherited SIG_IGN for SIGCHLD would reap the child for us. */
+	signal(SIGCHLD, SIG_DFL);
+	forwarded_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, old) != 0)
+		err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+}
+
+void
+ns_exit_like(int wstatus)
+{
+	struct rlimit nocore = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	if (WIFEXITED(wstatus))
+		exit(WEXITSTATUS(wstatus));
+	sig = WTERMSIG(wstatus);
+	fflush(NULL);
+	/* Die of the same signal, so a shell sees what it would have seen;
+	 * but leave no core file of ours behind. */
+	setrlimit(RLIMIT_CORE, &nocore);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* A signal we cannot die of (none should be left): the shell's code */
+	exit(128 + sig);
+}
+
+void
+ns_forward_and_exit_like(pid_t child)
+{
+	siginfo_t info;
+	sigset_t set;
+	int status;
+	pid_t w;
+
+	forwarded_signals(&set);
+	for (;;) {
+		w = waitpid(child, &status, WNOHANG);
+		if (w == child)
+			ns_exit_like(status);
+		if (w < 0 && errno != EINTR)
+			err(NS_EXIT_OWN_FAILURE, "waitpid");
+		if (sigwaitinfo(&set, &info) < 0) {
+			if (errno == EINTR)
+				continue;
+			err(NS_EXIT_OWN_FAILURE, "sigwaitinfo");
+		}
+		if (info.si_signo != SIGCHLD && kill(child, info.si_signo) != 0
+		    && errno != ESRCH)
+			warn("cannot forward SIG%s to PID %d",
+			     ns_signal_name(info.si_signo), (int)child);
+	}
+}
+
+/* ---- persisting a namespace --------------------------------------------- */
+
+static int
+open_target(const char *target, bool excl, bool *created)
+{
+	int fd;
+
+	*created = false;
+	fd = open(target, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0444);
+	if (fd >= 0) {
+		*created = true;
+		return fd;
+	}
+	if (errno != EEXIST || excl)
+		return -1;
+	return open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+ns_bind_nsfile(const char *src, const char *target, bool excl,
+	       const char **why)
+{
+	bool created;
+	int fd, saved;
+
+	if (why != NULL)
+		*why = NULL;
+	fd = open_target(target, excl, &created);
+	if (fd < 0) {
+		if (errno == ELOOP && why != NULL)
+			*why = "it is a symbolic link";
+		return -1;
+	}
+	close(fd);
+	if (mount(src, target, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	saved = errno;
+	if (saved == EINVAL && why != NULL)
+		*why = "a mount namespace can be persisted only on a private "
+		       "mount (e.g. mount --bind DIR DIR; "
+		       "mount --make-private DIR)";
+	if (created)
+		unlink(target);
+	errno = saved;
+	return -1;
+}
+
+/* ---- capabilities (libcap) --------------------------------------------- */
+
+/* Every capability the running kernel knows. */
+#define FOR_EACH_CAP(c) for (cap_value_t c = 0; c <= last_cap(); c++)
+
+static cap_value_t
+last_cap(void)
+{
+	return (cap_value_t)cap_max_bits() - 1;
+}
+
+int
+ns_caps_make_ambient(void)
+{
+	cap_flag_value_t permitted;
+	cap_iab_t iab;
+	cap_t caps;
+	int rc = -1;
+
+	caps = cap_get_proc();
+	iab = cap_iab_get_proc();
+	if (caps == NULL || iab == NULL)
+		goto out;
+	FOR_EACH_CAP(c) {
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted != CAP_SET)
+			continue;
+		if (cap_iab_set_vector(iab, CAP_IAB_INH, c, CAP_SET) != 0 ||
+		    cap_iab_set_vector(iab, CAP_IAB_AMB, c, CAP_SET) != 0)
+			goto out;
+	}
+	rc = cap_iab_set_proc(iab);
+out:
+	cap_free(iab);
+	cap_free(caps);
+	return rc;
+}
+
+int
+ns_caps_keep_on_setuid(bool on)
+{
+	return prctl(PR_SET_KEEPCAPS, on ? 1L : 0L, 0L, 0L, 0L);
+}
+
+int
+ns_caps_raise_effective(void)
+{
+	cap_flag_value_t permitted;
+	cap_t caps = cap_get_proc();
+	int rc = -1;
+
+	if (caps == NULL)
+		return -1;
+	FOR_EACH_CAP(c) {
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0 ||
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, permitted) != 0)
+			goto out;
+	}
+	rc = cap_set_proc(caps);
+out:
+	cap_free(caps);
+	return rc;
+}
+
+int
+ns_caps_limit(const int *keep, size_t n)
+{
+	cap_flag_value_t permitted;
+	cap_t now, want;
+	int rc = -1;
+
+	now = cap_get_proc();
+	want = cap_init();
+	if (now == NULL || want == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(now, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted != CAP_SET)
+			continue;
+		if (cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) != 0 ||
+		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	if (cap_reset_ambient() != 0 && errno != EINVAL)
+		goto out;
+	rc = cap_set_proc(want);
+out:
+	cap_free(want);
+	cap_free(now);
+	return rc;
+}
+
+bool
+ns_caps_effective(int cap)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (caps == NULL)
+		return false;
+	if (cap_get_flag(caps, (cap_value_t)cap, CAP_EFFECTIVE, &v) != 0)
+		v = CAP_CLEAR;
+	cap_free(caps);
+	return v == CAP_SET;
+}

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nscommon.h - the one helper every nstools program shares.
+ *
+ * Parts, in the order of nscommon.c: errors and exit codes; strict parsing;
+ * the namespace-type table; process handles (pidfd); running the user's
+ * command; capabilities.  Id maps live in idmap.c and output in output.c,
+ * behind this same header.
+ */
+#ifndef NSCOMMON_H
+#define NSCOMMON_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include <libsmartcols.h>
+
+#ifndef NSTOOLS_VERSION
+#define NSTOOLS_VERSION "0.0.0"
+#endif
+
+/* ---- errors and exit codes ------------------------------------------- */
+
+/* Programs that run a command (nsunshare, nsjoin). */
+enum {
+	NS_EXIT_OWN_FAILURE = 125,	/* the program itself failed */
+	NS_EXIT_CANNOT_EXEC = 126,	/* command found, not executable */
+	NS_EXIT_NOT_FOUND = 127,	/* command not found */
+};
+
+/* The others (nsls, nsmap, netnslink). */
+enum {
+	NS_EXIT_OK = 0,
+	NS_EXIT_FAIL = 1,
+	NS_EXIT_USAGE = 2,
+};
+
+/*
+ * Errors use err(3)/warn(3) from <err.h> directly: glibc prefixes them with
+ * program_invocation_short_name, which gives "PROG: what: why".
+ */
+
+/* "PROG: MSG" then "Try 'PROG --help' for more information.", exit status. */
+noreturn void ns_usage_error(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "PROG (nstools) VERSION" and exit 0. */
+noreturn void ns_print_version(void);
+
+/* Register an atexit check that stdout was written and closed cleanly. */
+void ns_close_stdout_at_exit(void);
+
+/* ---- strict parsing ---------------------------------------------------- */
+
+/*
+ * All parsers take the whole string (no leading space, no trailing junk),
+ * return 0 on success, -1 with errno EINVAL (malformed) or ERANGE.
+ */
+int ns_parse_long(const char *s, long min, long max, long *out);
+int ns_parse_u32(const char *s, uint32_t *out);
+int ns_parse_pid(const char *s, pid_t *out);		/* 1 .. pid_max */
+int ns_parse_fd(const char *s, int *out);		/* 0 .. INT_MAX */
+/* A number, or a user/group name looked up once in the database. */
+int ns_parse_uid(const char *s, uid_t *out);
+int ns_parse_gid(const char *s, gid_t *out);
+/* "TERM", "SIGTERM", "sigterm" or "15". */
+int ns_parse_signal(const char *s, int *out);
+/* Name of a signal without "SIG", or NULL. */
+const char *ns_signal_name(int sig);
+
+/* ---- namespace types --------------------------------------------------- */
+
+struct ns_type {
+	const char *name;	/* "net": also the /proc/PID/ns file name */
+	int flag;		/* CLONE_NEWNET */
+	char opt;		/* 'n': the util-linux option letter */
+	const char *long_opt;	/* "net": the util-linux long option */
+};
+
+#define NS_NTYPES 8
+/* mnt uts ipc net pid user cgroup time, in that order. */
+extern const struct ns_type ns_types[NS_NTYPES];
+
+const struct ns_type *ns_type_by_name(const char *name);
+const struct ns_type *ns_type_by_flag(int flag);
+const struct ns_type *ns_type_by_opt(int opt);
+/* Index of T in ns_types, for per-type arrays. */
+size_t ns_type_index(const struct ns_type *t);
+/* OR of every type's flag. */
+int ns_all_flags(void);
+/* Type of an open namespace file (NS_GET_NSTYPE), NULL if it is not one. */
+const struct ns_type *ns_type_of_fd(int fd);
+/* Inode of the namespace file NAME ("net", "pid_for_children") below the
+ * /proc/PID directory fd, 0 with errno on failure. */
+ino_t ns_inode_at(int procfd, const char *name);
+
+/* ---- process handles ----------------------------------------------------- */
+
+/*
+ * A process opened once: a pidfd when the kernel has pidfd_open (5.3+) and a
+ * directory fd of /proc/PID checked to belong to the same process, so a
+ * recycled PID is never acted on.  All access to the process goes through
+ * these fds.
+ */
+struct ns_proc {
+	pid_t pid;
+	int pidfd;	/* -1 where pidfd_open is missing */
+	int procfd;	/* /proc/PID, O_DIRECTORY|O_PATH-less, O_CLOEXEC */
+};
+
+/* 0 or -1 with errno (ESRCH: no such process). */
+int ns_proc_open(pid_t pid, struct ns_proc *p);
+/* Still the same, unreaped process?  0 yes, -1 with errno ESRCH. */
+int ns_proc_check_alive(const struct ns_proc *p);
+/* Open ns/NAME below the process, checked afterwards that the process is
+ * still the one opened.  fd (O_RDONLY|O_CLOEXEC) or -1 with errno. */
+int ns_proc_open_ns(const struct ns_proc *p, const char *name);
+void ns_proc_close(struct ns_proc *p);
+/*
+ * openat(2) of PATH below DIRFD that follows no symbolic link and crosses no
+ * mount (openat2 RESOLVE_NO_SYMLINKS|RESOLVE_NO_XDEV|RESOLVE_BENEATH, or
+ * O_NOFOLLOW where openat2 is missing).  O_CLOEXEC is added.
+ */
+int ns_openat_beneath(int dirfd, const char *path, int flags);
+
+/* ---- running the user's command ----------------------------------------- */
+
+/*
+ * Exec ARGV (or $SHELL, /bin/sh without it, when ARGV[0] is NULL).  On
+ * failure prints "PROG: cannot run 'X': why" and exits 127 (not found) or
+ * 126 (not executable).
+ */
+noreturn void ns_exec_command(char *const argv[]);
+
+/*
+ * Signals forwarded from a parent to the child it waits for: INT TERM HUP
+ * QUIT.  Block them (and SIGCHLD) before fork; the child restores OLD.
+ */
+void ns_block_forwarded_signals(sigset_t *old);
+
+/*
+ * Wait for CHILD, forwarding the blocked signals to it, then end the way
+ * the child ended: its exit status, or death by the same signal (default
+ * action, no core file), or 128+N where that cannot be done.
+ */
+noreturn void ns_forward_and_exit_like(pid_t child);
+
+/* End the way a wait(2) status says. */
+noreturn void ns_exit_like(int wstatus);
+
+/* ---- persisting a namespace --------------------------------------------- */
+
+/*
+ * Bind-mount the namespace file SRC (e.g. "/proc/self/fd/5") onto TARGET.
+ * TARGET is created if missing (O_CREAT|O_NOFOLLOW; with EXCL, must not
+ * exist).  On failure nothing is left: a file created here is removed.
+ * 0 or -1 with errno; *WHY (optional) gets a hint for the user or NULL.
+ */
+int ns_bind_nsfile(const char *src, const char *target, bool excl,
+		   const char **why);
+
+/* ---- capabilities (libcap) --------------------------------------------- */
+
+/* Raise every permitted capability into inheritable and ambient so that
+ * they survive execve(2) (--keep-caps).  0 or -1 with errno. */
+int ns_caps_make_ambient(void);
+/* Keep capabilities across a later setuid()/setgid() (PR_SET_KEEPCAPS) and
+ * afterwards restore the effective set from the permitted one. */
+int ns_caps_keep_on_setuid(bool on);
+int ns_caps_raise_effective(void);
+/* Drop every capability except KEEP[0..N) from all sets and the bounding
+ * set where allowed.  0 or -1 with errno. */
+int ns_caps_limit(const int *keep, size_t n);
+/* Is CAP in the effective set? */
+bool ns_caps_effective(int cap);
+
+/* ---- id maps (idmap.c) --------------------------------------------------- */
+
+/* The kernel accepts at most 340 lines in a uid_map/gid_map (since 4.15). */
+#define NS_IDMAP_MAX 340
+
+struct ns_idrange {
+	uint32_t inside;
+	uint32_t outside;
+	uint32_t count;
+};
+
+struct ns_idmap {
+	size_t n;
+	struct ns_idrange r[NS_IDMAP_MAX];
+};
+
+/*
+ * Append the ranges of SPEC, "INSIDE:OUTSIDE:COUNT[,INSIDE:OUTSIDE:COUNT...]"
+ * (whitespace may separate the three numbers too), to MAP.  Each range is
+ * checked: COUNT > 0, no 32-bit overflow, no overlap inside or outside with
+ * what MAP already holds, no more than NS_IDMAP_MAX.  0, or -1 with *WHY
+ * saying what is wrong (static text); MAP is unchanged on failure.
+ */
+int ns_idmap_add_spec(struct ns_idmap *map, const char *spec, const char **why);
+/* Append one range with the same checks. */
+int ns_idmap_add(struct ns_idmap *map, uint32_t inside, uint32_t outside,
+		 uint32_t count, const char **why);
+/* Text as the kernel wants it: "INSIDE OUTSIDE COUNT\n" a line; malloc'd. */
+char *ns_idmap_format(const struct ns_idmap *map);
+/* Parse the kernel's own text (uid_map as read back). 0 or -1 errno. */
+int ns_idmap_parse_kernel(const char *text, struct ns_idmap *map);
+/* Read uid_map or gid_map (FILE) below the /proc/PID dir fd. */
+int ns_idmap_read(int procfd, const char *file, struct ns_idmap *map);
+/*
+ * Write MAP to FILE ("uid_map"/"gid_map") below the /proc/PID dir fd with a
+ * single write(2), as the kernel requires.  0 or -1 with errno.
+ */
+int ns_idmap_write(int procfd, const char *file, const struct ns_idmap *map);
+/* Write "allow" or "deny" to setgroups below the /proc/PID dir fd. */
+int ns_setgroups_write(int procfd, const char *value);
+/* Read setgroups ("allow"/"deny") into BUF of SIZE. 0 or -1 errno. */
+int ns_setgroups_read(int procfd, char *buf, size_t size);
+
+/* Translate ID through MAP: inside->outside when TO_OUTSIDE, else back.
+ * 0, or -1 if the id is not mapped. */
+int ns_idmap_translate(const struct ns_idmap *map, uint32_t id,
+		       bool to_outside, uint32_t *out);
+
+/*
+ * Subordinate ids: parse one /etc/subuid line "NAME_OR_ID:START:COUNT".
+ * 0 with the fields set (OWNER points into LINE, which is modified),
+ * 1 for a blank or comment line, -1 for a malformed one.
+ */
+int ns_subid_parse_line(char *line, char **owner, uint32_t *start,
+			uint32_t *count);
+/*
+ * The ranges PATH (/etc/subuid or /etc/subgid) gives to the user NAME or
+ * numeric ID, appended as outside ranges {0, START, COUNT} to OUT (inside
+ * left 0 for the caller to assign).  Returns the number of ranges found,
+ * -1 with errno on a read error.
+ */
+int ns_subid_ranges(const char *path, const char *name, uint32_t id,
+		    struct ns_idrange *out, size_t max);
+
+/* ---- output (output.c, libsmartcols) ------------------------------------ */
+
+struct ns_column {
+	const char *name;	/* "NS"; JSON key is its lower-case form */
+	const char *help;	/* for -H/--list-columns */
+	double whint;		/* width hint, as libsmartcols */
+	int flags;		/* SCOLS_FL_RIGHT, SCOLS_FL_TRUNC, ... */
+	int json_type;		/* SCOLS_JSON_STRING, _NUMBER, _ARRAY_STRING */
+};
+
+struct ns_output {
+	bool json;
+	bool raw;
+	bool noheadings;
+	bool notruncate;
+	bool nowrap;
+	bool tree;
+	const char *json_name;	/* "namespaces" */
+};
+
+/*
+ * Parse "-o LIST" against COLS: comma-separated, case-insensitive names; a
+ * leading '+' appends to what *NSEL already holds (the defaults).  Indexes
+ * into COLS land in SEL[0..*NSEL).  0, or -1 with a message printed
+ * ("PROG: unknown column: X").
+ */
+int ns_columns_parse(const char *list, const struct ns_column *cols,
+		     size_t ncols, int *sel, size_t *nsel, size_t max);
+/* Print the -H/--list-columns table of COLS to stdout. */
+void ns_columns_list(const struct ns_column *cols, size_t ncols,
+		     const struct ns_output *out);
+/* A table with the selected columns set up; NULL with errno. */
+struct libscols_table *ns_table_new(const struct ns_output *out,
+				    const struct ns_column *cols,
+				    const int *sel, size_t nsel);
+/* Print and free.  0 or -1 with errno. */
+int ns_table_print(struct libscols_table *tb);
+
+#endif /* NSCOMMON_H */

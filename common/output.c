@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * output.c - the one thin wrapper on libsmartcols that every listing uses,
+ * so tables, raw, JSON and trees are the library's (as in lsns), and
+ * column lists are parsed the same way everywhere.
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nscommon.h"
+
+static int
+column_by_name(const char *name, const struct ns_column *cols, size_t ncols)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (strcasecmp(cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+ns_columns_parse(const char *list, const struct ns_column *cols,
+		 size_t ncols, int *sel, size_t *nsel, size_t max)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	if (*list == '+')
+		list++, n = *nsel;
+	if (*list == '\0') {
+		warnx("empty column list");
+		return -1;
+	}
+	copy = strdup(list);
+	if (copy == NULL) {
+		warn("column list");
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int c = column_by_name(tok, cols, ncols);
+
+		if (c < 0) {
+			warnx("unknown column: %s", tok);
+			goto fail;
+		}
+		if (n >= max) {
+			warnx("too many columns");
+			goto fail;
+		}
+		sel[n++] = c;
+	}
+	free(copy);
+	*nsel = n;
+	return 0;
+fail:
+	free(copy);
+	return -1;
+}
+
+static const char *
+json_type_name(int type)
+{
+	switch (type) {
+	case SCOLS_JSON_NUMBER:
+		return "<integer>";
+	case SCOLS_JSON_ARRAY_STRING:
+		return "<string array>";
+	case SCOLS_JSON_BOOLEAN:
+		return "<boolean>";
+	default:
+		return "<string>";
+	}
+}
+
+void
+ns_columns_list(const struct ns_column *cols, size_t ncols,
+		const struct ns_output *out)
+{
+	static const struct ns_column meta[] = {
+		{ "NAME", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+		{ "TYPE", NULL, 0, 0, SCOLS_JSON_STRING },
+		{ "DESCRIPTION", NULL, 0, 0, SCOLS_JSON_STRING },
+	};
+	static const int sel[] = { 0, 1, 2 };
+	struct ns_output o = *out;
+	struct libscols_table *tb;
+
+	o.json_name = "columns";
+	o.tree = false;
+	tb = ns_table_new(&o, meta, sel, 3);
+	if (tb == NULL)
+		err(NS_EXIT_FAIL, "cannot make the column table");
+	for (size_t i = 0; i < ncols; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (ln == NULL ||
+		    scols_line_set_data(ln, 0, cols[i].name) != 0 ||
+		    scols_line_set_data(ln, 1,
+					json_type_name(cols[i].json_type)) != 0 ||
+		    scols_line_set_data(ln, 2, cols[i].help) != 0)
+			err(NS_EXIT_FAIL, "cannot make the column table");
+	}
+	if (ns_table_print(tb) != 0)
+		err(NS_EXIT_FAIL, "cannot print the column table");
+}
+
+struct libscols_table *
+ns_table_new(const struct ns_output *out, const struct ns_column *cols,
+	     const int *sel, size_t nsel)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (tb == NULL)
+		return NULL;
+	scols_table_enable_json(tb, out->json);
+	scols_table_enable_raw(tb, out->raw);
+	scols_table_enable_noheadings(tb, out->noheadings);
+	scols_table_enable_nowrap(tb, out->nowrap);
+	if (out->json_name != NULL && scols_table_set_name(tb, out->json_name))
+		goto fail;
+	for (size_t i = 0; i < nsel; i++) {
+		const struct ns_column *c = &cols[sel[i]];
+		int flags = c->flags;
+		struct libscols_column *cl;
+
+		if (out->notruncate)
+			flags &= ~SCOLS_FL_TRUNC;
+		if (!out->tree)
+			flags &= ~SCOLS_FL_TREE;
+		cl = scols_table_new_column(tb, c->name, c->whint, flags);
+		if (cl == NULL)
+			goto fail;
+		if (out->json &&
+		    scols_column_set_json_type(cl, c->json_type) != 0)
+			goto fail;
+	}
+	return tb;
+fail:
+	scols_unref_table(tb);
+	errno = ENOMEM;
+	return NULL;
+}
+
+int
+ns_table_print(struct libscols_table *tb)
+{
+	int rc = scols_print_table(tb);
+
+	scols_unref_table(tb);
+	if (rc != 0) {
+		errno = rc < 0 ? -rc : EIO;
+		return -1;
+	}
+	return 0;
+}
