@@ -313,17 +313,17 @@ ns_subid_parse_line(char *line, char **owner, uint32_t *start,
 		p++;
 	if (*p == '\0' || *p == '#')
 		return 1;
-	for (int k = 0; k < 3; k++) {
-		fields[k] = p;
-		p = strchr(p, ':');
-		if (k < 2) {
-			if (p == NULL)
-				return -1;
-			*p++ = '\0';
-		} else if (p != NULL) {
+	fields[0] = p;
+	for (int k = 1; k < 3; k++) {
+		char *colon = strchr(fields[k - 1], ':');
+
+		if (colon == NULL)
 			return -1;
-		}
+		*colon = '\0';
+		fields[k] = colon + 1;
 	}
+	if (strchr(fields[2], ':') != NULL)
+		return -1;
 	if (*fields[0] == '\0' || ns_parse_u32(fields[1], start) != 0 ||
 	    ns_parse_u32(fields[2], count) != 0 || *count == 0 ||
 	    (uint64_t)*start + *count > UINT32_MAX)

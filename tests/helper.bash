@@ -71,8 +71,8 @@ ns_inode() {
 
 # wait_until CMD...: retry CMD for up to 10 s (100 x 0.1 s).
 wait_until() {
-	local i
-	for i in $(seq 1 100); do
+	local _
+	for _ in $(seq 1 100); do
 		"$@" && return 0
 		sleep 0.1
 	done
@@ -108,6 +108,7 @@ kill_spawned() {
 	local pid kid
 	[ -f "$BATS_TEST_TMPDIR/spawned.pids" ] || return 0
 	while read -r pid; do
+		# shellcheck disable=SC2013 # the file is one line of PIDs
 		for kid in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
 			kill -KILL "$kid" 2>/dev/null || true
 		done
