@@ -43,7 +43,7 @@ MAN8 := $(wildcard man/*.8)
 TESTS ?= tests
 BATS ?= bats
 
-.PHONY: all check lint-man bench demo deps install uninstall clean
+.PHONY: all check lint lint-man bench demo deps install uninstall clean
 
 all: $(BINS)
 
@@ -62,6 +62,18 @@ lint-man:
 	@for m in $(MAN1) $(MAN8); do \
 		mandoc -Tlint -Wwarning $$m || exit 1; \
 	done; echo "man pages: mandoc -Tlint clean"
+
+# Static analysis of the C sources and the shell scripts; see .clang-tidy.
+SHELL_SCRIPTS = tests/helper.bash tests/run-bats .ci/run \
+	$(wildcard tests/*.sh tests/bench/*.sh)
+lint: lint-man
+	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
+		--std=c11 -D_GNU_SOURCE -Icommon \
+		--suppress=missingIncludeSystem --inline-suppr -q cmd common
+	clang-tidy -quiet cmd/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
+		-Icommon $(PKG_CFLAGS)
+	shellcheck $(SHELL_SCRIPTS)
+	@echo "lint: cppcheck, clang-tidy, shellcheck and mandoc clean"
 
 # The bats run ends on one plain "N passed, N failed" line for CI to read.
 check: all lint-man

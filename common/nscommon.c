@@ -624,13 +624,11 @@ ns_bind_nsfile(const char *src, const char *target, bool excl,
 
 /* ---- capabilities (libcap) --------------------------------------------- */
 
-/* Every capability the running kernel knows. */
-#define FOR_EACH_CAP(c) for (cap_value_t c = 0; c <= last_cap(); c++)
-
+/* The running kernel's capabilities are 0 .. ncaps() - 1. */
 static cap_value_t
-last_cap(void)
+ncaps(void)
 {
-	return (cap_value_t)cap_max_bits() - 1;
+	return (cap_value_t)cap_max_bits();
 }
 
 int
@@ -645,7 +643,7 @@ ns_caps_make_ambient(void)
 	iab = cap_iab_get_proc();
 	if (caps == NULL || iab == NULL)
 		goto out;
-	FOR_EACH_CAP(c) {
+	for (cap_value_t c = 0; c < ncaps(); c++) {
 		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
 			goto out;
 		if (permitted != CAP_SET)
@@ -676,7 +674,7 @@ ns_caps_raise_effective(void)
 
 	if (caps == NULL)
 		return -1;
-	FOR_EACH_CAP(c) {
+	for (cap_value_t c = 0; c < ncaps(); c++) {
 		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0 ||
 		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, permitted) != 0)
 			goto out;
