@@ -177,6 +177,9 @@ int ns_caps_raise_effective(void);
 int ns_caps_limit(const int *keep, size_t n);
 /* Is CAP in the effective set? */
 bool ns_caps_effective(int cap);
+/* Make the effective set exactly KEEP[0..N) (those of them permitted),
+ * leaving the permitted set as it is.  0 or -1 with errno. */
+int ns_caps_effective_only(const int *keep, size_t n);
 
 /* ---- id maps (idmap.c) --------------------------------------------------- */
 
@@ -279,5 +282,26 @@ struct libscols_table *ns_table_new(const struct ns_output *out,
 				    const int *sel, size_t nsel);
 /* Print and free.  0 or -1 with errno. */
 int ns_table_print(struct libscols_table *tb);
+
+/* ---- mount table (mountinfo.c) ------------------------------------------ */
+
+/* One line of /proc/PID/mountinfo; the strings point into the line. */
+struct ns_mountinfo {
+	unsigned id, parent;
+	unsigned major, minor;
+	char *root;		/* "/", or "net:[4026532000]" for nsfs */
+	char *mountpoint;	/* unescaped */
+	char *options;
+	char *fstype;		/* "nsfs" */
+	char *source;		/* unescaped */
+	char *super_options;
+};
+
+/*
+ * Split LINE (one mountinfo line, a trailing newline allowed) in place into
+ * M, undoing the kernel's octal escapes.  0, or -1 with errno EINVAL when
+ * the line is malformed; no other state is touched.
+ */
+int ns_mountinfo_parse(char *line, struct ns_mountinfo *m);
 
 #endif /* NSCOMMON_H */
