@@ -729,3 +729,29 @@ ns_caps_effective(int cap)
 	cap_free(caps);
 	return v == CAP_SET;
 }
+
+int
+ns_caps_effective_only(const int *keep, size_t n)
+{
+	cap_t caps = cap_get_proc();
+	int rc = -1;
+
+	if (caps == NULL)
+		return -1;
+	if (cap_clear_flag(caps, CAP_EFFECTIVE) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_flag_value_t permitted;
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted == CAP_SET &&
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	rc = cap_set_proc(caps);
+out:
+	cap_free(caps);
+	return rc;
+}
