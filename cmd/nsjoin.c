@@ -1,0 +1,954 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// nsjoin - run a program inside the namespaces of a process or of files.
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/nsfs.h>
+#include <linux/sockios.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+#include "nscommon.h"
+
+#define NETNS_RUN_DIR "/run/netns"
+#define NETNS_ETC_DIR "/etc/netns"
+
+struct nsjoin_opts {
+	pid_t target;			/* 0: none */
+	bool all;
+	bool want[NS_NTYPES];		/* types to join */
+	const char *file[NS_NTYPES];	/* FILE for a type, NULL: the target's */
+	const char *netns_name;		/* -nNAME given as a name */
+	int net_socket;			/* -N FD in the target, -1: none */
+	bool user_parent;
+	bool netns_etc;
+	bool set_uid, uid_follow;
+	bool set_gid, gid_follow;
+	uid_t uid;
+	gid_t gid;
+	bool preserve_creds;
+	bool root_set, wd_set;
+	const char *root;		/* -r DIR; NULL with root_set: target's */
+	const char *wd;			/* -w DIR; NULL with wd_set: target's */
+	const char *wdns;		/* -W DIR, resolved after joining */
+	bool no_fork;
+	bool env;
+	bool join_cgroup;
+	bool keep_caps;
+	char **argv;			/* the program, NULL for $SHELL */
+};
+
+/* What is about to be joined: one namespace fd per type, or the pidfd. */
+struct nsjoin_plan {
+	int fd[NS_NTYPES];		/* -1: not opened (pidfd path or unused) */
+	int flags;			/* CLONE_NEW* of every type to join */
+	bool by_pidfd;			/* every type comes from the target */
+};
+
+static noreturn void
+usage(void)
+{
+	fputs("Usage:\n"
+	      " nsjoin [options] [program [argument...]]\n"
+	      "\n"
+	      "Run a program inside the namespaces of another process,\n"
+	      "or of namespace files.\n"
+	      "\n"
+	      "Options:\n"
+	      " -t, --target PID         process whose namespaces to join\n"
+	      " -a, --all                join all namespaces of the target\n"
+	      " -m, --mount[=FILE]       join the mount namespace\n"
+	      " -u, --uts[=FILE]         join the UTS namespace\n"
+	      " -i, --ipc[=FILE]         join the IPC namespace\n"
+	      " -n, --net[=FILE|NAME]    join the network namespace; NAME is\n"
+	      "                            /run/netns/NAME\n"
+	      " -p, --pid[=FILE]         join the PID namespace\n"
+	      " -U, --user[=FILE]        join the user namespace\n"
+	      " -C, --cgroup[=FILE]      join the cgroup namespace\n"
+	      " -T, --time[=FILE]        join the time namespace\n"
+	      " -N, --net-socket FD      join the network namespace of the\n"
+	      "                            target's socket FD\n"
+	      "     --user-parent        join the parent of the user namespace\n"
+	      "     --netns-etc          with -nNAME: /etc/netns/NAME over /etc\n"
+	      "                            and a fresh /sys, as ip netns exec\n"
+	      " -S, --setuid UID|follow  set the user ID\n"
+	      " -G, --setgid GID|follow  set the group ID\n"
+	      "     --preserve-credentials  keep uid and gid on joining a user ns\n"
+	      "     --keep-caps          keep capabilities across the exec\n"
+	      " -r, --root[=DIR]         set the root directory\n"
+	      " -w, --wd[=DIR]           set the working directory\n"
+	      " -W, --wdns DIR           set the working directory, resolved\n"
+	      "                            inside the joined namespaces\n"
+	      " -e, --env                take the target's environment\n"
+	      " -c, --join-cgroup        move into the target's cgroup\n"
+	      " -F, --no-fork            do not fork before running the program\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n",
+	      stdout);
+	exit(EXIT_SUCCESS);
+}
+
+static void
+parse_id_opt(const char *arg, bool is_uid, struct nsjoin_opts *o)
+{
+	bool *follow = is_uid ? &o->uid_follow : &o->gid_follow;
+	int r;
+
+	if (strcmp(arg, "follow") == 0) {
+		*follow = true;
+	} else {
+		r = is_uid ? ns_parse_uid(arg, &o->uid)
+			   : ns_parse_gid(arg, &o->gid);
+		if (r != 0)
+			ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid %s: '%s'",
+				       is_uid ? "user" : "group", arg);
+	}
+	if (is_uid)
+		o->set_uid = true;
+	else
+		o->set_gid = true;
+}
+
+static void
+parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
+{
+	size_t i = ns_type_index(ns_type_by_opt(c));
+
+	o->want[i] = true;
+	o->file[i] = NULL;
+	if (arg == NULL)
+		return;
+	if (*arg == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --%s",
+			       ns_types[i].long_opt);
+	o->file[i] = arg;
+}
+
+static void
+check_args(struct nsjoin_opts *o)
+{
+	size_t net = ns_type_index(ns_type_by_name("net"));
+	size_t user = ns_type_index(ns_type_by_name("user"));
+	bool any = false, need_target = false;
+
+	if (o->all)
+		for (size_t i = 0; i < NS_NTYPES; i++)
+			o->want[i] = true;
+	if (o->net_socket >= 0) {
+		if (o->file[net] != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "--net-socket and --net=FILE conflict");
+		o->want[net] = true;
+	}
+	if (o->user_parent)
+		o->want[user] = true;
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		any |= o->want[i];
+		need_target |= o->want[i] && o->file[i] == NULL;
+	}
+	if (!any)
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "no namespace to join");
+	if (o->target == 0) {
+		if (need_target || o->all)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "a namespace option without FILE "
+				       "needs --target");
+		if ((o->root_set && o->root == NULL) ||
+		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
+		    o->uid_follow || o->gid_follow)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "an option that takes from the target "
+				       "needs --target");
+	}
+	if (o->netns_etc && o->netns_name == NULL)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--netns-etc needs -nNAME or --net=NAME");
+}
+
+static void
+parse_args(int argc, char **argv, struct nsjoin_opts *o)
+{
+	enum {
+		OPT_PRESERVE = CHAR_MAX + 1,
+		OPT_KEEP_CAPS,
+		OPT_USER_PARENT,
+		OPT_NETNS_ETC,
+	};
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "mount", optional_argument, NULL, 'm' },
+		{ "uts", optional_argument, NULL, 'u' },
+		{ "ipc", optional_argument, NULL, 'i' },
+		{ "net", optional_argument, NULL, 'n' },
+		{ "pid", optional_argument, NULL, 'p' },
+		{ "user", optional_argument, NULL, 'U' },
+		{ "cgroup", optional_argument, NULL, 'C' },
+		{ "time", optional_argument, NULL, 'T' },
+		{ "net-socket", required_argument, NULL, 'N' },
+		{ "user-parent", no_argument, NULL, OPT_USER_PARENT },
+		{ "netns-etc", no_argument, NULL, OPT_NETNS_ETC },
+		{ "setuid", required_argument, NULL, 'S' },
+		{ "setgid", required_argument, NULL, 'G' },
+		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
+		{ "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
+		{ "root", optional_argument, NULL, 'r' },
+		{ "wd", optional_argument, NULL, 'w' },
+		{ "wdns", required_argument, NULL, 'W' },
+		{ "env", no_argument, NULL, 'e' },
+		{ "join-cgroup", no_argument, NULL, 'c' },
+		{ "no-fork", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv,
+				"+t:am::u::i::n::p::U::C::T::N:S:G:r::w::W:"
+				"ecFhV",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (ns_parse_pid(optarg, &o->target) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "invalid PID: '%s'", optarg);
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'n':
+			parse_ns_opt(c, optarg, o);
+			o->netns_name = NULL;
+			if (optarg != NULL && strchr(optarg, '/') == NULL)
+				o->netns_name = optarg;
+			break;
+		case 'm': case 'u': case 'i': case 'p': case 'U': case 'C':
+		case 'T':
+			parse_ns_opt(c, optarg, o);
+			break;
+		case 'N':
+			if (ns_parse_fd(optarg, &o->net_socket) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "invalid file descriptor: '%s'",
+					       optarg);
+			break;
+		case OPT_USER_PARENT:
+			o->user_parent = true;
+			break;
+		case OPT_NETNS_ETC:
+			o->netns_etc = true;
+			break;
+		case 'S':
+			parse_id_opt(optarg, true, o);
+			break;
+		case 'G':
+			parse_id_opt(optarg, false, o);
+			break;
+		case OPT_PRESERVE:
+			o->preserve_creds = true;
+			break;
+		case OPT_KEEP_CAPS:
+			o->keep_caps = true;
+			break;
+		case 'r':
+			o->root_set = true;
+			o->root = optarg;
+			break;
+		case 'w':
+			o->wd_set = true;
+			o->wd = optarg;
+			break;
+		case 'W':
+			o->wdns = optarg;
+			break;
+		case 'e':
+			o->env = true;
+			break;
+		case 'c':
+			o->join_cgroup = true;
+			break;
+		case 'F':
+			o->no_fork = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ns_print_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				program_invocation_short_name);
+			exit(NS_EXIT_OWN_FAILURE);
+		}
+	}
+	o->argv = optind < argc ? argv + optind : NULL;
+	check_args(o);
+}
+
+/* ---- opening what is to be joined ------------------------------------- */
+
+static const char *
+ns_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
+{
+	*alloc = NULL;
+	if (ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
+	    o->file[i] == o->netns_name) {
+		if (asprintf(alloc, "%s/%s", NETNS_RUN_DIR, o->netns_name) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		return *alloc;
+	}
+	return o->file[i];
+}
+
+static int
+open_ns_file(const struct nsjoin_opts *o, size_t i)
+{
+	const struct ns_type *t;
+	char *alloc;
+	const char *path = ns_file_path(o, i, &alloc);
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot open %s", path);
+	t = ns_type_of_fd(fd);
+	if (t == NULL)
+		errx(NS_EXIT_OWN_FAILURE, "%s is not a namespace file", path);
+	if (t != &ns_types[i])
+		errx(NS_EXIT_OWN_FAILURE, "%s is a %s namespace, not %s", path,
+		     t->name, ns_types[i].name);
+	free(alloc);
+	return fd;
+}
+
+static int
+open_socket_netns(const struct ns_proc *p, int sockfd)
+{
+	int fd, ns;
+
+	if (p->pidfd < 0)
+		errx(NS_EXIT_OWN_FAILURE, "--net-socket needs pidfd_getfd "
+		     "(Linux 5.6)");
+	fd = (int)syscall(SYS_pidfd_getfd, p->pidfd, sockfd, 0);
+	if (fd < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot get fd %d of PID %d", sockfd,
+		    (int)p->pid);
+	ns = ioctl(fd, SIOCGSKNS);
+	if (ns < 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot get network namespace of fd %d of PID %d", sockfd,
+		    (int)p->pid);
+	close(fd);
+	/* SIOCGSKNS fds are not close-on-exec by default. */
+	if (fcntl(ns, F_SETFD, FD_CLOEXEC) != 0)
+		err(NS_EXIT_OWN_FAILURE, "fcntl");
+	return ns;
+}
+
+static int
+open_target_ns(const struct ns_proc *p, size_t i)
+{
+	int fd = ns_proc_open_ns(p, ns_types[i].name);
+
+	if (fd < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot open %s namespace of PID %d",
+		    ns_types[i].name, (int)p->pid);
+	return fd;
+}
+
+static int
+open_user_parent(const struct ns_proc *p, size_t i)
+{
+	int fd = open_target_ns(p, i), parent;
+
+	parent = ioctl(fd, NS_GET_PARENT);
+	if (parent < 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot get parent user namespace of PID %d", (int)p->pid);
+	close(fd);
+	if (fcntl(parent, F_SETFD, FD_CLOEXEC) != 0)
+		err(NS_EXIT_OWN_FAILURE, "fcntl");
+	return parent;
+}
+
+/* With --all, a namespace the target shares with us is left alone:
+ * joining our own user namespace is refused by the kernel, and the others
+ * would change nothing but need privilege. */
+static bool
+same_as_ours(const struct ns_proc *p, size_t i)
+{
+	struct stat self, them;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_types[i].name);
+	if (stat(path, &self) != 0)
+		return false;
+	snprintf(path, sizeof(path), "ns/%s", ns_types[i].name);
+	if (fstatat(p->procfd, path, &them, 0) != 0)
+		return false;
+	return self.st_dev == them.st_dev && self.st_ino == them.st_ino;
+}
+
+static void
+open_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
+		struct nsjoin_plan *plan)
+{
+	bool from_files = false;
+
+	plan->flags = 0;
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		plan->fd[i] = -1;
+		if (!o->want[i])
+			continue;
+		if (o->all && o->file[i] == NULL && same_as_ours(p, i))
+			continue;
+		plan->flags |= ns_types[i].flag;
+		if (o->file[i] != NULL ||
+		    (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0) ||
+		    (ns_types[i].flag == CLONE_NEWUSER && o->user_parent))
+			from_files = true;
+	}
+	plan->by_pidfd = !from_files && p->pidfd >= 0;
+	if (plan->by_pidfd)
+		return;
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		if (!(plan->flags & ns_types[i].flag))
+			continue;
+		if (o->file[i] != NULL)
+			plan->fd[i] = open_ns_file(o, i);
+		else if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0)
+			plan->fd[i] = open_socket_netns(p, o->net_socket);
+		else if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent)
+			plan->fd[i] = open_user_parent(p, i);
+		else
+			plan->fd[i] = open_target_ns(p, i);
+	}
+}
+
+/* ---- joining ---------------------------------------------------------- */
+
+/* Joining a user namespace first gives us its capabilities for the
+ * others; a caller with CAP_SYS_ADMIN already has them and would lose
+ * those over namespaces owned by an ancestor, so it joins the user
+ * namespace last. */
+static bool
+user_first(void)
+{
+	return !ns_caps_effective(CAP_SYS_ADMIN);
+}
+
+static size_t
+join_order(size_t *order)
+{
+	size_t user = ns_type_index(ns_type_by_name("user")), n = 0;
+	bool first = user_first();
+
+	if (first)
+		order[n++] = user;
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (i != user)
+			order[n++] = i;
+	if (!first)
+		order[n++] = user;
+	return n;
+}
+
+static void
+describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p,
+		 size_t i, int error)
+{
+	char *alloc;
+
+	errno = error;
+	if (o->file[i] != NULL)
+		err(NS_EXIT_OWN_FAILURE, "cannot join %s namespace %s",
+		    ns_types[i].name, ns_file_path(o, i, &alloc));
+	if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot join net namespace of fd %d of PID %d",
+		    o->net_socket, (int)p->pid);
+	if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot join parent user namespace of PID %d", (int)p->pid);
+	err(NS_EXIT_OWN_FAILURE, "cannot join %s namespace of PID %d",
+	    ns_types[i].name, (int)p->pid);
+}
+
+/* setns each fd in order: index of the first failure with *ERROR set,
+ * or NS_NTYPES when all are joined. */
+static size_t
+join_each(const struct nsjoin_plan *plan, int *error)
+{
+	size_t order[NS_NTYPES], n = join_order(order);
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order[k];
+
+		if (plan->fd[i] < 0)
+			continue;
+		if (setns(plan->fd[i], ns_types[i].flag) != 0) {
+			*error = errno;
+			return i;
+		}
+	}
+	return NS_NTYPES;
+}
+
+struct probe_result {
+	int index;
+	int error;
+};
+
+/*
+ * The one-call setns(pidfd) says only that something failed.  A throwaway
+ * child joins the same namespaces one at a time to learn which one, so the
+ * message can name it.  The child may join whatever it likes: it exits.
+ */
+static bool
+probe_failure(const struct ns_proc *p, int flags, struct probe_result *res)
+{
+	struct nsjoin_plan plan = { .flags = flags };
+	int pfd[2], status;
+	ssize_t n;
+	pid_t child;
+
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		return false;
+	child = fork();
+	if (child < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return false;
+	}
+	if (child == 0) {
+		struct probe_result r = { .index = NS_NTYPES };
+
+		close(pfd[0]);
+		for (size_t i = 0; i < NS_NTYPES; i++) {
+			plan.fd[i] = -1;
+			if (!(flags & ns_types[i].flag))
+				continue;
+			plan.fd[i] = ns_proc_open_ns(p, ns_types[i].name);
+			if (plan.fd[i] < 0) {
+				r.index = (int)i;
+				r.error = errno;
+				break;
+			}
+		}
+		if (r.index == NS_NTYPES)
+			r.index = (int)join_each(&plan, &r.error);
+		if (write(pfd[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], res, sizeof(*res));
+	close(pfd[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	return n == (ssize_t)sizeof(*res) && res->index >= 0 &&
+	       res->index < NS_NTYPES;
+}
+
+static void
+join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
+	      struct nsjoin_plan *plan)
+{
+	struct probe_result res;
+	int error;
+
+	if (setns(p->pidfd, plan->flags) == 0)
+		return;
+	error = errno;
+	if (error == ESRCH)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join namespaces of PID %d: it has exited",
+		     (int)p->pid);
+	if (probe_failure(p, plan->flags, &res))
+		describe_failure(o, p, (size_t)res.index, res.error);
+	/* Each alone works, together not (or no setns(pidfd) here: before
+	 * 5.8 it is EINVAL): join one by one, through verified fds. */
+	if (ns_proc_check_alive(p) != 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join namespaces of PID %d: it has exited",
+		     (int)p->pid);
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (plan->flags & ns_types[i].flag)
+			plan->fd[i] = open_target_ns(p, i);
+	plan->by_pidfd = false;
+	(void)error;
+}
+
+static void
+join_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
+		struct nsjoin_plan *plan)
+{
+	size_t failed;
+	int error;
+
+	if (plan->by_pidfd) {
+		join_by_pidfd(o, p, plan);
+		if (plan->by_pidfd)
+			return;
+	}
+	/* The fds were opened through the verified /proc/PID directory; the
+	 * process must still be the same one when we start joining. */
+	if (o->target != 0 && ns_proc_check_alive(p) != 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join namespaces of PID %d: it has exited",
+		     (int)p->pid);
+	failed = join_each(plan, &error);
+	if (failed < NS_NTYPES)
+		describe_failure(o, p, failed, error);
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (plan->fd[i] >= 0)
+			close(plan->fd[i]);
+}
+
+/* ---- what is taken from the target before joining --------------------- */
+
+struct nsjoin_taken {
+	int root_fd;		/* -1: leave the root alone */
+	int cwd_fd;		/* -1: leave the cwd alone */
+	char *environ_buf;	/* NUL-separated, -e */
+	size_t environ_len;
+	uid_t uid;		/* -S follow */
+	gid_t gid;
+};
+
+static int
+open_dir_for(const struct ns_proc *p, const char *dir, const char *what)
+{
+	int fd;
+
+	if (dir != NULL)
+		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else
+		/* root and cwd are magic links: they must be followed */
+		fd = openat(p->procfd, what, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (dir != NULL)
+			err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
+		err(NS_EXIT_OWN_FAILURE, "cannot open %s directory of PID %d",
+		    what, (int)p->pid);
+	}
+	return fd;
+}
+
+static void
+read_target_environ(const struct ns_proc *p, struct nsjoin_taken *t)
+{
+	size_t cap = 4096;
+	ssize_t n;
+	int fd;
+
+	fd = ns_openat_beneath(p->procfd, "environ", O_RDONLY);
+	if (fd < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot read environment of PID %d",
+		    (int)p->pid);
+	t->environ_buf = malloc(cap + 1);
+	if (t->environ_buf == NULL)
+		err(NS_EXIT_OWN_FAILURE, "malloc");
+	for (;;) {
+		if (t->environ_len == cap) {
+			char *b = realloc(t->environ_buf, cap * 2 + 1);
+
+			if (b == NULL)
+				err(NS_EXIT_OWN_FAILURE, "realloc");
+			t->environ_buf = b;
+			cap *= 2;
+		}
+		n = read(fd, t->environ_buf + t->environ_len,
+			 cap - t->environ_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot read environment of PID %d", (int)p->pid);
+		if (n == 0)
+			break;
+		t->environ_len += (size_t)n;
+	}
+	t->environ_buf[t->environ_len] = '\0';
+	close(fd);
+}
+
+/*
+ * The target's ids as its own user namespace sees them: /proc/PID is owned
+ * by its effective ids as we see them, and its uid_map/gid_map translate.
+ */
+static void
+read_target_ids(const struct nsjoin_opts *o, const struct ns_proc *p,
+		struct nsjoin_taken *t)
+{
+	struct ns_idmap map;
+	struct stat st;
+	uint32_t id;
+
+	if (fstat(p->procfd, &st) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot stat /proc/%d", (int)p->pid);
+	t->uid = st.st_uid;
+	t->gid = st.st_gid;
+	if (!o->want[ns_type_index(ns_type_by_name("user"))])
+		return;
+	if (o->uid_follow && ns_idmap_read(p->procfd, "uid_map", &map) == 0 &&
+	    ns_idmap_translate(&map, st.st_uid, false, &id) == 0)
+		t->uid = id;
+	if (o->gid_follow && ns_idmap_read(p->procfd, "gid_map", &map) == 0 &&
+	    ns_idmap_translate(&map, st.st_gid, false, &id) == 0)
+		t->gid = id;
+}
+
+/* Written before joining: cgroup.procs is reached through our own /sys,
+ * and "0" moves the writer, whatever PID namespace it reads. */
+static void
+join_target_cgroup(const struct ns_proc *p)
+{
+	char *line = NULL, *path = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int fd;
+
+	fd = ns_openat_beneath(p->procfd, "cgroup", O_RDONLY);
+	f = fd < 0 ? NULL : fdopen(fd, "re");
+	if (f == NULL)
+		err(NS_EXIT_OWN_FAILURE, "cannot read cgroup of PID %d",
+		    (int)p->pid);
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (asprintf(&path, "/sys/fs/cgroup%s/cgroup.procs",
+			     line + 3) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		break;
+	}
+	fclose(f);
+	free(line);
+	if (path == NULL)
+		errx(NS_EXIT_OWN_FAILURE, "PID %d is in no cgroup v2 cgroup",
+		     (int)p->pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		err(NS_EXIT_OWN_FAILURE, "cannot join cgroup %s", path);
+	close(fd);
+	free(path);
+}
+
+static void
+take_from_target(const struct nsjoin_opts *o, const struct ns_proc *p,
+		 int flags, struct nsjoin_taken *t)
+{
+	bool mnt = flags & CLONE_NEWNS;
+
+	t->root_fd = t->cwd_fd = -1;
+	if (o->root_set || (mnt && o->target != 0))
+		t->root_fd = open_dir_for(p, o->root, "root");
+	if (o->wd_set || (mnt && o->target != 0 && o->wdns == NULL))
+		t->cwd_fd = open_dir_for(p, o->wd, "cwd");
+	if (o->env)
+		read_target_environ(p, t);
+	if (o->uid_follow || o->gid_follow)
+		read_target_ids(o, p, t);
+	if (o->join_cgroup)
+		join_target_cgroup(p);
+}
+
+/* ---- after joining ---------------------------------------------------- */
+
+static void
+change_root_and_cwd(const struct nsjoin_opts *o, struct nsjoin_taken *t)
+{
+	if (t->root_fd >= 0) {
+		if (fchdir(t->root_fd) != 0 || chroot(".") != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot change root to %s",
+			    o->root ? o->root : "the target's root");
+		close(t->root_fd);
+		/* Without a cwd of its own, stay inside the new root. */
+		if (t->cwd_fd < 0 && o->wdns == NULL && chdir("/") != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot change directory to /");
+	}
+	if (t->cwd_fd >= 0) {
+		if (fchdir(t->cwd_fd) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
+			    o->wd ? o->wd : "the target's directory");
+		close(t->cwd_fd);
+	}
+	if (o->wdns != NULL && chdir(o->wdns) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
+		    o->wdns);
+}
+
+static void
+bind_netns_etc(const char *name)
+{
+	char *dir, *src, *dst;
+	struct dirent *e;
+	DIR *d;
+
+	if (asprintf(&dir, "%s/%s", NETNS_ETC_DIR, name) < 0)
+		err(NS_EXIT_OWN_FAILURE, "asprintf");
+	d = opendir(dir);
+	if (d == NULL) {
+		if (errno == ENOENT) {
+			free(dir);
+			return;
+		}
+		err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
+	}
+	while ((errno = 0, e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (asprintf(&src, "%s/%s", dir, e->d_name) < 0 ||
+		    asprintf(&dst, "/etc/%s", e->d_name) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot bind %s on %s", src,
+			    dst);
+		free(src);
+		free(dst);
+	}
+	if (errno != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot read %s", dir);
+	closedir(d);
+	free(dir);
+}
+
+/* What ip netns exec does: a mount namespace of our own, so that neither
+ * the fresh /sys nor the /etc binds are seen by anyone else. */
+static void
+setup_netns_etc(const char *name)
+{
+	if (unshare(CLONE_NEWNS) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot make a private mount "
+		    "namespace for --netns-etc");
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot make / a slave mount");
+	/* sysfs shows the network namespace of whoever mounts it. */
+	if (mount(name, "/sys", "sysfs", 0, NULL) != 0)
+		warn("cannot mount a fresh /sys for %s, keeping the old one",
+		     name);
+	bind_netns_etc(name);
+}
+
+static void
+set_environment(struct nsjoin_taken *t)
+{
+	if (clearenv() != 0)
+		errx(NS_EXIT_OWN_FAILURE, "cannot clear the environment");
+	for (size_t off = 0; off < t->environ_len;) {
+		char *var = t->environ_buf + off;
+
+		off += strlen(var) + 1;
+		if (strchr(var, '=') != NULL && putenv(var) != 0)
+			err(NS_EXIT_OWN_FAILURE, "putenv");
+	}
+}
+
+static void
+set_credentials(const struct nsjoin_opts *o, const struct nsjoin_taken *t,
+		bool joined_user)
+{
+	bool do_uid = o->set_uid, do_gid = o->set_gid;
+	uid_t uid = o->uid_follow ? t->uid : o->uid;
+	gid_t gid = o->gid_follow ? t->gid : o->gid;
+
+	/* As nsenter: who joins a user namespace becomes its root. */
+	if (joined_user && !o->preserve_creds) {
+		do_uid = do_gid = true;
+		if (!o->set_uid)
+			uid = 0;
+		if (!o->set_gid)
+			gid = 0;
+	}
+	if (!do_uid && !do_gid)
+		return;
+	if (o->keep_caps && ns_caps_keep_on_setuid(true) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
+	/* setgroups is denied in a user namespace whose gid_map an
+	 * unprivileged user wrote: the groups then stay, unmapped. */
+	if (do_gid && setgroups(0, NULL) != 0 &&
+	    !(joined_user && errno == EPERM))
+		err(NS_EXIT_OWN_FAILURE, "cannot drop supplementary groups");
+	if (do_gid && setresgid(gid, gid, gid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set group ID to %u",
+		    (unsigned)gid);
+	if (do_uid && setresuid(uid, uid, uid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set user ID to %u",
+		    (unsigned)uid);
+}
+
+static void
+keep_capabilities(void)
+{
+	if (ns_caps_raise_effective() != 0 || ns_caps_make_ambient() != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
+}
+
+/* The kernel puts only children into a joined PID namespace. */
+static void
+fork_for_pid_namespace(void)
+{
+	sigset_t old;
+	pid_t child;
+
+	ns_block_forwarded_signals(&old);
+	child = fork();
+	if (child < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot fork");
+	if (child == 0) {
+		if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
+			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+		return;
+	}
+	ns_forward_and_exit_like(child);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nsjoin_opts o = { .net_socket = -1 };
+	struct ns_proc proc = { .pid = 0, .pidfd = -1, .procfd = -1 };
+	struct nsjoin_taken taken = { 0 };
+	struct nsjoin_plan plan;
+
+	parse_args(argc, argv, &o);
+
+	/* Nothing in the target may ptrace us while we hold host fds. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot make the process non-dumpable");
+	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
+
+	open_namespaces(&o, &proc, &plan);
+	take_from_target(&o, &proc, plan.flags, &taken);
+	join_namespaces(&o, &proc, &plan);
+	ns_proc_close(&proc);
+
+	change_root_and_cwd(&o, &taken);
+	if (o.netns_etc)
+		setup_netns_etc(o.netns_name);
+	if (o.env)
+		set_environment(&taken);
+	set_credentials(&o, &taken, plan.flags & CLONE_NEWUSER);
+	if (o.keep_caps)
+		keep_capabilities();
+	if ((plan.flags & CLONE_NEWPID) && !o.no_fork)
+		fork_for_pid_namespace();
+	ns_exec_command(o.argv);
+}
