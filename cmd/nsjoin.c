@@ -522,9 +522,9 @@ struct probe_result {
 static bool
 probe_failure(const struct ns_proc *p, int flags, struct probe_result *res)
 {
-	struct nsjoin_plan plan = { .flags = flags };
+	size_t order[NS_NTYPES], n = join_order(order);
 	int pfd[2], status;
-	ssize_t n;
+	ssize_t got;
 	pid_t child;
 
 	if (pipe2(pfd, O_CLOEXEC) != 0)
@@ -539,29 +539,25 @@ probe_failure(const struct ns_proc *p, int flags, struct probe_result *res)
 		struct probe_result r = { .index = NS_NTYPES };
 
 		close(pfd[0]);
-		for (size_t i = 0; i < NS_NTYPES; i++) {
-			plan.fd[i] = -1;
-			if (!(flags & ns_types[i].flag))
-				continue;
-			plan.fd[i] = ns_proc_open_ns(p, ns_types[i].name);
-			if (plan.fd[i] < 0) {
-				r.index = (int)i;
+		for (size_t k = 0; k < n; k++) {
+			int flag = ns_types[order[k]].flag;
+
+			if ((flags & flag) && setns(p->pidfd, flag) != 0) {
+				r.index = (int)order[k];
 				r.error = errno;
 				break;
 			}
 		}
-		if (r.index == NS_NTYPES)
-			r.index = (int)join_each(&plan, &r.error);
 		if (write(pfd[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
 			_exit(1);
 		_exit(0);
 	}
 	close(pfd[1]);
-	n = read(pfd[0], res, sizeof(*res));
+	got = read(pfd[0], res, sizeof(*res));
 	close(pfd[0]);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	return n == (ssize_t)sizeof(*res) && res->index >= 0 &&
+	return got == (ssize_t)sizeof(*res) && res->index >= 0 &&
 	       res->index < NS_NTYPES;
 }
 
@@ -581,8 +577,8 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 		     (int)p->pid);
 	if (probe_failure(p, plan->flags, &res))
 		describe_failure(o, p, (size_t)res.index, res.error);
-	/* Each alone works, together not (or no setns(pidfd) here: before
-	 * 5.8 it is EINVAL): join one by one, through verified fds. */
+	/* Before 5.8 setns(pidfd) is EINVAL, also in the probe; or each
+	 * alone works and together not: join one by one, through fds. */
 	if (ns_proc_check_alive(p) != 0)
 		errx(NS_EXIT_OWN_FAILURE,
 		     "cannot join namespaces of PID %d: it has exited",
@@ -591,7 +587,6 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 		if (plan->flags & ns_types[i].flag)
 			plan->fd[i] = open_target_ns(p, i);
 	plan->by_pidfd = false;
-	(void)error;
 }
 
 static void
