@@ -1,0 +1,1092 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsunshare - run a program in new namespaces. */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nscommon.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Where the uid or gid map of the new user namespace comes from. */
+struct nsunshare_idmap {
+	bool single;		/* map one inside id to our own outside id */
+	uint32_t inside;
+	bool all;		/* copy our own map through */
+	bool subids_auto;	/* /etc/sub?id ranges, inside from 0 (or 1) */
+	bool subids_identity;	/* /etc/sub?id ranges, inside == outside */
+	struct ns_idmap ranges;	/* --map-users / --map-groups */
+};
+
+struct nsunshare_opts {
+	int flags;				/* CLONE_NEW* to unshare */
+	const char *persist[NS_NTYPES];		/* FILE per type, or NULL */
+	bool fork;
+	int kill_child;				/* signal, or 0 */
+	bool die_with_parent;
+	const char *mount_proc;			/* DIR, or NULL */
+	struct nsunshare_idmap uids, gids;
+	const char *setgroups;			/* "allow", "deny" or NULL */
+	unsigned long propagation;		/* 0: unchanged */
+	bool keep_caps;
+	const char *root, *wd;
+	bool set_uid, set_gid;
+	uid_t uid;
+	gid_t gid;
+	bool set_monotonic, set_boottime;
+	long monotonic, boottime;
+	const char *hostname, *domainname;
+	bool loopback;
+	int info_fd;				/* -1: none */
+	char **argv;				/* program, or empty */
+};
+
+/* Who ran us, read before unshare(2) changes what the kernel reports. */
+struct caller {
+	pid_t pid, ppid;
+	uid_t uid;
+	gid_t gid;
+};
+
+static noreturn void
+usage(void)
+{
+	fputs("Usage:\n"
+	      " nsunshare [options] [program [argument...]]\n"
+	      "\n"
+	      "Run a program in new namespaces.\n"
+	      "\n"
+	      "Options:\n"
+	      " -m, --mount[=FILE]        new mount namespace\n"
+	      " -u, --uts[=FILE]          new UTS namespace (hostname)\n"
+	      " -i, --ipc[=FILE]          new IPC namespace\n"
+	      " -n, --net[=FILE]          new network namespace\n"
+	      " -p, --pid[=FILE]          new PID namespace (implies --fork)\n"
+	      " -U, --user[=FILE]         new user namespace\n"
+	      " -C, --cgroup[=FILE]       new cgroup namespace\n"
+	      " -T, --time[=FILE]         new time namespace\n"
+	      "                           FILE: keep the namespace by "
+	      "bind-mounting it there\n"
+	      " -f, --fork                run the program as a child\n"
+	      "     --kill-child[=SIG]    kill the child with SIG (KILL) "
+	      "when we die\n"
+	      "     --mount-proc[=DIR]    mount a new proc on DIR (/proc)\n"
+	      " -r, --map-root-user       map our user and group to root\n"
+	      " -c, --map-current-user    map our user and group to "
+	      "themselves\n"
+	      "     --map-user=UID|NAME   map our user to UID\n"
+	      "     --map-group=GID|NAME  map our group to GID\n"
+	      "     --map-users=IN:OUT:N  map a range of users (or all, "
+	      "auto)\n"
+	      "     --map-groups=IN:OUT:N map a range of groups (or all, "
+	      "auto)\n"
+	      "     --map-auto            map our subordinate ids from 0\n"
+	      "     --map-subids          map our subordinate ids to "
+	      "themselves\n"
+	      " -s, --setgroups=allow|deny   allow or deny setgroups(2)\n"
+	      "     --propagation=private|shared|slave|unchanged\n"
+	      "                           mount propagation (private)\n"
+	      "     --keep-caps           keep capabilities across exec\n"
+	      " -R, --root=DIR            change the root directory\n"
+	      " -w, --wd=DIR              change the working directory\n"
+	      " -S, --setuid=UID          set the user id\n"
+	      " -G, --setgid=GID          set the group id\n"
+	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with "
+	      "-T)\n"
+	      "     --boottime=SECS       offset of CLOCK_BOOTTIME (with -T)\n"
+	      "     --forward-signals     accepted; -f always forwards\n"
+	      "     --hostname=NAME       set the host name (with -u)\n"
+	      "     --domainname=NAME     set the NIS domain name (with -u)\n"
+	      "     --loopback            bring up lo (with -n)\n"
+	      "     --die-with-parent     die when our parent dies\n"
+	      "     --info-fd=FD          write the PID and namespaces as "
+	      "JSON to FD\n"
+	      " -h, --help                display this help\n"
+	      " -V, --version             display version\n",
+	      stdout);
+	exit(0);
+}
+
+/* -mFILE, -m=FILE and --mount=FILE all name FILE. */
+static const char *
+persist_arg(const char *arg)
+{
+	if (arg == NULL)
+		return NULL;
+	if (*arg == '=')
+		arg++;
+	if (*arg == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty namespace file name");
+	return arg;
+}
+
+/* INNER:OUTER:COUNT[,...]; also util-linux 2.38's OUTER,INNER,COUNT. */
+static void
+parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
+{
+	const char *why = NULL;
+	uint32_t v[3];
+
+	if (strcmp(arg, "all") == 0) {
+		m->all = true;
+		return;
+	}
+	if (strcmp(arg, "auto") == 0) {
+		m->subids_auto = true;
+		return;
+	}
+	if (strchr(arg, ':') == NULL) {
+		char *copy = strdup(arg), *s = copy, *f;
+		int n = 0;
+
+		if (copy == NULL)
+			err(NS_EXIT_OWN_FAILURE, "strdup");
+		while ((f = strsep(&s, ",")) != NULL && n < 3)
+			if (ns_parse_u32(f, &v[n++]) != 0)
+				break;
+		free(copy);
+		if (n != 3 || f != NULL || s != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "--%s: invalid range '%s'", opt, arg);
+		if (ns_idmap_add(&m->ranges, v[1], v[0], v[2], &why) == 0)
+			return;
+	} else if (ns_idmap_add_spec(&m->ranges, arg, &why) == 0) {
+		return;
+	}
+	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid range '%s': %s",
+		       opt, arg, why ? why : "malformed");
+}
+
+static unsigned long
+parse_propagation(const char *arg)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} modes[] = {
+		{ "private", MS_REC | MS_PRIVATE },
+		{ "shared", MS_REC | MS_SHARED },
+		{ "slave", MS_REC | MS_SLAVE },
+		{ "unchanged", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(arg, modes[i].name) == 0)
+			return modes[i].flags;
+	ns_usage_error(NS_EXIT_OWN_FAILURE,
+		       "--propagation: unknown mode '%s' "
+		       "(private, shared, slave, unchanged)", arg);
+}
+
+static long
+parse_seconds(const char *opt, const char *arg)
+{
+	long v;
+
+	if (ns_parse_long(arg, LONG_MIN, LONG_MAX, &v) != 0)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--%s: invalid number of seconds '%s'", opt,
+			       arg);
+	return v;
+}
+
+static void
+check_combinations(struct nsunshare_opts *o)
+{
+	if ((o->set_monotonic || o->set_boottime) &&
+	    !(o->flags & CLONE_NEWTIME))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--monotonic and --boottime need -T/--time");
+	if ((o->hostname || o->domainname) && !(o->flags & CLONE_NEWUTS))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--hostname and --domainname need -u/--uts");
+	if (o->loopback && !(o->flags & CLONE_NEWNET))
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--loopback needs -n/--net");
+	if (o->gids.single && o->setgroups &&
+	    strcmp(o->setgroups, "allow") == 0 && !o->gids.all &&
+	    !o->gids.subids_auto && !o->gids.subids_identity &&
+	    o->gids.ranges.n == 0)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--setgroups=allow cannot go with a single "
+			       "mapped group (-r, -c, --map-group): the "
+			       "kernel needs deny for that");
+}
+
+/*
+ * "m::" makes getopt read -pf as -p with FILE "f".  Letters that are all
+ * options without a value (-pf, -Urn) are taken as options, as unshare(1)
+ * does; a FILE made only of such letters needs -p=FILE or --pid=FILE.
+ */
+static bool
+option_cluster(struct nsunshare_opts *o, const char *s)
+{
+	const struct ns_type *t;
+
+	if (strspn(s, "muinpUCTfrc") != strlen(s))
+		return false;
+	for (; *s; s++) {
+		if ((t = ns_type_by_opt(*s)) != NULL) {
+			o->flags |= t->flag;
+		} else if (*s == 'f') {
+			o->fork = true;
+		} else {
+			o->flags |= CLONE_NEWUSER;
+			o->uids.single = o->gids.single = true;
+			o->uids.inside = *s == 'r' ? 0 : geteuid();
+			o->gids.inside = *s == 'r' ? 0 : getegid();
+		}
+	}
+	return true;
+}
+
+enum {
+	OPT_KILL_CHILD = CHAR_MAX + 1,
+	OPT_MOUNT_PROC,
+	OPT_MAP_USER,
+	OPT_MAP_GROUP,
+	OPT_MAP_USERS,
+	OPT_MAP_GROUPS,
+	OPT_MAP_AUTO,
+	OPT_MAP_SUBIDS,
+	OPT_PROPAGATION,
+	OPT_KEEP_CAPS,
+	OPT_MONOTONIC,
+	OPT_BOOTTIME,
+	OPT_FORWARD_SIGNALS,
+	OPT_HOSTNAME,
+	OPT_DOMAINNAME,
+	OPT_LOOPBACK,
+	OPT_DIE_WITH_PARENT,
+	OPT_INFO_FD,
+};
+
+static void
+parse_args(int argc, char **argv, struct nsunshare_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "mount", optional_argument, NULL, 'm' },
+		{ "uts", optional_argument, NULL, 'u' },
+		{ "ipc", optional_argument, NULL, 'i' },
+		{ "net", optional_argument, NULL, 'n' },
+		{ "pid", optional_argument, NULL, 'p' },
+		{ "user", optional_argument, NULL, 'U' },
+		{ "cgroup", optional_argument, NULL, 'C' },
+		{ "time", optional_argument, NULL, 'T' },
+		{ "fork", no_argument, NULL, 'f' },
+		{ "kill-child", optional_argument, NULL, OPT_KILL_CHILD },
+		{ "mount-proc", optional_argument, NULL, OPT_MOUNT_PROC },
+		{ "map-root-user", no_argument, NULL, 'r' },
+		{ "map-current-user", no_argument, NULL, 'c' },
+		{ "map-user", required_argument, NULL, OPT_MAP_USER },
+		{ "map-group", required_argument, NULL, OPT_MAP_GROUP },
+		{ "map-users", required_argument, NULL, OPT_MAP_USERS },
+		{ "map-groups", required_argument, NULL, OPT_MAP_GROUPS },
+		{ "map-auto", no_argument, NULL, OPT_MAP_AUTO },
+		{ "map-subids", no_argument, NULL, OPT_MAP_SUBIDS },
+		{ "setgroups", required_argument, NULL, 's' },
+		{ "propagation", required_argument, NULL, OPT_PROPAGATION },
+		{ "keep-caps", no_argument, NULL, OPT_KEEP_CAPS },
+		{ "root", required_argument, NULL, 'R' },
+		{ "wd", required_argument, NULL, 'w' },
+		{ "setuid", required_argument, NULL, 'S' },
+		{ "setgid", required_argument, NULL, 'G' },
+		{ "monotonic", required_argument, NULL, OPT_MONOTONIC },
+		{ "boottime", required_argument, NULL, OPT_BOOTTIME },
+		{ "forward-signals", no_argument, NULL, OPT_FORWARD_SIGNALS },
+		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "domainname", required_argument, NULL, OPT_DOMAINNAME },
+		{ "loopback", no_argument, NULL, OPT_LOOPBACK },
+		{ "die-with-parent", no_argument, NULL, OPT_DIE_WITH_PARENT },
+		{ "info-fd", required_argument, NULL, OPT_INFO_FD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct ns_type *t;
+	int c;
+
+	o->info_fd = -1;
+	o->propagation = MS_REC | MS_PRIVATE;
+	while ((c = getopt_long(argc, argv,
+				"+m::u::i::n::p::U::C::T::frcs:R:w:S:G:hV",
+				longopts, NULL)) != -1) {
+		if ((t = ns_type_by_opt(c)) != NULL) {
+			o->flags |= t->flag;
+			if (optarg != NULL && !option_cluster(o, optarg))
+				o->persist[ns_type_index(t)] =
+					persist_arg(optarg);
+			continue;
+		}
+		switch (c) {
+		case 'f':
+			o->fork = true;
+			break;
+		case OPT_KILL_CHILD:
+			o->kill_child = SIGKILL;
+			if (optarg && ns_parse_signal(optarg, &o->kill_child))
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--kill-child: unknown signal "
+					       "'%s'", optarg);
+			o->fork = true;
+			break;
+		case OPT_MOUNT_PROC:
+			o->mount_proc = optarg ? optarg : "/proc";
+			o->flags |= CLONE_NEWNS;
+			break;
+		case 'r':
+		case 'c':
+			o->flags |= CLONE_NEWUSER;
+			o->uids.single = o->gids.single = true;
+			o->uids.inside = c == 'r' ? 0 : geteuid();
+			o->gids.inside = c == 'r' ? 0 : getegid();
+			break;
+		case OPT_MAP_USER:
+			if (ns_parse_uid(optarg, &o->uids.inside) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--map-user: no such user "
+					       "'%s'", optarg);
+			o->uids.single = true;
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_GROUP:
+			if (ns_parse_gid(optarg, &o->gids.inside) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--map-group: no such group "
+					       "'%s'", optarg);
+			o->gids.single = true;
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_USERS:
+			parse_map_ranges(&o->uids, "map-users", optarg);
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_GROUPS:
+			parse_map_ranges(&o->gids, "map-groups", optarg);
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_AUTO:
+			o->uids.subids_auto = o->gids.subids_auto = true;
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case OPT_MAP_SUBIDS:
+			o->uids.subids_identity = true;
+			o->gids.subids_identity = true;
+			o->flags |= CLONE_NEWUSER;
+			break;
+		case 's':
+			if (strcmp(optarg, "allow") != 0 &&
+			    strcmp(optarg, "deny") != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--setgroups: expected allow or "
+					       "deny, not '%s'", optarg);
+			o->setgroups = optarg;
+			break;
+		case OPT_PROPAGATION:
+			o->propagation = parse_propagation(optarg);
+			break;
+		case OPT_KEEP_CAPS:
+			o->keep_caps = true;
+			break;
+		case 'R':
+			o->root = optarg;
+			break;
+		case 'w':
+			o->wd = optarg;
+			break;
+		case 'S':
+			if (ns_parse_uid(optarg, &o->uid) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--setuid: no such user '%s'",
+					       optarg);
+			o->set_uid = true;
+			break;
+		case 'G':
+			if (ns_parse_gid(optarg, &o->gid) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--setgid: no such group '%s'",
+					       optarg);
+			o->set_gid = true;
+			break;
+		case OPT_MONOTONIC:
+			o->monotonic = parse_seconds("monotonic", optarg);
+			o->set_monotonic = true;
+			break;
+		case OPT_BOOTTIME:
+			o->boottime = parse_seconds("boottime", optarg);
+			o->set_boottime = true;
+			break;
+		case OPT_FORWARD_SIGNALS:
+			break;
+		case OPT_HOSTNAME:
+		case OPT_DOMAINNAME:
+			if (strlen(optarg) > 64)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--%s: longer than 64 bytes",
+					       c == OPT_HOSTNAME ? "hostname"
+								 : "domainname");
+			*(c == OPT_HOSTNAME ? &o->hostname : &o->domainname) =
+				optarg;
+			break;
+		case OPT_LOOPBACK:
+			o->loopback = true;
+			break;
+		case OPT_DIE_WITH_PARENT:
+			o->die_with_parent = true;
+			break;
+		case OPT_INFO_FD:
+			if (ns_parse_fd(optarg, &o->info_fd) != 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--info-fd: invalid file "
+					       "descriptor '%s'", optarg);
+			if (fcntl(o->info_fd, F_GETFD) < 0)
+				ns_usage_error(NS_EXIT_OWN_FAILURE,
+					       "--info-fd: %d is not open",
+					       o->info_fd);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ns_print_version();
+		default:
+			/* getopt has said what is wrong. */
+			fprintf(stderr, "Try '%s --help' for more "
+				"information.\n", program_invocation_short_name);
+			exit(NS_EXIT_OWN_FAILURE);
+		}
+	}
+	/* Only children enter a new PID namespace. */
+	if (o->flags & CLONE_NEWPID)
+		o->fork = true;
+	o->argv = argv + optind;
+	check_combinations(o);
+}
+
+/* ---- id maps ----------------------------------------------------------- */
+
+/* True when the map is one id of our own: we may write that ourselves. */
+static bool
+map_is_own_single(const struct nsunshare_idmap *m)
+{
+	return m->single && !m->all && !m->subids_auto &&
+	       !m->subids_identity && m->ranges.n == 0;
+}
+
+static bool
+map_is_empty(const struct nsunshare_idmap *m)
+{
+	return !m->single && !m->all && !m->subids_auto &&
+	       !m->subids_identity && m->ranges.n == 0;
+}
+
+static void
+add_range_or_die(struct ns_idmap *map, const char *what, uint32_t in,
+		 uint32_t out, uint32_t count)
+{
+	const char *why = NULL;
+
+	if (ns_idmap_add(map, in, out, count, &why) != 0)
+		errx(NS_EXIT_OWN_FAILURE, "cannot map %s %u-%u: %s", what, in,
+		     in + count - 1, why ? why : "invalid range");
+}
+
+/* The full map, computed in the parent namespace before unshare(2). */
+static void
+build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
+	  struct ns_idmap *out)
+{
+	const char *what = uid ? "users" : "groups";
+	struct ns_idrange sub[NS_IDMAP_MAX];
+	uint32_t own = uid ? me->uid : me->gid, next;
+	struct passwd *pw;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if (m->single)
+		add_range_or_die(out, what, m->inside, own, 1);
+	for (size_t i = 0; i < m->ranges.n; i++)
+		add_range_or_die(out, what, m->ranges.r[i].inside,
+				 m->ranges.r[i].outside, m->ranges.r[i].count);
+	if (m->all) {
+		int dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		struct ns_idmap cur;
+
+		if (dfd < 0 ||
+		    ns_idmap_read(dfd, uid ? "uid_map" : "gid_map", &cur) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot read our own %s map",
+			    uid ? "uid" : "gid");
+		close(dfd);
+		for (size_t i = 0; i < cur.n; i++)
+			add_range_or_die(out, what, cur.r[i].inside,
+					 cur.r[i].inside, cur.r[i].count);
+	}
+	if (!m->subids_auto && !m->subids_identity)
+		return;
+	pw = getpwuid(me->uid);
+	n = ns_subid_ranges(uid ? "/etc/subuid" : "/etc/subgid",
+			    pw ? pw->pw_name : "", me->uid, sub, NS_IDMAP_MAX);
+	if (n < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot read %s",
+		    uid ? "/etc/subuid" : "/etc/subgid");
+	if (n == 0)
+		errx(NS_EXIT_OWN_FAILURE, "no subordinate %s for uid %u in %s",
+		     uid ? "uids" : "gids", (unsigned)me->uid,
+		     uid ? "/etc/subuid" : "/etc/subgid");
+	/* An auto block starts after a single id mapped to root. */
+	next = m->single && m->inside == 0 ? 1 : 0;
+	for (int i = 0; i < n; i++) {
+		uint32_t in = m->subids_identity ? sub[i].outside : next;
+
+		add_range_or_die(out, what, in, sub[i].outside, sub[i].count);
+		next += sub[i].count;
+		if (m->subids_auto && !m->subids_identity)
+			break;	/* util-linux maps the first block only */
+	}
+}
+
+/* Run newuidmap/newgidmap PID IN OUT COUNT...: the setuid helpers check the
+ * ranges against /etc/subuid and /etc/subgid for us. */
+static int
+run_newidmap(const char *prog, pid_t pid, const struct ns_idmap *map)
+{
+	char **argv = calloc(2 + 3 * map->n + 1, sizeof(*argv));
+	int status, rc = -1;
+	size_t a = 0;
+	pid_t child;
+
+	if (argv == NULL)
+		return -1;
+	argv[a++] = (char *)prog;
+	if (asprintf(&argv[a++], "%d", (int)pid) < 0)
+		goto out;
+	for (size_t i = 0; i < map->n; i++)
+		if (asprintf(&argv[a++], "%u", map->r[i].inside) < 0 ||
+		    asprintf(&argv[a++], "%u", map->r[i].outside) < 0 ||
+		    asprintf(&argv[a++], "%u", map->r[i].count) < 0)
+			goto out;
+	child = fork();
+	if (child < 0)
+		goto out;
+	if (child == 0) {
+		execvp(prog, argv);
+		warn("cannot run '%s'", prog);
+		_exit(NS_EXIT_NOT_FOUND);
+	}
+	if (waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
+		rc = 0;
+	else
+		warnx("%s failed", prog);
+out:
+	for (size_t i = 1; i < a; i++)
+		free(argv[i]);
+	free(argv);
+	return rc;
+}
+
+/* ---- the helper in the parent namespaces -------------------------------- */
+
+/*
+ * Ranges beyond our own id, and bind mounts of the new namespaces, need a
+ * process that stayed outside: after unshare(2) we have no privilege in the
+ * parent user namespace, and a bind mount made from inside a new mount
+ * namespace would not be seen outside it.
+ */
+struct helper {
+	pid_t pid;
+	int go;		/* write end: one byte once we have unshared */
+};
+
+static void
+undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
+{
+	for (size_t i = 0; i < upto; i++) {
+		if (o->persist[i] == NULL)
+			continue;
+		umount2(o->persist[i], MNT_DETACH);
+		if (made[i])
+			unlink(o->persist[i]);
+	}
+}
+
+static int
+persist_namespaces(const struct nsunshare_opts *o, pid_t target)
+{
+	bool made[NS_NTYPES] = { false };
+	const char *why;
+	char src[64];
+
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		const struct ns_type *t = &ns_types[i];
+		bool children = t->flag == CLONE_NEWPID ||
+				t->flag == CLONE_NEWTIME;
+		struct stat st;
+
+		if (o->persist[i] == NULL)
+			continue;
+		made[i] = lstat(o->persist[i], &st) != 0;
+		snprintf(src, sizeof(src), "/proc/%d/ns/%s%s", (int)target,
+			 t->name, children ? "_for_children" : "");
+		if (ns_bind_nsfile(src, o->persist[i], false, &why) == 0)
+			continue;
+		if (why != NULL)
+			warnx("cannot persist %s namespace on %s: %s: %s",
+			      t->name, o->persist[i], strerror(errno), why);
+		else
+			warn("cannot persist %s namespace on %s", t->name,
+			     o->persist[i]);
+		made[i] = false;
+		undo_persist(o, i, made);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_ranges(pid_t target, const char *file, const struct ns_idmap *map,
+	     bool privileged)
+{
+	char path[32];
+	int dfd, rc;
+
+	if (!privileged)
+		return run_newidmap(file[0] == 'u' ? "newuidmap" : "newgidmap",
+				    target, map);
+	snprintf(path, sizeof(path), "/proc/%d", (int)target);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -1;
+	rc = ns_idmap_write(dfd, file, map);
+	if (rc != 0)
+		warn("cannot write %s of PID %d", file, (int)target);
+	close(dfd);
+	return rc;
+}
+
+static noreturn void
+run_helper(const struct nsunshare_opts *o, pid_t target, int go,
+	   const struct ns_idmap *umap, const struct ns_idmap *gmap)
+{
+	bool privileged = geteuid() == 0;
+	char byte;
+
+	if (read(go, &byte, 1) != 1)
+		_exit(NS_EXIT_OWN_FAILURE);	/* the parent gave up */
+	if (umap && write_ranges(target, "uid_map", umap, privileged) != 0)
+		_exit(NS_EXIT_OWN_FAILURE);
+	if (gmap && write_ranges(target, "gid_map", gmap, privileged) != 0)
+		_exit(NS_EXIT_OWN_FAILURE);
+	if (persist_namespaces(o, target) != 0)
+		_exit(NS_EXIT_OWN_FAILURE);
+	_exit(0);
+}
+
+static bool
+persisting(const struct nsunshare_opts *o)
+{
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (o->persist[i] != NULL)
+			return true;
+	return false;
+}
+
+static struct helper
+start_helper(const struct nsunshare_opts *o, const struct ns_idmap *umap,
+	     const struct ns_idmap *gmap)
+{
+	struct helper h = { -1, -1 };
+	pid_t parent = getpid();
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		err(NS_EXIT_OWN_FAILURE, "pipe");
+	h.pid = fork();
+	if (h.pid < 0)
+		err(NS_EXIT_OWN_FAILURE, "fork");
+	if (h.pid == 0) {
+		close(fds[1]);
+		run_helper(o, parent, fds[0], umap, gmap);
+	}
+	close(fds[0]);
+	h.go = fds[1];
+	return h;
+}
+
+static void
+finish_helper(struct helper *h)
+{
+	int status;
+
+	if (h->pid < 0)
+		return;
+	if (write(h->go, "g", 1) != 1)
+		err(NS_EXIT_OWN_FAILURE, "cannot signal the helper");
+	close(h->go);
+	while (waitpid(h->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			err(NS_EXIT_OWN_FAILURE, "waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		exit(NS_EXIT_OWN_FAILURE);	/* it said why */
+}
+
+/* ---- the namespaces ----------------------------------------------------- */
+
+static long
+read_sysctl(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Why an unprivileged unshare(2) was refused, as far as we can tell. */
+static const char *
+unshare_hint(int flags, int errnum)
+{
+	if (errnum != EPERM && errnum != ENOSPC && errnum != EUSERS)
+		return NULL;
+	if (!(flags & CLONE_NEWUSER) && !ns_caps_effective(CAP_SYS_ADMIN))
+		return "without CAP_SYS_ADMIN a new user namespace is needed "
+		       "too (add -U or -r)";
+	if (!(flags & CLONE_NEWUSER))
+		return NULL;
+	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0)
+		return "user namespaces are disabled "
+		       "(sysctl user.max_user_namespaces is 0)";
+	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		return "unprivileged user namespaces are disabled "
+		       "(sysctl kernel.unprivileged_userns_clone is 0)";
+	if (errnum != EPERM)
+		return "the limit of user namespaces is reached "
+		       "(sysctl user.max_user_namespaces)";
+	return "refused by a sysctl or security module limit (e.g. "
+	       "kernel.apparmor_restrict_unprivileged_userns), or we are "
+	       "chrooted or multithreaded";
+}
+
+static void
+unshare_namespaces(int flags)
+{
+	const char *hint;
+	char names[64] = "";
+	int saved;
+
+	if (unshare(flags) == 0)
+		return;
+	saved = errno;
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (flags & ns_types[i].flag) {
+			if (names[0])
+				strcat(names, ",");
+			strcat(names, ns_types[i].name);
+		}
+	hint = unshare_hint(flags, saved);
+	if (hint)
+		errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s; %s",
+		     names, strerror(saved), hint);
+	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s", names,
+	     strerror(saved));
+}
+
+static void
+write_own_maps(const struct nsunshare_opts *o, const struct caller *me,
+	       bool uid_self, bool gid_self)
+{
+	struct ns_idmap map = { 0 };
+	int dfd;
+
+	if (!(o->flags & CLONE_NEWUSER))
+		return;
+	dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot open /proc/self");
+	/* Since Linux 3.19 an unprivileged gid_map needs setgroups denied
+	 * first; and once gid_map is written, setgroups is fixed. */
+	if ((o->setgroups || gid_self) &&
+	    ns_setgroups_write(dfd, gid_self ? "deny" : o->setgroups) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot write setgroups");
+	if (uid_self) {
+		map.n = 1;
+		map.r[0] = (struct ns_idrange){ o->uids.inside, me->uid, 1 };
+		if (ns_idmap_write(dfd, "uid_map", &map) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot map uid %u to %u",
+			    o->uids.inside, (unsigned)me->uid);
+	}
+	if (gid_self) {
+		map.n = 1;
+		map.r[0] = (struct ns_idrange){ o->gids.inside, me->gid, 1 };
+		if (ns_idmap_write(dfd, "gid_map", &map) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot map gid %u to %u",
+			    o->gids.inside, (unsigned)me->gid);
+	}
+	close(dfd);
+}
+
+static void
+set_time_offsets(const struct nsunshare_opts *o)
+{
+	char *text = NULL;
+	int fd, len;
+
+	if (!o->set_monotonic && !o->set_boottime)
+		return;
+	len = asprintf(&text, "%s%ld 0\n%s%ld 0\n", "monotonic ",
+		       o->monotonic, "boottime ", o->boottime);
+	if (len < 0)
+		err(NS_EXIT_OWN_FAILURE, "asprintf");
+	/* Only before the first process enters the time namespace. */
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, len) != len)
+		err(NS_EXIT_OWN_FAILURE, "cannot set clock offsets");
+	close(fd);
+	free(text);
+}
+
+static void
+set_names(const struct nsunshare_opts *o)
+{
+	if (o->hostname &&
+	    sethostname(o->hostname, strlen(o->hostname)) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set hostname '%s'",
+		    o->hostname);
+	if (o->domainname &&
+	    setdomainname(o->domainname, strlen(o->domainname)) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set domain name '%s'",
+		    o->domainname);
+}
+
+static void
+bring_up_loopback(const struct nsunshare_opts *o)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s;
+
+	if (!o->loopback)
+		return;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo: socket");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo");
+	close(s);
+}
+
+static void
+set_propagation(const struct nsunshare_opts *o)
+{
+	if (!(o->flags & CLONE_NEWNS) || o->propagation == 0)
+		return;
+	if (mount("none", "/", NULL, o->propagation, NULL) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot change propagation of /");
+}
+
+/* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
+static void
+write_info(const struct nsunshare_opts *o, pid_t pid)
+{
+	const char *sep = "";
+	char path[64];
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (o->info_fd < 0)
+		return;
+	fd = dup(o->info_fd);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
+	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		const struct ns_type *t = &ns_types[i];
+		bool children = t->flag == CLONE_NEWPID ||
+				t->flag == CLONE_NEWTIME;
+
+		if (!(o->flags & t->flag))
+			continue;
+		/* Ours, except pid and time: those only our children enter. */
+		snprintf(path, sizeof(path), "/proc/self/ns/%s%s", t->name,
+			 children ? "_for_children" : "");
+		if (stat(path, &st) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
+		fprintf(f, "%s{\"type\":\"%s\",\"ns\":%lu}", sep, t->name,
+			(unsigned long)st.st_ino);
+		sep = ",";
+	}
+	fprintf(f, "]}\n");
+	if (fclose(f) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot write to --info-fd %d",
+		    o->info_fd);
+	if (close(o->info_fd) != 0)
+		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
+}
+
+/* ---- the program's own process ------------------------------------------ */
+
+static void
+mount_proc(const struct nsunshare_opts *o)
+{
+	if (o->mount_proc == NULL)
+		return;
+	/* Detach an old proc first, so the new one is what is seen. */
+	if (umount2(o->mount_proc, MNT_DETACH) != 0 && errno != EINVAL &&
+	    errno != ENOENT)
+		err(NS_EXIT_OWN_FAILURE, "cannot unmount %s", o->mount_proc);
+	if (mount("proc", o->mount_proc, "proc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s",
+		    o->mount_proc);
+}
+
+static void
+change_root_and_dir(const struct nsunshare_opts *o)
+{
+	if (o->root) {
+		if (chroot(o->root) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot change root to %s",
+			    o->root);
+		if (chdir(o->wd ? o->wd : "/") != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot change directory "
+			    "to %s", o->wd ? o->wd : "/");
+	} else if (o->wd && chdir(o->wd) != 0) {
+		err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
+		    o->wd);
+	}
+}
+
+static void
+change_ids(const struct nsunshare_opts *o)
+{
+	if (o->set_gid) {
+		/* Refused where setgroups is denied: nothing to drop then. */
+		if (setgroups(0, NULL) != 0 && errno != EPERM)
+			err(NS_EXIT_OWN_FAILURE, "cannot drop groups");
+		if (setgid(o->gid) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot set gid %u",
+			    (unsigned)o->gid);
+	}
+	if (o->set_uid) {
+		if (o->keep_caps && o->uid != 0 &&
+		    ns_caps_keep_on_setuid(true) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
+		if (setuid(o->uid) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot set uid %u",
+			    (unsigned)o->uid);
+		if (o->keep_caps && o->uid != 0 &&
+		    ns_caps_raise_effective() != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
+	}
+	if (o->keep_caps && ns_caps_make_ambient() != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot make capabilities ambient");
+}
+
+/* The kernel clears PDEATHSIG on a credential change: arm it after. */
+static void
+arm_death_signal(int sig, pid_t parent)
+{
+	if (sig == 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, sig) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set parent-death signal");
+	if (getppid() != parent)
+		raise(sig);	/* it died before we armed */
+}
+
+static noreturn void
+run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent)
+{
+	mount_proc(o);
+	change_root_and_dir(o);
+	change_ids(o);
+	arm_death_signal(death_sig, parent);
+	ns_exec_command(o->argv);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nsunshare_opts o = { 0 };
+	struct helper helper = { -1, -1 };
+	struct ns_idmap umap, gmap;
+	bool uid_self, gid_self, uid_ranges, gid_ranges;
+	struct caller me;
+	sigset_t oldmask;
+	pid_t child;
+
+	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
+	parse_args(argc, argv, &o);
+
+	uid_self = map_is_own_single(&o.uids);
+	gid_self = map_is_own_single(&o.gids);
+	uid_ranges = !uid_self && !map_is_empty(&o.uids);
+	gid_ranges = !gid_self && !map_is_empty(&o.gids);
+	if (uid_ranges)
+		build_map(&o.uids, true, &me, &umap);
+	if (gid_ranges)
+		build_map(&o.gids, false, &me, &gmap);
+	if (uid_ranges || gid_ranges || persisting(&o))
+		helper = start_helper(&o, uid_ranges ? &umap : NULL,
+				      gid_ranges ? &gmap : NULL);
+
+	unshare_namespaces(o.flags);
+	if (o.flags & CLONE_NEWUSER && o.setgroups && !gid_self) {
+		int dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd < 0 || ns_setgroups_write(dfd, o.setgroups) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot write setgroups");
+		close(dfd);
+	}
+	finish_helper(&helper);
+	write_own_maps(&o, &me, uid_self, gid_self);
+	set_time_offsets(&o);
+	set_names(&o);
+	bring_up_loopback(&o);
+	set_propagation(&o);
+
+	if (!o.fork) {
+		write_info(&o, getpid());
+		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid);
+	}
+	ns_block_forwarded_signals(&oldmask);
+	child = fork();
+	if (child < 0)
+		err(NS_EXIT_OWN_FAILURE, "fork");
+	if (child == 0) {
+		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
+			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+		if (o.info_fd >= 0)
+			close(o.info_fd);
+		run_program(&o, o.kill_child ? o.kill_child
+				: o.die_with_parent ? SIGKILL : 0, me.pid);
+	}
+	if (o.die_with_parent)
+		arm_death_signal(SIGKILL, me.ppid);
+	write_info(&o, child);
+	ns_forward_and_exit_like(child);
+}
