@@ -43,7 +43,7 @@ MAN8 := $(wildcard man/*.8)
 TESTS ?= tests
 BATS ?= bats
 
-.PHONY: all check lint lint-man bench demo deps install uninstall clean
+.PHONY: all check lint lint-man bench demo deps install install-caps uninstall clean fuzz
 
 all: $(BINS)
 
@@ -114,6 +114,31 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/)
+
+# nsmap writes maps for unprivileged users with these two capabilities only.
+install-caps: install
+	setcap cap_setuid,cap_setgid+ep $(DESTDIR)$(BINDIR)/nsmap
+
+# libFuzzer harnesses for the id-map parsers; clang only.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+fuzz:
+	@mkdir -p $(BUILDDIR)/fuzz
+	@for f in $(FUZZERS); do \
+		$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
+			-g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
+			$(PKG_CFLAGS) -o $(BUILDDIR)/fuzz/$$f tests/fuzz/$$f.c \
+			$(wildcard common/*.c) $(PKG_LIBS) || exit 1; \
+		mkdir -p $(BUILDDIR)/fuzz/corpus-$$f; \
+		$(BUILDDIR)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 $(BUILDDIR)/fuzz/corpus-$$f \
+			tests/fuzz/corpus/$$f >$(BUILDDIR)/fuzz/$$f.log 2>&1; \
+		rc=$$?; \
+		grep -E 'number_of_executed_units|ERROR|SUMMARY' \
+			$(BUILDDIR)/fuzz/$$f.log | sed "s/^/$$f: /"; \
+		[ $$rc -eq 0 ] || exit 1; \
+	done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
