@@ -1,0 +1,1212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsls - list namespaces, the processes in them and what keeps them alive. */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <linux/nsfs.h>
+#include <linux/sockios.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "nscommon.h"
+
+enum {
+	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND,
+	COL_UID, COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS, COL_NAME,
+	COL_HOLDERS, NCOLS
+};
+
+static const struct ns_column columns[NCOLS] = {
+	[COL_NS] = { "NS", "namespace identifier (inode number)", 10,
+		     SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_TYPE] = { "TYPE", "kind of namespace", 5, 0, SCOLS_JSON_STRING },
+	[COL_PATH] = { "PATH", "a path that opens the namespace", 0, 0,
+		       SCOLS_JSON_STRING },
+	[COL_NPROCS] = { "NPROCS", "number of processes in the namespace", 5,
+			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_PID] = { "PID", "lowest PID in the namespace", 5, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_PPID] = { "PPID", "parent PID of that process", 5,
+		       SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_COMMAND] = { "COMMAND", "command line of that process", 0,
+			  SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
+	[COL_UID] = { "UID", "UID of that process", 0, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_USER] = { "USER", "user name of that process", 0, 0,
+		       SCOLS_JSON_STRING },
+	[COL_NETNSID] = { "NETNSID", "network namespace id of the kernel", 0,
+			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
+		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
+	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10,
+		      SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_ONS] = { "ONS", "owner user namespace", 10, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_NAME] = { "NAME", "ip netns name(s) under /run/netns", 0,
+		       SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+	[COL_HOLDERS] = { "HOLDERS", "what keeps the namespace alive", 0,
+			  SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+};
+
+enum { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
+
+struct nsls_opts {
+	struct ns_output out;
+	unsigned types;		/* bit per ns_types index; all when 0 */
+	pid_t task;		/* -p, 0 for every process */
+	int tree;
+	bool persistent;
+	bool list_columns;
+	int cols[4 * NCOLS];
+	size_t ncols;
+	unsigned long *want;	/* positional NS inodes */
+	size_t nwant;
+};
+
+/* One namespace, whichever way it was found. */
+struct ns {
+	ino_t ino;
+	const struct ns_type *type;
+	size_t nprocs;
+	pid_t pid;		/* lowest member, 0 for none */
+	char *path;		/* a path that opens it, NULL if none */
+	ino_t parent, owner;
+	char **holders;
+	size_t nholders;
+	char **names;
+	size_t nnames;
+	char **nsfs;
+	size_t nnsfs;
+	struct libscols_line *line;
+	int visit;		/* 0 new, 1 being placed, 2 placed */
+};
+
+struct proc {
+	pid_t pid;
+	ino_t ino[NS_NTYPES];
+};
+
+struct scan {
+	struct ns **all;	/* in order found */
+	size_t nall, allocall;
+	struct ns **hash;	/* open addressing by inode */
+	size_t hsize;
+	struct proc *procs;
+	size_t nprocs, allocprocs;
+	size_t unreadable;
+	int procdir;
+	bool need_fds;
+};
+
+static noreturn void
+usage(void)
+{
+	printf("Usage: %s [options] [NS...]\n", program_invocation_short_name);
+	fputs("\nList namespaces, the processes in them and what keeps them "
+	      "alive.\n\n"
+	      "Options:\n"
+	      " -J, --json             use JSON output format\n"
+	      " -l, --list             use list format output\n"
+	      " -n, --noheadings       don't print headings\n"
+	      " -o, --output LIST      output columns (+LIST appends)\n"
+	      "     --output-all       output all columns\n"
+	      " -p, --task PID         namespaces of this process only\n"
+	      " -P, --persistent       namespaces no process is in\n"
+	      " -r, --raw              use the raw output format\n"
+	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
+	      "uts cgroup time)\n"
+	      " -T, --tree[=REL]       tree by process, owner or parent\n"
+	      " -u, --notruncate       don't truncate text in columns\n"
+	      " -W, --nowrap           don't use multi-line cells\n"
+	      " -H, --list-columns     list the columns\n"
+	      " -h, --help             display this help\n"
+	      " -V, --version          display version\n",
+	      stdout);
+	printf("\nColumns:");
+	for (size_t i = 0; i < NCOLS; i++)
+		printf("%s %s", i % 8 == 0 ? "\n " : "", columns[i].name);
+	printf("\n\nSee nsls(8).\n");
+	exit(NS_EXIT_OK);
+}
+
+static void
+set_default_columns(struct nsls_opts *o)
+{
+	static const int def[] = { COL_NS,  COL_TYPE, COL_NPROCS,
+				   COL_PID, COL_USER, COL_COMMAND };
+
+	memcpy(o->cols, def, sizeof(def));
+	o->ncols = sizeof(def) / sizeof(def[0]);
+}
+
+static void
+parse_args(int argc, char **argv, struct nsls_opts *o)
+{
+	enum { OPT_OUTPUT_ALL = CHAR_MAX + 1 };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "task", required_argument, NULL, 'p' },
+		{ "persistent", no_argument, NULL, 'P' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "type", required_argument, NULL, 't' },
+		{ "tree", optional_argument, NULL, 'T' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct ns_type *t;
+	bool list = false, tree_set = false;
+	int c;
+
+	o->tree = TREE_PROCESS;
+	o->out.json_name = "namespaces";
+	set_default_columns(o);
+	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o->out.json = true;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'n':
+			o->out.noheadings = true;
+			break;
+		case 'o':
+			if (ns_columns_parse(optarg, columns, NCOLS, o->cols,
+					     &o->ncols, 4 * NCOLS) != 0) {
+				fprintf(stderr,
+					"Try '%s --help' for more "
+					"information.\n",
+					program_invocation_short_name);
+				exit(NS_EXIT_USAGE);
+			}
+			break;
+		case OPT_OUTPUT_ALL:
+			for (size_t i = 0; i < NCOLS; i++)
+				o->cols[i] = (int)i;
+			o->ncols = NCOLS;
+			break;
+		case 'p':
+			if (ns_parse_pid(optarg, &o->task) != 0)
+				ns_usage_error(NS_EXIT_USAGE,
+					       "invalid PID: '%s'", optarg);
+			break;
+		case 'P':
+			o->persistent = true;
+			break;
+		case 'r':
+			o->out.raw = true;
+			break;
+		case 't':
+			t = ns_type_by_name(optarg);
+			if (t == NULL)
+				ns_usage_error(NS_EXIT_USAGE,
+					       "unknown namespace type: '%s'",
+					       optarg);
+			o->types |= 1u << ns_type_index(t);
+			break;
+		case 'T':
+			tree_set = true;
+			if (optarg == NULL || strcmp(optarg, "owner") == 0)
+				o->tree = TREE_OWNER;
+			else if (strcmp(optarg, "parent") == 0)
+				o->tree = TREE_PARENT;
+			else if (strcmp(optarg, "process") == 0)
+				o->tree = TREE_PROCESS;
+			else
+				ns_usage_error(NS_EXIT_USAGE,
+					       "unknown tree: '%s' (process, "
+					       "owner or parent)",
+					       optarg);
+			break;
+		case 'u':
+			o->out.notruncate = true;
+			break;
+		case 'W':
+			o->out.nowrap = true;
+			break;
+		case 'H':
+			o->list_columns = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ns_print_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				program_invocation_short_name);
+			exit(NS_EXIT_USAGE);
+		}
+	}
+	if (list && tree_set)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "--list and --tree are mutually exclusive");
+	if (list)
+		o->tree = TREE_NONE;
+	if (optind < argc) {
+		o->nwant = (size_t)(argc - optind);
+		o->want = calloc(o->nwant, sizeof(*o->want));
+		if (o->want == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate");
+		for (size_t i = 0; i < o->nwant; i++) {
+			long v;
+
+			if (ns_parse_long(argv[optind + i], 1, LONG_MAX, &v))
+				ns_usage_error(NS_EXIT_USAGE,
+					       "invalid namespace: '%s'",
+					       argv[optind + i]);
+			o->want[i] = (unsigned long)v;
+		}
+	}
+}
+
+static bool
+want_col(const struct nsls_opts *o, int col)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == col)
+			return true;
+	return false;
+}
+
+static bool
+want_type(const struct nsls_opts *o, size_t ti)
+{
+	return o->types == 0 || (o->types & (1u << ti));
+}
+
+/* ---- the namespace table ------------------------------------------------ */
+
+static void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	p = reallocarray(p, n ? n : 1, size);
+	if (p == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	return d;
+}
+
+static size_t
+hash_slot(const struct scan *s, ino_t ino)
+{
+	size_t i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (s->hsize - 1);
+
+	while (s->hash[i] != NULL && s->hash[i]->ino != ino)
+		i = (i + 1) & (s->hsize - 1);
+	return i;
+}
+
+static struct ns *
+ns_find(const struct scan *s, ino_t ino)
+{
+	return s->hsize ? s->hash[hash_slot(s, ino)] : NULL;
+}
+
+static void
+hash_grow(struct scan *s)
+{
+	struct ns **old = s->hash;
+	size_t oldsize = s->hsize;
+
+	s->hsize = oldsize ? oldsize * 2 : 256;
+	s->hash = calloc(s->hsize, sizeof(*s->hash));
+	if (s->hash == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	for (size_t i = 0; i < oldsize; i++)
+		if (old[i] != NULL)
+			s->hash[hash_slot(s, old[i]->ino)] = old[i];
+	free(old);
+}
+
+static struct ns *
+ns_get(struct scan *s, ino_t ino, const struct ns_type *type)
+{
+	struct ns *ns = ns_find(s, ino);
+
+	if (ns != NULL)
+		return ns;
+	if (2 * (s->nall + 1) > s->hsize)
+		hash_grow(s);
+	ns = calloc(1, sizeof(*ns));
+	if (ns == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	ns->ino = ino;
+	ns->type = type;
+	if (s->nall == s->allocall) {
+		s->allocall = s->allocall ? 2 * s->allocall : 256;
+		s->all = xrealloc(s->all, s->allocall, sizeof(*s->all));
+	}
+	s->all[s->nall++] = ns;
+	s->hash[hash_slot(s, ino)] = ns;
+	return ns;
+}
+
+static void
+add_string(char ***list, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+add_string(char ***list, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *str;
+
+	va_start(ap, fmt);
+	if (vasprintf(&str, fmt, ap) < 0)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	va_end(ap);
+	*list = xrealloc(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = str;
+}
+
+/* "net:[4026531833]" as readlink and nsfs mounts show it. */
+static int
+parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
+{
+	const char *br = strchr(s, ':');
+	char name[16];
+	long v;
+	size_t len;
+	char *end;
+
+	if (br == NULL || (size_t)(br - s) >= sizeof(name) || br[1] != '[')
+		return -1;
+	memcpy(name, s, (size_t)(br - s));
+	name[br - s] = '\0';
+	*type = ns_type_by_name(name);
+	len = strlen(br + 2);
+	if (*type == NULL || len < 2 || br[2 + len - 1] != ']')
+		return -1;
+	errno = 0;
+	v = strtol(br + 2, &end, 10);
+	if (errno != 0 || v <= 0 || end != br + 2 + len - 1)
+		return -1;
+	*ino = (ino_t)v;
+	return 0;
+}
+
+/* ---- scanning /proc ----------------------------------------------------- */
+
+/*
+ * The only per-process work: one fstatat per namespace type the request
+ * needs, relative to the /proc fd, with nothing opened.
+ */
+static void
+scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
+	     unsigned stat_types)
+{
+	struct proc p = { .pid = pid };
+	bool seen = false;
+	char path[64];
+	struct stat st;
+
+	for (size_t t = 0; t < NS_NTYPES; t++) {
+		if (!(stat_types & (1u << t)))
+			continue;
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, ns_types[t].name);
+		if (fstatat(s->procdir, path, &st, 0) != 0) {
+			if (errno == EACCES || errno == EPERM) {
+				s->unreadable++;
+				return;
+			}
+			/* Gone (or a zombie) before its first file: skip it. */
+			if (!seen)
+				return;
+			continue;
+		}
+		seen = true;
+		p.ino[t] = st.st_ino;
+	}
+	for (size_t t = 0; t < NS_NTYPES; t++) {
+		struct ns *ns;
+
+		if (p.ino[t] == 0 || !want_type(o, t))
+			continue;
+		ns = ns_get(s, p.ino[t], &ns_types[t]);
+		if (ns->nprocs++ == 0 || pid < ns->pid)
+			ns->pid = pid;
+	}
+	if (s->nprocs == s->allocprocs) {
+		s->allocprocs = s->allocprocs ? 2 * s->allocprocs : 1024;
+		s->procs = xrealloc(s->procs, s->allocprocs, sizeof(*s->procs));
+	}
+	s->procs[s->nprocs++] = p;
+}
+
+static void
+scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types)
+{
+	size_t bufsize = 1 << 16;
+	char *buf = malloc(bufsize);
+	long n;
+
+	if (buf == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	while ((n = syscall(SYS_getdents64, s->procdir, buf, bufsize)) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			pid_t pid;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+			    ns_parse_pid(d->d_name, &pid) != 0)
+				continue;
+			scan_process(s, o, pid, stat_types);
+		}
+	}
+	if (n < 0)
+		err(NS_EXIT_FAIL, "cannot read /proc");
+	free(buf);
+}
+
+static int
+proc_cmp(const void *a, const void *b)
+{
+	const struct proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static const struct proc *
+proc_find(const struct scan *s, pid_t pid)
+{
+	struct proc key = { .pid = pid };
+
+	return bsearch(&key, s->procs, s->nprocs, sizeof(key), proc_cmp);
+}
+
+/* ---- namespaces no process is in -------------------------------------- */
+
+static char *
+read_file_at(int dirfd, const char *path, size_t *lenp)
+{
+	size_t size = 4096, len = 0;
+	char *buf;
+	ssize_t n;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	buf = xrealloc(NULL, size, 1);
+	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
+		len += (size_t)n;
+		if (size - len - 1 == 0) {
+			size *= 2;
+			buf = xrealloc(buf, size, 1);
+		}
+	}
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+/*
+ * nsfs mounts, read once per mount namespace from one of its processes.
+ * Mounts in our own mount namespace also make the NSFS column.
+ */
+static void
+scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt)
+{
+	struct ns **mnts = NULL;
+	size_t nmnts = 0;
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct proc *p = &s->procs[i];
+		struct ns *m;
+
+		if (p->ino[0] == 0)
+			continue;
+		m = ns_find(s, p->ino[0]);
+		/* The mnt type may be filtered out: track it on the side. */
+		if (m != NULL && m->visit == 3)
+			continue;
+		if (m == NULL)
+			m = ns_get(s, p->ino[0], &ns_types[0]);
+		if (m->pid == 0 || p->pid < m->pid)
+			m->pid = p->pid;
+		m->visit = 3;
+		mnts = xrealloc(mnts, nmnts + 1, sizeof(*mnts));
+		mnts[nmnts++] = m;
+	}
+	for (size_t i = 0; i < nmnts; i++) {
+		bool own = mnts[i]->ino == self_mnt;
+		char path[64], *text, *line, *save = NULL;
+		struct ns_mountinfo mi;
+
+		mnts[i]->visit = 0;
+		snprintf(path, sizeof(path), "%d/mountinfo", mnts[i]->pid);
+		text = read_file_at(s->procdir, path, NULL);
+		if (text == NULL)
+			continue;
+		for (line = strtok_r(text, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save)) {
+			const struct ns_type *t;
+			struct ns *ns;
+			ino_t ino;
+
+			if (strstr(line, " - nsfs ") == NULL ||
+			    ns_mountinfo_parse(line, &mi) != 0 ||
+			    parse_ns_link(mi.root, &t, &ino) != 0 ||
+			    !want_type(o, ns_type_index(t)))
+				continue;
+			ns = ns_get(s, ino, t);
+			if (own) {
+				add_string(&ns->holders, &ns->nholders,
+					   "mount:%s", mi.mountpoint);
+				add_string(&ns->nsfs, &ns->nnsfs, "%s",
+					   mi.mountpoint);
+				if (ns->path == NULL)
+					ns->path = xstrdup(mi.mountpoint);
+			} else {
+				add_string(&ns->holders, &ns->nholders,
+					   "mount:/proc/%d/root%s",
+					   mnts[i]->pid, mi.mountpoint);
+				if (ns->path == NULL)
+					ns->path = xstrdup(
+						ns->holders[ns->nholders - 1] +
+						6);
+			}
+		}
+		free(text);
+	}
+	/* mnt namespaces added only to be read are not part of the answer. */
+	free(mnts);
+}
+
+/*
+ * The socket's own network namespace (SIOCGSKNS) through a copy of the fd
+ * (pidfd_getfd): needs ptrace rights over the process, as root has.
+ */
+static ino_t
+socket_netns(int pidfd, int fd)
+{
+	struct stat st;
+	int copy, nsfd;
+	ino_t ino = 0;
+
+	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0)
+		return 0;
+	nsfd = ioctl(copy, SIOCGSKNS);
+	if (nsfd >= 0) {
+		if (fstat(nsfd, &st) == 0)
+			ino = st.st_ino;
+		close(nsfd);
+	}
+	close(copy);
+	return ino;
+}
+
+/* Namespace files and sockets held open: read only for HOLDERS and -P. */
+static void
+scan_fds(struct scan *s, const struct nsls_opts *o)
+{
+	pid_t self = getpid();
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		pid_t pid = s->procs[i].pid;
+		char path[64], link[64];
+		struct dirent *d;
+		int pidfd = -1, dfd;
+		DIR *dir;
+
+		if (pid == self)
+			continue;
+		snprintf(path, sizeof(path), "%d/fd", pid);
+		dfd = openat(s->procdir, path,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		dir = fdopendir(dfd);
+		if (dir == NULL) {
+			close(dfd);
+			continue;
+		}
+		while ((d = readdir(dir)) != NULL) {
+			const struct ns_type *t;
+			struct ns *ns;
+			ssize_t n;
+			ino_t ino;
+
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			n = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strncmp(link, "socket:[", 8) == 0) {
+				if (!want_type(o, 3))
+					continue;
+				if (pidfd < 0)
+					pidfd = (int)syscall(SYS_pidfd_open,
+							     pid, 0);
+				if (pidfd < 0)
+					continue;
+				ino = socket_netns(pidfd, atoi(d->d_name));
+				if (ino == 0)
+					continue;
+				ns = ns_get(s, ino, &ns_types[3]);
+				add_string(&ns->holders, &ns->nholders,
+					   "sock:%d:%s", pid, d->d_name);
+				continue;
+			}
+			if (parse_ns_link(link, &t, &ino) != 0 ||
+			    !want_type(o, ns_type_index(t)))
+				continue;
+			ns = ns_get(s, ino, t);
+			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
+				   d->d_name);
+			if (ns->path == NULL &&
+			    asprintf(&ns->path, "/proc/%d/fd/%s", pid,
+				     d->d_name) < 0)
+				err(NS_EXIT_FAIL, "cannot allocate");
+		}
+		if (pidfd >= 0)
+			close(pidfd);
+		closedir(dir);
+	}
+}
+
+/* ---- relations: parent and owner ---------------------------------------- */
+
+static ino_t
+relative_of(struct scan *s, const struct nsls_opts *o, int fd,
+	    unsigned long req);
+
+static void
+relations_from_fd(struct scan *s, const struct nsls_opts *o, struct ns *ns,
+		  int fd)
+{
+	ns->parent = relative_of(s, o, fd, NS_GET_PARENT);
+	ns->owner = relative_of(s, o, fd, NS_GET_USERNS);
+}
+
+/*
+ * A relative not seen otherwise (a user namespace kept only by what it
+ * owns) joins the table, and its own relations are read from the fd the
+ * kernel just gave, so the whole chain is known.
+ */
+static ino_t
+relative_of(struct scan *s, const struct nsls_opts *o, int fd,
+	    unsigned long req)
+{
+	const struct ns_type *t;
+	struct stat st;
+	struct ns *rel;
+	ino_t ino = 0;
+	int rfd = ioctl(fd, req);
+
+	if (rfd < 0)
+		return 0;	/* EPERM: outside our view; EINVAL: none */
+	if (fstat(rfd, &st) != 0)
+		goto out;
+	ino = st.st_ino;
+	rel = ns_find(s, ino);
+	if (rel == NULL && (t = ns_type_of_fd(rfd)) != NULL &&
+	    want_type(o, ns_type_index(t))) {
+		rel = ns_get(s, ino, t);
+		rel->visit = 2;
+		relations_from_fd(s, o, rel, rfd);
+	}
+out:
+	close(rfd);
+	return ino;
+}
+
+static char *
+ns_open_path(const struct ns *ns)
+{
+	char *p;
+
+	if (ns->path != NULL)
+		return xstrdup(ns->path);
+	if (ns->pid == 0)
+		return NULL;
+	if (asprintf(&p, "/proc/%d/ns/%s", ns->pid, ns->type->name) < 0)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	return p;
+}
+
+static void
+read_relations(struct scan *s, const struct nsls_opts *o)
+{
+	/* The table grows while walked: index, never a saved pointer. */
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *ns = s->all[i];
+		char *path;
+		int fd;
+
+		if (ns->visit == 2)
+			continue;
+		ns->visit = 2;
+		path = ns_open_path(ns);
+		if (path == NULL)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		free(path);
+		if (fd < 0)
+			continue;
+		relations_from_fd(s, o, ns, fd);
+		close(fd);
+	}
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *owner, *ns = s->all[i];
+
+		ns->visit = 0;
+		if (ns->owner != 0 && (owner = ns_find(s, ns->owner)) != NULL)
+			add_string(&owner->holders, &owner->nholders,
+				   "child:%lu", (unsigned long)ns->ino);
+	}
+}
+
+/* ---- NAME: ip netns names ------------------------------------------------ */
+
+static void
+read_netns_names(struct scan *s)
+{
+	DIR *dir = opendir("/run/netns");
+	struct dirent *d;
+	struct stat st;
+
+	if (dir == NULL)
+		return;
+	while ((d = readdir(dir)) != NULL) {
+		struct ns *ns;
+
+		if (d->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
+			continue;
+		ns = ns_find(s, st.st_ino);
+		if (ns != NULL && ns->type == &ns_types[3])
+			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
+	}
+	closedir(dir);
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+struct shown {
+	pid_t ppid;
+	uid_t uid;
+	bool have_uid;
+	char *command;
+};
+
+/* Only for the one process shown per namespace. */
+static void
+read_shown_process(const struct scan *s, const struct nsls_opts *o,
+		   pid_t pid, struct shown *sh)
+{
+	char path[64];
+	struct stat st;
+	size_t len;
+
+	memset(sh, 0, sizeof(*sh));
+	if (want_col(o, COL_UID) || want_col(o, COL_USER)) {
+		snprintf(path, sizeof(path), "%d", pid);
+		if (fstatat(s->procdir, path, &st, 0) == 0) {
+			sh->uid = st.st_uid;
+			sh->have_uid = true;
+		}
+	}
+	if (want_col(o, COL_PPID) || o->tree == TREE_PROCESS) {
+		char *text, *rp;
+
+		snprintf(path, sizeof(path), "%d/stat", pid);
+		text = read_file_at(s->procdir, path, NULL);
+		/* comm may hold ')' and spaces: the fields follow the last. */
+		if (text != NULL && (rp = strrchr(text, ')')) != NULL)
+			sscanf(rp + 1, " %*c %d", &sh->ppid);
+		free(text);
+	}
+	if (want_col(o, COL_COMMAND)) {
+		snprintf(path, sizeof(path), "%d/cmdline", pid);
+		sh->command = read_file_at(s->procdir, path, &len);
+		if (sh->command != NULL) {
+			while (len > 0 && sh->command[len - 1] == '\0')
+				len--;
+			for (size_t i = 0; i < len; i++)
+				if (sh->command[i] == '\0')
+					sh->command[i] = ' ';
+			sh->command[len] = '\0';
+		}
+		if (sh->command == NULL || len == 0) {
+			free(sh->command);
+			snprintf(path, sizeof(path), "%d/comm", pid);
+			sh->command = read_file_at(s->procdir, path, &len);
+			if (sh->command != NULL && len > 0 &&
+			    sh->command[len - 1] == '\n')
+				sh->command[len - 1] = '\0';
+		}
+	}
+}
+
+static const char *
+user_name(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	return pw != NULL ? pw->pw_name : NULL;
+}
+
+static int
+set_number(struct libscols_line *ln, size_t col, unsigned long long v)
+{
+	char *str;
+
+	if (asprintf(&str, "%llu", v) < 0)
+		return -1;
+	return scols_line_refer_data(ln, col, str);
+}
+
+static int
+set_list(struct libscols_line *ln, size_t col, char **list, size_t n,
+	 const char *sep)
+{
+	size_t len = 1;
+	char *str, *p;
+
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(list[i]) + strlen(sep);
+	str = p = malloc(len);
+	if (str == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		p = stpcpy(stpcpy(p, list[i]), i + 1 < n ? sep : "");
+	return scols_line_refer_data(ln, col, str);
+}
+
+static int
+fill_line(const struct scan *s, const struct nsls_opts *o, struct ns *ns,
+	  const struct shown *sh)
+{
+	struct libscols_line *ln = ns->line;
+	char **holders = NULL;
+	size_t nholders = 0;
+	/* Raw output is one line per namespace: no newline inside a cell. */
+	const char *sep = o->out.raw && !o->out.json ? "," : "\n";
+	int rc = 0;
+
+	for (size_t i = 0; i < o->ncols && rc == 0; i++) {
+		char *p;
+
+		switch (o->cols[i]) {
+		case COL_NS:
+			rc = set_number(ln, i, ns->ino);
+			break;
+		case COL_TYPE:
+			rc = scols_line_set_data(ln, i, ns->type->name);
+			break;
+		case COL_PATH:
+			p = ns_open_path(ns);
+			if (p != NULL)
+				rc = scols_line_refer_data(ln, i, p);
+			break;
+		case COL_NPROCS:
+			rc = set_number(ln, i, ns->nprocs);
+			break;
+		case COL_PID:
+			if (ns->pid != 0 && ns->nprocs > 0)
+				rc = set_number(ln, i, (unsigned)ns->pid);
+			break;
+		case COL_PPID:
+			if (ns->nprocs > 0)
+				rc = set_number(ln, i, (unsigned)sh->ppid);
+			break;
+		case COL_COMMAND:
+			if (sh->command != NULL)
+				rc = scols_line_set_data(ln, i, sh->command);
+			break;
+		case COL_UID:
+			if (sh->have_uid)
+				rc = set_number(ln, i, sh->uid);
+			break;
+		case COL_USER:
+			if (sh->have_uid) {
+				const char *u = user_name(sh->uid);
+
+				if (u != NULL)
+					rc = scols_line_set_data(ln, i, u);
+				else
+					rc = set_number(ln, i, sh->uid);
+			}
+			break;
+		case COL_NETNSID:
+			break;
+		case COL_NSFS:
+			rc = set_list(ln, i, ns->nsfs, ns->nnsfs, sep);
+			break;
+		case COL_PNS:
+			rc = set_number(ln, i, ns->parent);
+			break;
+		case COL_ONS:
+			rc = set_number(ln, i, ns->owner);
+			break;
+		case COL_NAME:
+			rc = set_list(ln, i, ns->names, ns->nnames, sep);
+			break;
+		case COL_HOLDERS:
+			if (ns->nprocs == 1)
+				add_string(&holders, &nholders, "pid:%d",
+					   ns->pid);
+			else if (ns->nprocs > 1)
+				add_string(&holders, &nholders, "pid:%d+%zu",
+					   ns->pid, ns->nprocs - 1);
+			for (size_t j = 0; j < ns->nholders; j++)
+				add_string(&holders, &nholders, "%s",
+					   ns->holders[j]);
+			rc = set_list(ln, i, holders, nholders, sep);
+			for (size_t j = 0; j < nholders; j++)
+				free(holders[j]);
+			free(holders);
+			break;
+		}
+	}
+	(void)s;
+	return rc;
+}
+
+static bool
+is_shown(const struct ns *ns, const struct nsls_opts *o,
+	 const ino_t *task_ns)
+{
+	if (!want_type(o, ns_type_index(ns->type)))
+		return false;
+	if (o->persistent && ns->nprocs > 0)
+		return false;
+	if (o->task != 0) {
+		size_t t = ns_type_index(ns->type);
+
+		if (task_ns[t] != ns->ino)
+			return false;
+	}
+	if (o->nwant > 0) {
+		for (size_t i = 0; i < o->nwant; i++)
+			if (o->want[i] == ns->ino)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+static struct ns *
+tree_parent(const struct scan *s, const struct nsls_opts *o,
+	    const struct ns *ns, const struct shown *sh)
+{
+	const struct proc *pp;
+
+	switch (o->tree) {
+	case TREE_OWNER:
+		return ns->owner ? ns_find(s, ns->owner) : NULL;
+	case TREE_PARENT:
+		return ns->parent ? ns_find(s, ns->parent) : NULL;
+	case TREE_PROCESS:
+		if (ns->nprocs == 0 || sh->ppid == 0)
+			return NULL;
+		pp = proc_find(s, sh->ppid);
+		if (pp == NULL)
+			return NULL;
+		return ns_find(s, pp->ino[ns_type_index(ns->type)]);
+	}
+	return NULL;
+}
+
+/* Parents first, as libsmartcols needs; a cycle lands at the top. */
+static int
+place_line(const struct scan *s, const struct nsls_opts *o,
+	   struct libscols_table *tb, struct ns *ns, const ino_t *task_ns)
+{
+	struct libscols_line *pl = NULL;
+	struct shown sh;
+	struct ns *parent;
+	int rc;
+
+	if (ns->visit == 2)
+		return 0;
+	read_shown_process(s, o, ns->pid, &sh);
+	ns->visit = 1;
+	parent = tree_parent(s, o, ns, &sh);
+	if (parent != NULL && parent != ns && parent->visit != 1 &&
+	    is_shown(parent, o, task_ns)) {
+		if (place_line(s, o, tb, parent, task_ns) != 0)
+			return -1;
+		pl = parent->line;
+	}
+	ns->visit = 2;
+	ns->line = scols_table_new_line(tb, pl);
+	rc = ns->line == NULL ? -1 : fill_line(s, o, ns, &sh);
+	free(sh.command);
+	return rc;
+}
+
+static int
+ns_cmp(const void *a, const void *b)
+{
+	const struct ns *x = *(struct ns *const *)a, *y = *(struct ns *const *)b;
+
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+/* The tree goes on COMMAND (process) or NS (owner, parent), as in lsns. */
+static void
+set_column_flags(struct libscols_table *tb, const struct nsls_opts *o)
+{
+	int tree = o->tree == TREE_PROCESS ? COL_COMMAND : COL_NS;
+
+	for (size_t i = 0; i < o->ncols; i++) {
+		struct libscols_column *c = scols_table_get_column(tb, i);
+		int flags = scols_column_get_flags(c);
+
+		if (o->tree != TREE_NONE && o->cols[i] == tree) {
+			scols_column_set_flags(c, flags | SCOLS_FL_TREE);
+			tree = -1;
+		}
+		/* One list item per line of the cell, a JSON array item. */
+		if (flags & SCOLS_FL_WRAP) {
+			scols_column_set_wrapfunc(c, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(c, "\n");
+		}
+	}
+}
+
+static void
+print_table(struct scan *s, const struct nsls_opts *o, const ino_t *task_ns)
+{
+	struct libscols_table *tb;
+
+	qsort(s->all, s->nall, sizeof(*s->all), ns_cmp);
+	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
+	if (tb == NULL)
+		err(NS_EXIT_FAIL, "cannot make the table");
+	set_column_flags(tb, o);
+	for (size_t i = 0; i < s->nall; i++) {
+		if (!is_shown(s->all[i], o, task_ns))
+			continue;
+		if (place_line(s, o, tb, s->all[i], task_ns) != 0)
+			err(NS_EXIT_FAIL, "cannot make the table");
+	}
+	if (ns_table_print(tb) != 0)
+		err(NS_EXIT_FAIL, "cannot print the table");
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void
+read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
+		     ino_t *task_ns)
+{
+	const struct proc *p = proc_find(s, o->task);
+
+	if (p == NULL) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "%d/ns", o->task);
+		if (faccessat(s->procdir, path, F_OK, 0) != 0)
+			err(NS_EXIT_FAIL, "cannot read namespaces of PID %d",
+			    o->task);
+		errno = EACCES;
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	}
+	memcpy(task_ns, p->ino, sizeof(p->ino));
+}
+
+static void
+check_wanted(const struct scan *s, const struct nsls_opts *o)
+{
+	for (size_t i = 0; i < o->nwant; i++)
+		if (ns_find(s, (ino_t)o->want[i]) == NULL)
+			errx(NS_EXIT_FAIL, "namespace %lu not found",
+			     o->want[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nsls_opts o = { 0 };
+	struct scan s = { .procdir = -1 };
+	ino_t task_ns[NS_NTYPES] = { 0 };
+	unsigned stat_types;
+	struct stat st;
+	bool holders;
+
+	setlocale(LC_ALL, "");
+	parse_args(argc, argv, &o);
+	ns_close_stdout_at_exit();
+	if (o.list_columns) {
+		ns_columns_list(columns, NCOLS, &o.out);
+		return NS_EXIT_OK;
+	}
+	holders = want_col(&o, COL_HOLDERS) || o.persistent;
+	s.procdir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s.procdir < 0)
+		err(NS_EXIT_FAIL, "cannot open /proc");
+	/* mnt always: each mount namespace's table is read for nsfs mounts. */
+	stat_types = (o.types ? o.types : (1u << NS_NTYPES) - 1) | 1u;
+	if (o.task != 0)
+		stat_types |= (1u << NS_NTYPES) - 1;
+	scan_proc(&s, &o, stat_types);
+	qsort(s.procs, s.nprocs, sizeof(*s.procs), proc_cmp);
+	if (o.task != 0)
+		read_task_namespaces(&s, &o, task_ns);
+	if (fstatat(s.procdir, "self/ns/mnt", &st, 0) != 0)
+		st.st_ino = 0;
+	scan_mounts(&s, &o, st.st_ino);
+	if (holders)
+		scan_fds(&s, &o);
+	if (holders || want_col(&o, COL_PNS) || want_col(&o, COL_ONS) ||
+	    o.tree == TREE_OWNER || o.tree == TREE_PARENT)
+		read_relations(&s, &o);
+	if (want_col(&o, COL_NAME))
+		read_netns_names(&s);
+	check_wanted(&s, &o);
+	print_table(&s, &o, task_ns);
+	if (s.unreadable > 0)
+		warnx("cannot read the namespaces of %zu process%s: "
+		      "Permission denied",
+		      s.unreadable, s.unreadable == 1 ? "" : "es");
+	return NS_EXIT_OK;
+}
