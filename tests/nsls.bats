@@ -1,0 +1,230 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsls: listings of real namespaces, compared with util-linux lsns.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	MADE_FILES=()
+	MADE_NETNS=()
+}
+
+teardown() {
+	local f n
+	kill_spawned
+	for f in "${MADE_FILES[@]}"; do
+		umount "$f" 2>/dev/null || true
+		rm -f "$f"
+	done
+	for n in "${MADE_NETNS[@]}"; do
+		ip netns del "$n" 2>/dev/null || true
+	done
+}
+
+teardown_file() {
+	cleanup_nobody_bin
+}
+
+# A process in new mnt, uts, ipc, net and pid namespaces; sets HOLDER
+# (the unshare process) and MEMBER (its child, PID 1 of the new pid ns).
+start_holder() {
+	spawn nsunshare -f -m -u -i -n -p sleep 1000
+	HOLDER=$SPAWNED_PID
+	MEMBER=$(first_child "$HOLDER")
+	wait_until in_new_ns "$MEMBER" pid
+}
+
+# Rows of both listings for the namespaces of process $1 only: other suites
+# run at the same time, so nothing else is stable enough to compare.
+rows_for() {
+	local pid=$1 t ino
+	shift
+	for t in mnt uts ipc net pid user cgroup time; do
+		ino=$(ns_inode "$pid" "$t")
+		# Our own namespaces change with every other suite's process.
+		[ "$ino" != "$(ns_inode $$ "$t")" ] || continue
+		"$@" 2>/dev/null | awk -v i="$ino" '$1 == i'
+	done | sort -u
+}
+
+# in_new_ns PID TYPE: is PID's TYPE namespace no longer ours?  (A function,
+# so that wait_until re-reads it each time.)
+in_new_ns() {
+	[ "$(ns_inode "$1" "$2")" != "$(ns_inode $$ "$2")" ]
+}
+
+new_file() {
+	local f
+	f=$(mktemp "/tmp/nsls-test.XXXXXX")
+	MADE_FILES+=("$f")
+	echo "$f"
+}
+
+@test "default listing: lsns's columns, the init namespaces, exit 0" {
+	run --separate-stderr nsls
+	assert_success
+	assert_line --index 0 --regexp '^ +NS TYPE +NPROCS +PID USER +COMMAND$'
+	assert_line --regexp "^ *$(ns_inode $$ net) net +[0-9]+ +[0-9]+ "
+}
+
+@test "same NS, TYPE, NPROCS, PID as lsns for every type of a new process" {
+	start_holder
+	run -0 rows_for "$MEMBER" nsls -rn -l -o NS,TYPE,NPROCS,PID
+	mine=$output
+	run -0 rows_for "$MEMBER" lsns -rn -l -o NS,TYPE,NPROCS,PID
+	assert_equal "$mine" "$output"
+	# Five new namespaces: each shows 2 processes or 1 (the pid ns).
+	assert_line --regexp "^$(ns_inode "$MEMBER" net) net 2 $HOLDER$"
+	assert_line --regexp "^$(ns_inode "$MEMBER" pid) pid 1 $MEMBER$"
+}
+
+@test "-t net and -p PID: the same rows as lsns -t net and lsns -p PID" {
+	start_holder
+	run -0 rows_for "$MEMBER" nsls -rn -l -t net -o NS,TYPE,NPROCS,PID
+	mine=$output
+	run -0 rows_for "$MEMBER" lsns -rn -l -t net -o NS,TYPE,NPROCS,PID
+	assert_equal "$mine" "$output"
+	assert_equal "$(echo "$mine" | wc -l)" 1
+
+	run -0 rows_for "$MEMBER" nsls -rn -l -p "$MEMBER" -o NS,TYPE,NPROCS,PID
+	mine=$output
+	run -0 rows_for "$MEMBER" lsns -rn -l -p "$MEMBER" -o NS,TYPE,NPROCS,PID
+	assert_equal "$mine" "$output"
+	assert_equal "$(echo "$mine" | wc -l)" 5
+	run -0 --separate-stderr nsls -rn -l -p "$MEMBER" -o TYPE
+	assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "cgroup ipc mnt net pid time user uts "
+}
+
+@test "-J: parses with jq, same keys and number types as lsns -J" {
+	start_holder
+	cols=NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NSFS,PNS,ONS
+	run -0 --separate-stderr nsls -J -l -o "$cols" -t pid
+	mine=$(jq -c '[.namespaces[0] | to_entries[] | [.key, (.value|type)]]' <<<"$output")
+	run -0 --separate-stderr lsns -J -l -o "$cols" -t pid
+	theirs=$(jq -c '[.namespaces[0] | to_entries[] | [.key, (.value|type)]]' <<<"$output")
+	assert_equal "$mine" "$theirs"
+	run -0 --separate-stderr nsls -J -l -t pid
+	run -0 jq -e ".namespaces[] | select(.ns == $(ns_inode "$MEMBER" pid)) | .pid == $MEMBER" <<<"$output"
+}
+
+@test "a net namespace held only by a bind mount: NPROCS 0, HOLDERS mount:PATH, -P" {
+	f=$(new_file)
+	run -0 nsunshare --net="$f" true
+	ino=$(stat -L -c %i "$f")
+	run -0 --separate-stderr nsls -rn -l -P -t net -o NS,TYPE,NPROCS,HOLDERS,NSFS
+	assert_line "$ino net 0 mount:$f $f"
+	# lsns cannot see it at all.
+	run lsns -rn -l -t net -o NS
+	refute_line "$ino"
+}
+
+@test "a namespace held only by an open fd: HOLDERS fd:PID:FD" {
+	spawn nsunshare -n sleep 1000
+	netpid=$SPAWNED_PID
+	wait_until in_new_ns "$netpid" net
+	ino=$(ns_inode "$netpid" net)
+	spawn bash -c "exec 7</proc/$netpid/ns/net; exec sleep 1000"
+	fdpid=$SPAWNED_PID
+	wait_until test -e "/proc/$fdpid/fd/7"
+	kill -KILL "$netpid"
+	wait "$netpid" 2>/dev/null || true
+	run -0 --separate-stderr nsls -rn -l -P -o NS,TYPE,NPROCS,HOLDERS
+	assert_line "$ino net 0 fd:$fdpid:7"
+}
+
+@test "a user namespace that owns a mounted net namespace: child:NS, -T owner nests them" {
+	f=$(new_file)
+	run -0 nsunshare -U -r --net="$f" true
+	net=$(stat -L -c %i "$f")
+	run -0 --separate-stderr nsls -rn -l -P -o NS,TYPE,ONS,HOLDERS
+	assert_line --regexp "^[0-9]+ user [0-9]+ child:$net$"
+	user=$(awk -v n="$net" '$2 == "user" && $4 == "child:" n {print $1}' <<<"$output")
+	assert_line "$net net $user mount:$f"
+	run -0 --separate-stderr nsls -J --tree=owner -P -o NS,TYPE
+	run -0 jq -e "[.namespaces[] | select(.ns == $user) | .children[].ns] == [$net]" <<<"$output"
+}
+
+@test "-T parent: a new pid namespace sits under the one it was made in" {
+	start_holder
+	pidns=$(ns_inode "$MEMBER" pid)
+	run -0 --separate-stderr nsls -J --tree=parent -t pid -o NS,PNS
+	run -0 jq -e "[.namespaces[] | select(.ns == $(ns_inode $$ pid)) | .children[].ns] | index($pidns) != null" <<<"$output"
+}
+
+@test "default tree: a namespace's row under its process's parent's row" {
+	start_holder
+	run -0 --separate-stderr nsls -J -t pid -o NS,PID,COMMAND
+	run -0 jq -e "[.. | objects | select(.children?) | .children[] | select(.ns == $(ns_inode "$MEMBER" pid))] | length == 1" <<<"$output"
+}
+
+@test "NAME: the name ip netns add gave" {
+	require_root
+	name=$(unique_name nsls)
+	MADE_NETNS+=("$name")
+	run -0 ip netns add "$name"
+	ino=$(stat -L -c %i "/run/netns/$name")
+	run -0 --separate-stderr nsls -rn -l -t net -o NS,NAME "$ino"
+	assert_output "$ino $name"
+}
+
+@test "positional NS shows just that namespace; an unknown one fails with 1" {
+	start_holder
+	ino=$(ns_inode "$MEMBER" uts)
+	run -0 --separate-stderr nsls -rn -l -o NS,TYPE,NPROCS "$ino"
+	assert_output "$ino uts 2"
+	run -1 --separate-stderr nsls 123
+	assert_equal "$stderr" "nsls: namespace 123 not found"
+	assert_output ""
+}
+
+@test "as nobody: lists its own user namespace, says how many it could not read" {
+	require_userns
+	bin=$(nobody_bin)
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$bin/nsunshare" -U sleep 1000
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" user
+	ino=$(ns_inode "$pid" user)
+	run -0 --separate-stderr as_nobody nsls -rn -l -t user -o NS,TYPE,NPROCS,PID,USER
+	assert_line "$ino user 1 $pid nobody"
+	[[ "$stderr" =~ ^nsls:\ cannot\ read\ the\ namespaces\ of\ [0-9]+\ process(es)?:\ Permission\ denied$ ]]
+}
+
+@test "bad input: one-line error, status 2 for usage, 1 for failures" {
+	run -2 --separate-stderr nsls -t foo
+	assert_equal "${stderr_lines[0]}" "nsls: unknown namespace type: 'foo'"
+	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
+	assert_output ""
+	run -2 --separate-stderr nsls -o NS,FOO
+	assert_equal "${stderr_lines[0]}" "nsls: unknown column: FOO"
+	run -2 --separate-stderr nsls -o ''
+	assert_equal "${stderr_lines[0]}" "nsls: empty column list"
+	run -2 --separate-stderr nsls -p abc
+	assert_equal "${stderr_lines[0]}" "nsls: invalid PID: 'abc'"
+	run -2 --separate-stderr nsls -p 0
+	assert_equal "${stderr_lines[0]}" "nsls: invalid PID: '0'"
+	run -2 --separate-stderr nsls --tree=sideways
+	assert_equal "${stderr_lines[0]}" "nsls: unknown tree: 'sideways' (process, owner or parent)"
+	run -2 --separate-stderr nsls -l -T
+	assert_equal "${stderr_lines[0]}" "nsls: --list and --tree are mutually exclusive"
+	run -2 --separate-stderr nsls 12x
+	assert_equal "${stderr_lines[0]}" "nsls: invalid namespace: '12x'"
+	run -2 --separate-stderr nsls --bogus
+	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
+	dead=$(dead_pid)
+	run -1 --separate-stderr nsls -p "$dead"
+	assert_equal "$stderr" "nsls: cannot read namespaces of PID $dead: No such file or directory"
+	assert_output ""
+}
+
+@test "--help, --version and -H" {
+	run -0 nsls --help
+	assert_line --index 0 "Usage: nsls [options] [NS...]"
+	run -0 nsls -V
+	assert_output --regexp '^nsls \(nstools\) [0-9]'
+	run -0 nsls -H
+	assert_line --regexp '^ *HOLDERS +<string array> '
+	run -0 nsls -H -J
+	run -0 jq -e '.columns | length == 15' <<<"$output"
+}
