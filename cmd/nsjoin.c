@@ -709,12 +709,44 @@ read_target_ids(const struct nsjoin_opts *o, const struct ns_proc *p,
 		t->gid = id;
 }
 
-/* Written before joining: cgroup.procs is reached through our own /sys,
+/*
+ * Where our view of the cgroup v2 tree shows cgroup PATH (as /proc/PID/cgroup
+ * gives it, relative to our cgroup namespace): below a cgroup2 mount whose
+ * root is PATH or one of its ancestors.  Not always /sys/fs/cgroup: hybrid
+ * systems mount it on /sys/fs/cgroup/unified.  malloc'd, or NULL.
+ */
+static char *
+cgroup2_dir(const char *path)
+{
+	struct ns_mountinfo m;
+	char *line = NULL, *dir = NULL;
+	size_t cap = 0, len;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (f == NULL)
+		err(NS_EXIT_OWN_FAILURE, "cannot read /proc/self/mountinfo");
+	while (dir == NULL && getline(&line, &cap, f) > 0) {
+		if (ns_mountinfo_parse(line, &m) != 0 ||
+		    strcmp(m.fstype, "cgroup2") != 0)
+			continue;
+		len = strcmp(m.root, "/") == 0 ? 0 : strlen(m.root);
+		if (strncmp(path, m.root, len) != 0 ||
+		    (path[len] != '/' && path[len] != '\0'))
+			continue;
+		if (asprintf(&dir, "%s%s", m.mountpoint, path + len) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+	}
+	fclose(f);
+	free(line);
+	return dir;
+}
+
+/* Written before joining: cgroup.procs is reached through our own mounts,
  * and "0" moves the writer, whatever PID namespace it reads. */
 static void
 join_target_cgroup(const struct ns_proc *p)
 {
-	char *line = NULL, *path = NULL;
+	char *line = NULL, *dir = NULL, *procs;
 	size_t cap = 0;
 	FILE *f;
 	int fd;
@@ -728,21 +760,26 @@ join_target_cgroup(const struct ns_proc *p)
 		if (strncmp(line, "0::", 3) != 0)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (asprintf(&path, "/sys/fs/cgroup%s/cgroup.procs",
-			     line + 3) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		dir = cgroup2_dir(line + 3);
+		if (dir == NULL)
+			errx(NS_EXIT_OWN_FAILURE,
+			     "cgroup %s of PID %d is not visible: no cgroup2 "
+			     "mount shows it", line + 3, (int)p->pid);
 		break;
 	}
 	fclose(f);
 	free(line);
-	if (path == NULL)
+	if (dir == NULL)
 		errx(NS_EXIT_OWN_FAILURE, "PID %d is in no cgroup v2 cgroup",
 		     (int)p->pid);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
+		err(NS_EXIT_OWN_FAILURE, "asprintf");
+	fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0", 1) != 1)
-		err(NS_EXIT_OWN_FAILURE, "cannot join cgroup %s", path);
+		err(NS_EXIT_OWN_FAILURE, "cannot join cgroup %s", dir);
 	close(fd);
-	free(path);
+	free(procs);
+	free(dir);
 }
 
 static void

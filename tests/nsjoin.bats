@@ -1,0 +1,325 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsjoin: run a program inside existing namespaces, on real namespaces.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+ALL_TYPES="mnt uts ipc net pid user cgroup time"
+
+setup() {
+	require_root
+}
+
+teardown() {
+	kill_spawned
+	if [ -n "${NETNS:-}" ]; then
+		ip netns del "$NETNS" 2>/dev/null || true
+	fi
+	if [ -n "${NSFILE:-}" ]; then
+		umount "$NSFILE" 2>/dev/null || true
+		rm -f "$NSFILE"
+	fi
+}
+
+teardown_file() {
+	cleanup_nobody_bin
+}
+
+# start_target NSUNSHARE-OPTIONS...: a sleep in new namespaces; TARGET is it.
+start_target() {
+	spawn nsunshare -f "$@" sleep 1000
+	TARGET=$(first_child "$SPAWNED_PID")
+	wait_until test "$(readlink "/proc/$TARGET/exe")" = "$(command -v sleep)"
+}
+
+# The inodes of every namespace of the program nsjoin runs, one "type ino"
+# per line.
+inodes_script='for t in mnt uts ipc net pid user cgroup time; do
+	echo "$t $(stat -L -c %i /proc/self/ns/$t)"; done'
+
+@test "each type alone: that namespace is the target's, the others stay ours" {
+	start_target -m -u -i -n -p -C -T -U -r
+	for t in $ALL_TYPES; do
+		opt=$(case $t in mnt) echo -m;; uts) echo -u;; ipc) echo -i;;
+			net) echo -n;; pid) echo -p;; user) echo -U;;
+			cgroup) echo -C;; time) echo -T;; esac)
+		run nsjoin -t "$TARGET" "$opt" sh -c "$inodes_script"
+		[ "$status" = 0 ] || fail "$opt: $output"
+		for u in $ALL_TYPES; do
+			got=$(echo "$output" | awk -v t="$u" '$1 == t { print $2 }')
+			if [ "$u" = "$t" ]; then
+				want=$(ns_inode "$TARGET" "$u")
+			else
+				want=$(ns_inode self "$u")
+			fi
+			[ "$got" = "$want" ] ||
+				fail "$opt: $u is $got, expected $want"
+			[ "$want" != "" ]
+		done
+		# and the target's namespace really differs from ours
+		[ "$(ns_inode "$TARGET" "$t")" != "$(ns_inode self "$t")" ]
+	done
+}
+
+@test "-a: every namespace is the target's, and the program runs in its cwd" {
+	start_target -m -u -i -n -p -C -T -U -r
+	run -0 nsjoin -t "$TARGET" -a sh -c "$inodes_script; pwd"
+	for t in $ALL_TYPES; do
+		assert_line "$t $(ns_inode "$TARGET" "$t")"
+	done
+	assert_line "$(readlink "/proc/$TARGET/cwd")"
+}
+
+@test "-p: the program lives in the target's PID namespace but is not PID 1" {
+	start_target -p -m --mount-proc
+	run -0 nsjoin -t "$TARGET" -p -m sh -c 'grep NSpid /proc/self/status'
+	read -r _ outer inner <<<"$output"
+	[ "$inner" -gt 1 ]
+	[ "$outer" -gt 1 ]
+	[ "$(ns_inode "$outer" pid)" = "$(ns_inode "$TARGET" pid)" ] ||
+		[ ! -e "/proc/$outer" ]
+}
+
+@test "-p: the forked program's exit status and signal death are nsjoin's" {
+	start_target -p
+	run -3 nsjoin -t "$TARGET" -p sh -c 'exit 3'
+	run -137 nsjoin -t "$TARGET" -p sh -c 'kill -KILL $$'
+	run -0 nsjoin -t "$TARGET" -p -F sh -c 'exit 0'
+}
+
+@test "--net=FILE joins a namespace persisted by nsunshare" {
+	NSFILE=$(mktemp /tmp/nsjoin-netns.XXXXXX)
+	run -0 nsunshare --net="$NSFILE" true
+	want=$(stat -L -c %i "$NSFILE")
+	run -0 nsjoin --net="$NSFILE" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	[ "$want" != "$(ns_inode self net)" ]
+}
+
+@test "-nNAME and --net=NAME join /run/netns/NAME of ip netns add" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	run -0 nsjoin -n"$NETNS" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	run -0 nsjoin --net="$NETNS" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	# and the same as ip netns exec sees
+	run -0 ip netns exec "$NETNS" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+}
+
+@test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	mkdir -p "/etc/netns/$NETNS"
+	echo "nameserver 192.0.2.53" >"/etc/netns/$NETNS/resolv.conf"
+	before=$(mount_count)
+	run -0 nsjoin --net="$NETNS" --netns-etc cat /etc/resolv.conf
+	rm -rf "/etc/netns/$NETNS"
+	assert_output "nameserver 192.0.2.53"
+	[ "$(mount_count)" = "$before" ]
+	run -125 nsjoin -t $$ -n --netns-etc true
+	assert_output --partial "--netns-etc needs"
+}
+
+@test "-r and -w: root and working directory from the target or as given" {
+	start_target -m
+	run -0 nsjoin -t "$TARGET" -m -w/tmp pwd
+	assert_output /tmp
+	run -0 nsjoin -t "$TARGET" -m -W /usr pwd
+	assert_output /usr
+	dir=$(mktemp -d)
+	mkdir "$dir/inside"
+	cp -L /bin/busybox "$dir/" 2>/dev/null || true
+	run -0 nsjoin -t "$TARGET" -m --root="$dir" -w"$dir/inside" \
+		/proc/self/exe --version
+	run -0 nsjoin -t $$ -r -U --preserve-credentials true 2>/dev/null ||
+		true
+	rm -rf "$dir"
+}
+
+@test "-e: the program gets the target's environment" {
+	spawn env -i NSJOIN_MARK=target-env-42 PATH=/usr/bin:/bin sleep 1000
+	run -0 nsjoin -t "$SPAWNED_PID" -u -e env
+	assert_line NSJOIN_MARK=target-env-42
+	refute_line --partial BATS_
+}
+
+@test "-S follow -G follow: the program runs as the target's owner" {
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000
+	wait_until test "$(stat -c %u "/proc/$SPAWNED_PID")" = 65534
+	run -0 nsjoin -t "$SPAWNED_PID" -u -S follow -G follow id -u
+	assert_output 65534
+	run -0 nsjoin -t "$SPAWNED_PID" -u -S nobody -G nogroup id -g
+	assert_output "$(getent group nogroup | cut -d: -f3)"
+}
+
+@test "--user-parent: joins the parent of the target's user namespace" {
+	spawn unshare -U -r unshare -U -r sleep 1000
+	outer=$(first_child "$SPAWNED_PID")
+	wait_until test "$(readlink "/proc/$outer/exe")" = "$(command -v sleep)" ||
+		outer=$SPAWNED_PID
+	# unshare execs unshare: the spawned PID becomes the inner sleep
+	target=$SPAWNED_PID
+	wait_until test "$(readlink "/proc/$target/exe")" = "$(command -v sleep)"
+	parent=$(nsjoin -t "$target" -U --preserve-credentials \
+		sh -c 'stat -L -c %i /proc/self/ns/user' 2>/dev/null || true)
+	run -0 nsjoin -t "$target" --user-parent stat -L -c %i /proc/self/ns/user
+	[ "$output" != "$(ns_inode "$target" user)" ]
+	[ "$output" != "$(ns_inode self user)" ]
+	[ "$parent" = "$(ns_inode "$target" user)" ]
+}
+
+@test "-N: the network namespace of a socket whose netns has no process" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	ip -n "$NETNS" link set lo up
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	spawn ip netns exec "$NETNS" bash -c \
+		'exec 7<>/dev/udp/127.0.0.1/9; exec nsenter -t 1 -n sleep 1000'
+	wait_until test "$(ns_inode "$SPAWNED_PID" net)" = "$(ns_inode 1 net)"
+	wait_until test "$(readlink "/proc/$SPAWNED_PID/exe")" = "$(command -v sleep)"
+	ip netns del "$NETNS"
+	NETNS=
+	run -0 nsjoin -t "$SPAWNED_PID" -N 7 stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	run -125 nsjoin -t "$SPAWNED_PID" -N 0 true
+	assert_output --partial "cannot get network namespace of fd 0 of PID $SPAWNED_PID"
+}
+
+@test "-c: the program runs in the target's cgroup (full v2 path)" {
+	cg=/sys/fs/cgroup/nsjoin-test-$$-$RANDOM
+	mkdir "$cg"
+	spawn sh -c "echo \$\$ >$cg/cgroup.procs && exec sleep 1000"
+	wait_until grep -qx "0::/${cg#/sys/fs/cgroup/}" "/proc/$SPAWNED_PID/cgroup"
+	run -0 nsjoin -t "$SPAWNED_PID" -u -c cat /proc/self/cgroup
+	assert_output "0::/${cg#/sys/fs/cgroup/}"
+	kill_spawned
+	wait_until rmdir "$cg"
+}
+
+@test "stdin closed: nsjoin still joins and runs the program" {
+	start_target -n
+	run -0 bash -c 'nsjoin -t "$1" -n -c stat -L -c %i /proc/self/ns/net <&-' \
+		_ "$TARGET"
+	assert_output "$(ns_inode "$TARGET" net)"
+	run -0 bash -c 'nsjoin -t "$1" -n sh -c "stat -L -c %i /proc/self/ns/net; read x || echo no-stdin" <&-' \
+		_ "$TARGET"
+	assert_line "$(ns_inode "$TARGET" net)"
+}
+
+@test "fds the caller passed in pass through; nsjoin's own do not" {
+	start_target -n -p
+	run -0 bash -c 'nsjoin -t "$1" -n -p ls /proc/self/fd 5</dev/null' \
+		_ "$TARGET"
+	assert_output "$(printf '0\n1\n2\n3\n5')"
+}
+
+@test "nobody joins its own user, net and mount namespaces" {
+	require_userns
+	bin=$(nobody_bin)
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$bin/nsunshare" -U -r -n -m sleep 1000
+	wait_until test "$(readlink "/proc/$SPAWNED_PID/exe")" = "$(command -v sleep)"
+	run -0 as_nobody nsjoin -t "$SPAWNED_PID" -U -n -m sh -c \
+		'id -u; for t in user net mnt; do stat -L -c %i /proc/self/ns/$t; done'
+	assert_output "$(printf '0\n%s\n%s\n%s' "$(ns_inode "$SPAWNED_PID" user)" \
+		"$(ns_inode "$SPAWNED_PID" net)" "$(ns_inode "$SPAWNED_PID" mnt)")"
+	run -0 as_nobody nsjoin -t "$SPAWNED_PID" -a stat -L -c %i /proc/self/ns/net
+	assert_output "$(ns_inode "$SPAWNED_PID" net)"
+}
+
+@test "nobody joining root's network namespace: the kernel's reason, 125" {
+	require_userns
+	start_target -n
+	run -125 --separate-stderr as_nobody nsjoin -t "$TARGET" -n true
+	[ "$stderr" = "nsjoin: cannot join net namespace of PID $TARGET: Operation not permitted" ]
+	run -125 --separate-stderr as_nobody nsjoin -t "$TARGET" -u -n true
+	[ "${stderr%%:*}" = nsjoin ]
+	[[ $stderr == *"namespace of PID $TARGET: Operation not permitted" ]]
+}
+
+@test "differential: nsenter and nsjoin end in the same namespaces" {
+	start_target -m -u -i -n -p -C -T
+	for opts in "-n" "-m -u" "-i -p" "-C -T" "-a" "-n -u -i -m -p"; do
+		# shellcheck disable=SC2086
+		ours=$(nsjoin -t "$TARGET" $opts sh -c "$inodes_script")
+		# shellcheck disable=SC2086
+		theirs=$(nsenter -t "$TARGET" $opts sh -c "$inodes_script")
+		[ "$ours" = "$theirs" ] || fail "$opts: $ours <> $theirs"
+	done
+}
+
+@test "race: a target killed meanwhile is joined or refused, never another" {
+	for i in $(seq 1 200); do
+		unshare -n sleep 1000 3>&- &
+		pid=$!
+		want=$(ns_inode "$pid" net 2>/dev/null) || want=
+		kill -KILL "$pid" &
+		out=$(nsjoin -t "$pid" -n stat -L -c %i /proc/self/ns/net 2>&1)
+		rc=$?
+		wait
+		if [ "$rc" -eq 0 ]; then
+			[ "$out" = "$want" ] || fail "run $i joined $out, not $want"
+		else
+			[ "$rc" -eq 125 ] || fail "run $i: status $rc: $out"
+			[[ $out == "nsjoin: cannot "*"PID $pid"* ]] ||
+				fail "run $i: $out"
+		fi
+	done
+}
+
+@test "bad PIDs: one-line error, status 125" {
+	for bad in 0 -1 abc 12x ""; do
+		run -125 --separate-stderr nsjoin -t "$bad" -n true
+		[ "${lines[0]:-}" = "" ]
+		[ "${stderr_lines[0]}" = "nsjoin: invalid PID: '$bad'" ]
+	done
+	dead=$(dead_pid)
+	run -125 --separate-stderr nsjoin -t "$dead" -n true
+	[ "$stderr" = "nsjoin: cannot open PID $dead: No such process" ]
+}
+
+@test "no namespace, or no target: a usage error, status 125" {
+	run -125 --separate-stderr nsjoin -t $$ true
+	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join"
+	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
+	run -125 --separate-stderr nsjoin -n true
+	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	run -125 --separate-stderr nsjoin --bogus
+	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
+	run -125 --separate-stderr nsjoin -t $$ -u -S nosuchuser true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid user: 'nosuchuser'" ]]
+	run -125 --separate-stderr nsjoin -t $$ -N x true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid file descriptor: 'x'" ]]
+}
+
+@test "bad namespace files: not one, wrong type, missing name: 125" {
+	run -125 --separate-stderr nsjoin --net=/etc/passwd true
+	assert_equal "$stderr" "nsjoin: /etc/passwd is not a namespace file"
+	run -125 --separate-stderr nsjoin --net=/proc/self/ns/uts true
+	assert_equal "$stderr" "nsjoin: /proc/self/ns/uts is a uts namespace, not net"
+	name=$(unique_name missing)
+	run -125 --separate-stderr nsjoin --net="$name" true
+	assert_equal "$stderr" "nsjoin: cannot open /run/netns/$name: No such file or directory"
+	[ ! -e "/run/netns/$name" ]
+}
+
+@test "the program's status: 126 not executable, 127 not found" {
+	start_target -u
+	run -127 --separate-stderr nsjoin -t "$TARGET" -u /nonexistent/prog
+	[[ $stderr == "nsjoin: cannot run '/nonexistent/prog': No such file or directory" ]]
+	run -126 nsjoin -t "$TARGET" -u /etc/passwd
+	run -0 nsjoin -t "$TARGET" -u env SHELL=/bin/true nsjoin -t "$TARGET" -u
+}
+
+@test "--help and --version go to stdout, exit 0" {
+	run -0 --separate-stderr nsjoin --help
+	assert_line --index 1 " nsjoin [options] [program [argument...]]"
+	[ -z "$stderr" ]
+	while IFS= read -r l; do [ "${#l}" -le 80 ]; done <<<"$output"
+	run -0 nsjoin -V
+	assert_output --regexp '^nsjoin \(nstools\) [0-9.]+$'
+}
