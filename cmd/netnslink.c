@@ -349,33 +349,11 @@ fail:
 	return -1;
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void
-unescape_octal(char *s)
-{
-	char *d = s;
-
-	while (*s != '\0') {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)(((s[1] - '0') << 6) | ((s[2] - '0') << 3) |
-				      (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
 enum mount_state { NOT_MOUNTED, MOUNTED_NOT_SHARED, MOUNTED_SHARED };
 
-/*
- * Is DIR a mount point, and is that mount shared?  Later lines of mountinfo
- * are mounted on top of earlier ones, so the last line for DIR decides.
- */
+/* Does the mountinfo line of mount ID say it is shared? */
 static int
-mount_state(const char *dir, enum mount_state *state)
+mount_is_shared(uint64_t id, bool *shared)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
@@ -384,32 +362,58 @@ mount_state(const char *dir, enum mount_state *state)
 
 	if (f == NULL)
 		return -1;
-	*state = NOT_MOUNTED;
+	*shared = false;
 	while (getline(&line, &cap, f) > 0) {
-		char *save = NULL, *tok;
-		bool match = false, shared = false;
-		int field = 0;
+		char *save = NULL, *tok = strtok_r(line, " ", &save);
+		unsigned long long lid;
 
-		for (tok = strtok_r(line, " \n", &save); tok != NULL;
-		     tok = strtok_r(NULL, " \n", &save), field++) {
-			if (field == 4) {
-				unescape_octal(tok);
-				match = strcmp(tok, dir) == 0;
-			} else if (field >= 6) {
-				if (strcmp(tok, "-") == 0)
-					break;
-				if (strncmp(tok, "shared:", 7) == 0)
-					shared = true;
-			}
+		if (tok == NULL || sscanf(tok, "%llu", &lid) != 1 || lid != id)
+			continue;
+		/* Optional fields run from the 7th to the lone "-". */
+		for (int field = 1; (tok = strtok_r(NULL, " ", &save)) != NULL;
+		     field++) {
+			if (field < 6)
+				continue;
+			if (strcmp(tok, "-") == 0)
+				break;
+			if (strncmp(tok, "shared:", 7) == 0)
+				*shared = true;
 		}
-		if (match)
-			*state = shared ? MOUNTED_SHARED : MOUNTED_NOT_SHARED;
+		break;
 	}
 	if (ferror(f))
 		rc = -1;
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+/*
+ * Is DIR the root of a mount, and is that mount shared?  statx names the
+ * mount the path resolves to now; a mount point in mountinfo may be hidden
+ * under another mount, and a directory fd opened before our lock was
+ * granted still points below a self-bind made meanwhile.
+ */
+static int
+mount_state(const char *dir, enum mount_state *state)
+{
+	struct statx stx;
+	bool shared;
+
+	if (statx(AT_FDCWD, dir, 0, STATX_MNT_ID, &stx) != 0)
+		return -1;
+	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_mask & STATX_MNT_ID)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	*state = NOT_MOUNTED;
+	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return 0;
+	if (mount_is_shared(stx.stx_mnt_id, &shared) != 0)
+		return -1;
+	*state = shared ? MOUNTED_SHARED : MOUNTED_NOT_SHARED;
+	return 0;
 }
 
 static void
@@ -439,7 +443,7 @@ make_own_shared_mount(const char *dir)
 /*
  * Create DIR if missing and, for bind mounts, make it a shared mount point
  * as ip netns does.  Returns its canonical path (/var/run/netns is
- * /run/netns), which is how mountinfo names it.
+ * /run/netns), so that a mount goes where mountinfo will show it.
  */
 static char *
 prepare_dir(const char *dir, bool for_mounts)
@@ -466,7 +470,7 @@ prepare_dir(const char *dir, bool for_mounts)
 	if (flock(fd, LOCK_EX) != 0)
 		err(NS_EXIT_FAIL, "cannot lock %s", canon);
 	if (mount_state(canon, &state) != 0)
-		err(NS_EXIT_FAIL, "cannot read /proc/self/mountinfo");
+		err(NS_EXIT_FAIL, "cannot tell how %s is mounted", canon);
 	if (state == NOT_MOUNTED)
 		make_own_shared_mount(canon);
 	else if (state == MOUNTED_NOT_SHARED &&
