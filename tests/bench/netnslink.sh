@@ -10,6 +10,7 @@ ROUNDS=${ROUNDS:-200}
 export NSTOOLS_BIN ROUNDS
 [ "$(id -u)" -eq 0 ] || { echo "netnslink bench: needs root" >&2; exit 0; }
 
+# shellcheck disable=SC2016 # expanded by the inner bash
 exec unshare -m --propagation private -- bash -eu -c '
 umount -l /run/netns 2>/dev/null || true
 mount -t tmpfs tmpfs /run
