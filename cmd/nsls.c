@@ -106,7 +106,11 @@ struct scan {
 	size_t nprocs, allocprocs;
 	size_t unreadable;
 	int procdir;
-	bool need_fds;
+	struct {
+		uid_t uid;
+		char *name;
+	} *users;
+	size_t nusers;
 };
 
 static noreturn void
@@ -507,8 +511,13 @@ proc_find(const struct scan *s, pid_t pid)
 
 /* ---- namespaces no process is in -------------------------------------- */
 
+/*
+ * Read PATH below DIRFD whole.  ONE_RECORD: a file the kernel hands out in
+ * one go (stat, comm, cmdline), where a short read is the end, which saves
+ * the read(2) that would return 0 on every shown process.
+ */
 static char *
-read_file_at(int dirfd, const char *path, size_t *lenp)
+read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 {
 	size_t size = 4096, len = 0;
 	char *buf;
@@ -520,6 +529,8 @@ read_file_at(int dirfd, const char *path, size_t *lenp)
 	buf = xrealloc(NULL, size, 1);
 	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
 		len += (size_t)n;
+		if (one_record && len < size - 1)
+			break;
 		if (size - len - 1 == 0) {
 			size *= 2;
 			buf = xrealloc(buf, size, 1);
@@ -575,7 +586,7 @@ scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt)
 
 		mnts[i]->visit = 0;
 		snprintf(path, sizeof(path), "%d/mountinfo", mnts[i]->pid);
-		text = read_file_at(s->procdir, path, NULL);
+		text = read_file_at(s->procdir, path, NULL, false);
 		if (text == NULL)
 			continue;
 		for (line = strtok_r(text, "\n", &save); line != NULL;
@@ -854,7 +865,7 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 		char *text, *rp;
 
 		snprintf(path, sizeof(path), "%d/stat", pid);
-		text = read_file_at(s->procdir, path, NULL);
+		text = read_file_at(s->procdir, path, NULL, true);
 		/* comm may hold ')' and spaces: the fields follow the last. */
 		if (text != NULL && (rp = strrchr(text, ')')) != NULL)
 			sscanf(rp + 1, " %*c %d", &sh->ppid);
@@ -862,7 +873,7 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 	}
 	if (want_col(o, COL_COMMAND)) {
 		snprintf(path, sizeof(path), "%d/cmdline", pid);
-		sh->command = read_file_at(s->procdir, path, &len);
+		sh->command = read_file_at(s->procdir, path, &len, true);
 		if (sh->command != NULL) {
 			while (len > 0 && sh->command[len - 1] == '\0')
 				len--;
@@ -874,7 +885,7 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 		if (sh->command == NULL || len == 0) {
 			free(sh->command);
 			snprintf(path, sizeof(path), "%d/comm", pid);
-			sh->command = read_file_at(s->procdir, path, &len);
+			sh->command = read_file_at(s->procdir, path, &len, true);
 			if (sh->command != NULL && len > 0 &&
 			    sh->command[len - 1] == '\n')
 				sh->command[len - 1] = '\0';
@@ -882,12 +893,20 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 	}
 }
 
+/* getpwuid reads the whole database each time: once per distinct uid. */
 static const char *
-user_name(uid_t uid)
+user_name(struct scan *s, uid_t uid)
 {
-	struct passwd *pw = getpwuid(uid);
+	struct passwd *pw;
 
-	return pw != NULL ? pw->pw_name : NULL;
+	for (size_t i = 0; i < s->nusers; i++)
+		if (s->users[i].uid == uid)
+			return s->users[i].name;
+	pw = getpwuid(uid);
+	s->users = xrealloc(s->users, s->nusers + 1, sizeof(*s->users));
+	s->users[s->nusers].uid = uid;
+	s->users[s->nusers].name = pw != NULL ? xstrdup(pw->pw_name) : NULL;
+	return s->users[s->nusers++].name;
 }
 
 static int
@@ -920,7 +939,7 @@ set_list(struct libscols_line *ln, size_t col, char **list, size_t n,
 }
 
 static int
-fill_line(const struct scan *s, const struct nsls_opts *o, struct ns *ns,
+fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 	  const struct shown *sh)
 {
 	struct libscols_line *ln = ns->line;
@@ -966,7 +985,7 @@ fill_line(const struct scan *s, const struct nsls_opts *o, struct ns *ns,
 			break;
 		case COL_USER:
 			if (sh->have_uid) {
-				const char *u = user_name(sh->uid);
+				const char *u = user_name(s, sh->uid);
 
 				if (u != NULL)
 					rc = scols_line_set_data(ln, i, u);
@@ -1005,7 +1024,6 @@ fill_line(const struct scan *s, const struct nsls_opts *o, struct ns *ns,
 			break;
 		}
 	}
-	(void)s;
 	return rc;
 }
 
@@ -1056,7 +1074,7 @@ tree_parent(const struct scan *s, const struct nsls_opts *o,
 
 /* Parents first, as libsmartcols needs; a cycle lands at the top. */
 static int
-place_line(const struct scan *s, const struct nsls_opts *o,
+place_line(struct scan *s, const struct nsls_opts *o,
 	   struct libscols_table *tb, struct ns *ns, const ino_t *task_ns)
 {
 	struct libscols_line *pl = NULL;
@@ -1136,6 +1154,36 @@ print_table(struct scan *s, const struct nsls_opts *o, const ino_t *task_ns)
 /* ---- main --------------------------------------------------------------- */
 
 static void
+free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void
+free_scan(struct scan *s)
+{
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *ns = s->all[i];
+
+		free(ns->path);
+		free_list(ns->holders, ns->nholders);
+		free_list(ns->names, ns->nnames);
+		free_list(ns->nsfs, ns->nnsfs);
+		free(ns);
+	}
+	for (size_t i = 0; i < s->nusers; i++)
+		free(s->users[i].name);
+	free(s->users);
+	free(s->all);
+	free(s->hash);
+	free(s->procs);
+	if (s->procdir >= 0)
+		close(s->procdir);
+}
+
+static void
 read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
 		     ino_t *task_ns)
 {
@@ -1208,5 +1256,7 @@ main(int argc, char **argv)
 		warnx("cannot read the namespaces of %zu process%s: "
 		      "Permission denied",
 		      s.unreadable, s.unreadable == 1 ? "" : "es");
+	free_scan(&s);
+	free(o.want);
 	return NS_EXIT_OK;
 }

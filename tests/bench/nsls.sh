@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsls against lsns on >= 2000 processes in a few hundred namespaces:
+# median wall-time ratio, syscalls per process (strace -c -f), peak RSS.
+set -eu
+
+BIN=${NSTOOLS_BIN:-$(cd "$(dirname "$0")/../../build" && pwd)}
+NSLS=$BIN/nsls
+HOLDERS=${HOLDERS:-250}		# processes that hold new namespaces
+KIDS=${KIDS:-7}			# sleeping children of each
+RUNS=${RUNS:-7}
+PIDS=()
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		# shellcheck disable=SC2046
+		kill -KILL $(cat "/proc/$p/task/$p/children" 2>/dev/null) \
+			"$p" 2>/dev/null || true
+	done
+}
+trap cleanup EXIT
+
+# A mix of types: every holder a new uts+ipc+net, every other a mnt, every
+# third a pid namespace; KIDS sleepers inherit them.
+for i in $(seq 1 "$HOLDERS"); do
+	flags="-u -i -n"
+	((i % 2)) && flags="$flags -m"
+	((i % 3)) || flags="$flags -f -p"
+	# shellcheck disable=SC2086
+	unshare $flags sh -c "for k in \$(seq $KIDS); do sleep 600 & done; wait" &
+	PIDS+=($!)
+	disown $!
+done
+sleep 2
+nprocs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+echo "nsls bench: $nprocs processes, $(lsns -rn -o NS | wc -l) namespaces"
+
+timeit() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000))
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+cols=NS,TYPE,NPROCS,PID,USER,COMMAND
+for args in "-l -o $cols" "-l -t net -o $cols"; do
+	mine=() theirs=()
+	for _ in $(seq "$RUNS"); do
+		# shellcheck disable=SC2086
+		mine+=("$(timeit "$NSLS" $args)")
+		# shellcheck disable=SC2086
+		theirs+=("$(timeit lsns $args)")
+	done
+	m=$(printf '%s\n' "${mine[@]}" | median)
+	t=$(printf '%s\n' "${theirs[@]}" | median)
+	# shellcheck disable=SC2086
+	sm=$(strace -c -f -o /dev/stdout "$NSLS" $args 2>/dev/null |
+		awk '/^[0-9 .]+total$/ || $NF == "total" {print $(NF-2)}')
+	# shellcheck disable=SC2086
+	st=$(strace -c -f -o /dev/stdout lsns $args 2>/dev/null |
+		awk '$NF == "total" {print $(NF-2)}')
+	printf '%-22s nsls %6d us  lsns %6d us  ratio %5.1fx  ' \
+		"${args% -o*}" "$m" "$t" "$(echo "$t / $m" | bc -l)"
+	printf 'syscalls/process nsls %.2f lsns %.2f\n' \
+		"$(echo "$sm / $nprocs" | bc -l)" "$(echo "$st / $nprocs" | bc -l)"
+done
+
+# Peak RSS: VmHWM read by a parent that keeps the child unreaped (waitid
+# WNOWAIT) so /proc/PID/status is still there.
+peak_rss() {
+	python3 - "$@" <<'PY'
+import os, sys, resource
+pid = os.fork()
+if pid == 0:
+    fd = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(fd, 1); os.dup2(fd, 2)
+    os.execvp(sys.argv[1], sys.argv[1:])
+os.waitpid(pid, 0)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+}
+# shellcheck disable=SC2086
+echo "peak RSS (KiB): nsls $(peak_rss "$NSLS" -l -o $cols)" \
+	"lsns $(peak_rss lsns -l -o $cols)"
+echo "nsls -P (fd and socket scan): $(timeit "$NSLS" -P -l) us"
