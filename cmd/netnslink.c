@@ -256,7 +256,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		exit(NS_EXIT_OK);
 	}
 	if (explicit_list && o->mode != MODE_LIST)
-		set_mode(o, MODE_LINK);
+		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
 	if (o->mode == MODE_LIST && !explicit_list && optind < argc)
 		o->mode = MODE_LINK;
 	if (output != NULL && ns_columns_parse(output, columns, NCOLS, o->sel,
@@ -758,21 +758,21 @@ read_entries(const char *dir, size_t *n)
 		struct entry *e = &v[i];
 		char *path = path_of(dir, de[i]->d_name);
 		struct stat lst, st;
+		bool is_link;
 		int fd;
 
 		e->name = strdup(de[i]->d_name);
 		if (e->name == NULL)
 			err(NS_EXIT_FAIL, "cannot read %s", dir);
 		free(de[i]);
-		e->kind = "stale";
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
-			e->kind = "dangling";
+		is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+		e->kind = is_link ? "dangling" : "stale";
 		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0 && is_net_ns_fd(fd) && fstat(fd, &st) == 0) {
 			e->has_ns = true;
 			e->dev = st.st_dev;
 			e->ino = st.st_ino;
-			e->kind = S_ISLNK(lst.st_mode) ? "symlink" : "bind";
+			e->kind = is_link ? "symlink" : "bind";
 		}
 		if (fd >= 0)
 			close(fd);

@@ -367,3 +367,30 @@ netnslink: cannot remove /run/netns/nope: No such file or directory"
 	assert_line --regexp '^ *NAME '
 	assert_line --regexp '^ *PIDS '
 }
+
+@test "--force refuses to replace what is not a namespace name, and leaves it" {
+	netns_proc
+	run priv "mkdir /run/netns; echo keep >/run/netns/file
+		netnslink -f $PID file 2>/run/err || echo rc=\$?
+		netnslink -f --symlink $PID file 2>>/run/err || echo rc=\$?
+		cat /run/err /run/netns/file
+		grep -c ' /run/netns/file ' /proc/self/mountinfo || true"
+	assert_success
+	assert_output "rc=1
+rc=1
+netnslink: refusing to remove /run/netns/file: neither a network namespace mount nor a link to /proc/PID/ns/net
+netnslink: refusing to remove /run/netns/file: neither a network namespace mount nor a link to /proc/PID/ns/net
+keep
+0"
+}
+
+@test "--list calls a file with no namespace behind it stale" {
+	d=$BATS_TEST_TMPDIR/d
+	mkdir "$d"
+	touch "$d/leftover"
+	run -0 netnslink --dir "$d" -r -o name,ns,kind,nprocs
+	assert_output "NAME NS KIND NPROCS
+leftover  stale "
+	run -2 --separate-stderr netnslink -l --new x
+	assert_equal "${stderr_lines[0]}" "netnslink: --list goes alone"
+}
