@@ -43,7 +43,7 @@ static const struct ns_column columns[NCOLS] = {
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_PIDS] = { "PIDS", "processes in it", 0.3, SCOLS_FL_TRUNC,
 		       SCOLS_JSON_ARRAY_NUMBER },
-	[COL_NOTE] = { "NOTE", "'host' for the initial network namespace",
+	[COL_NOTE] = { "NOTE", "'host' (PID 1's) or 'current' (the caller's)",
 		       4, 0, SCOLS_JSON_STRING },
 };
 
