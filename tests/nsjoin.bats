@@ -33,6 +33,17 @@ start_target() {
 	wait_until test "$(readlink "/proc/$TARGET/exe")" = "$(command -v sleep)"
 }
 
+# opt_of TYPE: nsjoin's option letter for a namespace type.
+opt_of() {
+	case $1 in
+	mnt) printf %s -m ;;
+	user) printf %s -U ;;
+	cgroup) printf %s -C ;;
+	time) printf %s -T ;;
+	*) printf %s "-${1:0:1}" ;;
+	esac
+}
+
 # The inodes of every namespace of the program nsjoin runs, one "type ino"
 # per line.
 inodes_script='for t in mnt uts ipc net pid user cgroup time; do
@@ -41,9 +52,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 @test "each type alone: that namespace is the target's, the others stay ours" {
 	start_target -m -u -i -n -p -C -T -U -r
 	for t in $ALL_TYPES; do
-		opt=$(case $t in mnt) echo -m;; uts) echo -u;; ipc) echo -i;;
-			net) echo -n;; pid) echo -p;; user) echo -U;;
-			cgroup) echo -C;; time) echo -T;; esac)
+		opt=$(opt_of "$t")
 		run nsjoin -t "$TARGET" "$opt" sh -c "$inodes_script"
 		[ "$status" = 0 ] || fail "$opt: $output"
 		for u in $ALL_TYPES; do
@@ -72,13 +81,13 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "-p: the program lives in the target's PID namespace but is not PID 1" {
-	start_target -p -m --mount-proc
-	run -0 nsjoin -t "$TARGET" -p -m sh -c 'grep NSpid /proc/self/status'
-	read -r _ outer inner <<<"$output"
+	start_target -p
+	run -0 nsjoin -t "$TARGET" -p sh -c \
+		'grep NSpid /proc/self/status; stat -L -c %i /proc/self/ns/pid'
+	read -r _ outer inner <<<"${lines[0]}"
 	[ "$inner" -gt 1 ]
-	[ "$outer" -gt 1 ]
-	[ "$(ns_inode "$outer" pid)" = "$(ns_inode "$TARGET" pid)" ] ||
-		[ ! -e "/proc/$outer" ]
+	[ "$outer" != "$inner" ]
+	assert_equal "${lines[1]}" "$(ns_inode "$TARGET" pid)"
 }
 
 @test "-p: the forked program's exit status and signal death are nsjoin's" {
@@ -125,19 +134,31 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "-r and -w: root and working directory from the target or as given" {
+	cd /var/tmp
 	start_target -m
+	cd - >/dev/null
+	run -0 nsjoin -t "$TARGET" -m pwd
+	assert_output /var/tmp
 	run -0 nsjoin -t "$TARGET" -m -w/tmp pwd
 	assert_output /tmp
 	run -0 nsjoin -t "$TARGET" -m -W /usr pwd
 	assert_output /usr
+	# a root of our own: a copy of sh and the libraries it needs
 	dir=$(mktemp -d)
-	mkdir "$dir/inside"
-	cp -L /bin/busybox "$dir/" 2>/dev/null || true
-	run -0 nsjoin -t "$TARGET" -m --root="$dir" -w"$dir/inside" \
-		/proc/self/exe --version
-	run -0 nsjoin -t $$ -r -U --preserve-credentials true 2>/dev/null ||
-		true
+	mkdir -p "$dir/bin" "$dir/inside"
+	cp /bin/dash "$dir/bin/sh"
+	for lib in $(ldd /bin/dash | grep -o '/[^ ]*'); do
+		mkdir -p "$dir$(dirname "$lib")"
+		cp "$lib" "$dir$lib"
+	done
+	touch "$dir/marker"
+	run -0 nsjoin -t "$TARGET" -m --root="$dir" -w"$dir/inside" /bin/sh -c \
+		'test -e /marker && echo chrooted; echo "$PWD"'
 	rm -rf "$dir"
+	assert_line chrooted
+	assert_line --partial inside
+	run -125 --separate-stderr nsjoin -t "$TARGET" -m -r/nonexistent true
+	assert_equal "$stderr" "nsjoin: cannot open /nonexistent: No such file or directory"
 }
 
 @test "-e: the program gets the target's environment" {
@@ -157,19 +178,17 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "--user-parent: joins the parent of the target's user namespace" {
-	spawn unshare -U -r unshare -U -r sleep 1000
-	outer=$(first_child "$SPAWNED_PID")
-	wait_until test "$(readlink "/proc/$outer/exe")" = "$(command -v sleep)" ||
-		outer=$SPAWNED_PID
-	# unshare execs unshare: the spawned PID becomes the inner sleep
-	target=$SPAWNED_PID
+	spawn unshare -U -r sh -c 'unshare -U -r sleep 1000'
+	target=$(first_child "$SPAWNED_PID")
 	wait_until test "$(readlink "/proc/$target/exe")" = "$(command -v sleep)"
-	parent=$(nsjoin -t "$target" -U --preserve-credentials \
-		sh -c 'stat -L -c %i /proc/self/ns/user' 2>/dev/null || true)
+	want=$(ns_inode "$SPAWNED_PID" user)
+	[ "$want" != "$(ns_inode "$target" user)" ]
 	run -0 nsjoin -t "$target" --user-parent stat -L -c %i /proc/self/ns/user
-	[ "$output" != "$(ns_inode "$target" user)" ]
-	[ "$output" != "$(ns_inode self user)" ]
-	[ "$parent" = "$(ns_inode "$target" user)" ]
+	assert_output "$want"
+	run -0 nsjoin -t "$target" -U --user-parent stat -L -c %i /proc/self/ns/user
+	assert_output "$want"
+	run -125 --separate-stderr nsjoin -t $$ --user-parent true
+	assert_equal "$stderr" "nsjoin: cannot get parent user namespace of PID $$: Operation not permitted"
 }
 
 @test "-N: the network namespace of a socket whose netns has no process" {
@@ -177,9 +196,10 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	ip netns add "$NETNS"
 	ip -n "$NETNS" link set lo up
 	want=$(stat -L -c %i "/run/netns/$NETNS")
-	spawn ip netns exec "$NETNS" bash -c \
-		'exec 7<>/dev/udp/127.0.0.1/9; exec nsenter -t 1 -n sleep 1000'
-	wait_until test "$(ns_inode "$SPAWNED_PID" net)" = "$(ns_inode 1 net)"
+	spawn nsenter --net="/run/netns/$NETNS" bash -c \
+		'exec 7<>/dev/udp/127.0.0.1/9; exec nsenter --net="$1" sleep 1000' \
+		_ "/proc/$$/ns/net"
+	wait_until test "$(ns_inode "$SPAWNED_PID" net)" = "$(ns_inode self net)"
 	wait_until test "$(readlink "/proc/$SPAWNED_PID/exe")" = "$(command -v sleep)"
 	ip netns del "$NETNS"
 	NETNS=
@@ -190,12 +210,14 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "-c: the program runs in the target's cgroup (full v2 path)" {
-	cg=/sys/fs/cgroup/nsjoin-test-$$-$RANDOM
+	cg2=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
+	[ -n "$cg2" ] || skip "no cgroup2 mount"
+	cg=$cg2/nsjoin-test-$$-$RANDOM
 	mkdir "$cg"
 	spawn sh -c "echo \$\$ >$cg/cgroup.procs && exec sleep 1000"
-	wait_until grep -qx "0::/${cg#/sys/fs/cgroup/}" "/proc/$SPAWNED_PID/cgroup"
+	wait_until grep -qx "0::/${cg#"$cg2"/}" "/proc/$SPAWNED_PID/cgroup"
 	run -0 nsjoin -t "$SPAWNED_PID" -u -c cat /proc/self/cgroup
-	assert_output "0::/${cg#/sys/fs/cgroup/}"
+	assert_line "0::/${cg#"$cg2"/}"
 	kill_spawned
 	wait_until rmdir "$cg"
 }
@@ -212,9 +234,11 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 
 @test "fds the caller passed in pass through; nsjoin's own do not" {
 	start_target -n -p
+	want=$(bash -c 'ls /proc/self/fd 5</dev/null')
 	run -0 bash -c 'nsjoin -t "$1" -n -p ls /proc/self/fd 5</dev/null' \
 		_ "$TARGET"
-	assert_output "$(printf '0\n1\n2\n3\n5')"
+	assert_output "$want"
+	assert_line 5
 }
 
 @test "nobody joins its own user, net and mount namespaces" {
@@ -253,13 +277,19 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "race: a target killed meanwhile is joined or refused, never another" {
+	ours=$(ns_inode self net)
 	for i in $(seq 1 200); do
 		unshare -n sleep 1000 3>&- &
 		pid=$!
-		want=$(ns_inode "$pid" net 2>/dev/null) || want=
+		# record the target's namespace once it has made it
+		want=$ours
+		while [ "$want" = "$ours" ]; do
+			want=$(ns_inode "$pid" net)
+		done
 		kill -KILL "$pid" &
-		out=$(nsjoin -t "$pid" -n stat -L -c %i /proc/self/ns/net 2>&1)
-		rc=$?
+		rc=0
+		out=$(nsjoin -t "$pid" -n stat -L -c %i /proc/self/ns/net 2>&1) ||
+			rc=$?
 		wait
 		if [ "$rc" -eq 0 ]; then
 			[ "$out" = "$want" ] || fail "run $i joined $out, not $want"
