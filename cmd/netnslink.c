@@ -884,26 +884,6 @@ cell(const struct netnslink_opts *o, const struct entry *e, int col,
 	return NULL;
 }
 
-/* libsmartcols makes a JSON array of a cell only if it wraps at newlines. */
-static void
-split_json_arrays(struct libscols_table *tb, const struct netnslink_opts *o)
-{
-	for (size_t c = 0; c < o->nsel; c++) {
-		struct libscols_column *cl;
-
-		if (o->sel[c] != COL_PIDS)
-			continue;
-		cl = scols_table_get_column(tb, c);
-		if (cl == NULL ||
-		    scols_column_set_flags(cl, scols_column_get_flags(cl) |
-						   SCOLS_FL_WRAP) != 0 ||
-		    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-					      scols_wrapnl_nextchunk,
-					      NULL) != 0)
-			err(NS_EXIT_FAIL, "cannot make the table");
-	}
-}
-
 static int
 list_names(const struct netnslink_opts *o)
 {
@@ -922,8 +902,6 @@ list_names(const struct netnslink_opts *o)
 	tb = ns_table_new(&o->out, columns, o->sel, o->nsel);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
-	if (o->out.json)
-		split_json_arrays(tb, o);
 	for (size_t i = 0; i < n; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 

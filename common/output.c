@@ -69,6 +69,8 @@ json_type_name(int type)
 		return "<integer>";
 	case SCOLS_JSON_ARRAY_STRING:
 		return "<string array>";
+	case SCOLS_JSON_ARRAY_NUMBER:
+		return "<integer array>";
 	case SCOLS_JSON_BOOLEAN:
 		return "<boolean>";
 	default:
@@ -108,6 +110,28 @@ ns_columns_list(const struct ns_column *cols, size_t ncols,
 		err(NS_EXIT_FAIL, "cannot print the column table");
 }
 
+static bool
+is_array(int json_type)
+{
+	return json_type == SCOLS_JSON_ARRAY_STRING ||
+	       json_type == SCOLS_JSON_ARRAY_NUMBER;
+}
+
+/*
+ * A wrapping column holds one item per line of its cell: libsmartcols (2.38)
+ * prints such a cell as lines in a table and, for an array column, as the
+ * items of a JSON array; it needs the newline wrap functions for both.  An
+ * empty cell is [null] in JSON there (newer versions print []).
+ */
+static int
+split_at_newlines(struct libscols_column *cl)
+{
+	if (scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+				      scols_wrapnl_nextchunk, NULL) != 0)
+		return -1;
+	return scols_column_set_safechars(cl, "\n");
+}
+
 struct libscols_table *
 ns_table_new(const struct ns_output *out, const struct ns_column *cols,
 	     const int *sel, size_t nsel)
@@ -131,11 +155,15 @@ ns_table_new(const struct ns_output *out, const struct ns_column *cols,
 			flags &= ~SCOLS_FL_TRUNC;
 		if (!out->tree)
 			flags &= ~SCOLS_FL_TREE;
+		if (out->json && is_array(c->json_type))
+			flags |= SCOLS_FL_WRAP;
 		cl = scols_table_new_column(tb, c->name, c->whint, flags);
 		if (cl == NULL)
 			goto fail;
 		if (out->json &&
 		    scols_column_set_json_type(cl, c->json_type) != 0)
+			goto fail;
+		if ((flags & SCOLS_FL_WRAP) && split_at_newlines(cl) != 0)
 			goto fail;
 	}
 	return tb;
