@@ -80,12 +80,17 @@ wait_until() {
 	return 1
 }
 
+# has_children PID: a function, so that wait_until reads the file each try
+# (a "$(...)" argument would be expanded once, before the first try).
+has_children() {
+	[ -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ]
+}
+
 # first_child PID: the first child of PID (e.g. the program that nsunshare
 # -f forked), waiting for it to appear.
 first_child() {
 	local kids
-	wait_until test -n "$(cat "/proc/$1/task/$1/children" 2>/dev/null)" ||
-		return 1
+	wait_until has_children "$1" || return 1
 	kids=$(cat "/proc/$1/task/$1/children")
 	echo "${kids%% *}"
 }
