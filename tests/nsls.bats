@@ -220,7 +220,7 @@ new_file() {
 
 @test "--help, --version and -H" {
 	run -0 nsls --help
-	assert_line --index 0 "Usage: nsls [options] [NS...]"
+	assert_line --index 0 "Usage: nsls [options] [NS ...]"
 	run -0 nsls -V
 	assert_output --regexp '^nsls \(nstools\) [0-9]'
 	run -0 nsls -H
