@@ -54,11 +54,11 @@ in_new_ns() {
 	[ "$(ns_inode "$1" "$2")" != "$(ns_inode $$ "$2")" ]
 }
 
+# new_file: an empty file for a bind mount in $FILE, removed in teardown
+# (not called as $(new_file): the record must outlive a subshell).
 new_file() {
-	local f
-	f=$(mktemp "/tmp/nsls-test.XXXXXX")
-	MADE_FILES+=("$f")
-	echo "$f"
+	FILE=$(mktemp "/tmp/nsls-test.XXXXXX")
+	MADE_FILES+=("$FILE")
 }
 
 @test "default listing: lsns's columns, the init namespaces, exit 0" {
@@ -109,7 +109,8 @@ new_file() {
 }
 
 @test "a net namespace held only by a bind mount: NPROCS 0, HOLDERS mount:PATH, -P" {
-	f=$(new_file)
+	new_file
+	f=$FILE
 	run -0 nsunshare --net="$f" true
 	ino=$(stat -L -c %i "$f")
 	run -0 --separate-stderr nsls -rn -l -P -t net -o NS,TYPE,NPROCS,HOLDERS,NSFS
@@ -134,7 +135,8 @@ new_file() {
 }
 
 @test "a user namespace that owns a mounted net namespace: child:NS, -T owner nests them" {
-	f=$(new_file)
+	new_file
+	f=$FILE
 	run -0 nsunshare -U -r --net="$f" true
 	net=$(stat -L -c %i "$f")
 	run -0 --separate-stderr nsls -rn -l -P -o NS,TYPE,ONS,HOLDERS
@@ -180,7 +182,8 @@ new_file() {
 
 @test "as nobody: lists its own user namespace, says how many it could not read" {
 	require_userns
-	bin=$(nobody_bin)
+	nobody_bin >/dev/null
+	bin=$NOBODY_BIN
 	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
 		"$bin/nsunshare" -U sleep 1000
 	pid=$SPAWNED_PID
