@@ -30,7 +30,18 @@ teardown_file() {
 start_target() {
 	spawn nsunshare -f "$@" sleep 1000
 	TARGET=$(first_child "$SPAWNED_PID")
-	wait_until test "$(readlink "/proc/$TARGET/exe")" = "$(command -v sleep)"
+	wait_until exe_is_sleep "$TARGET"
+}
+
+# Conditions for wait_until, evaluated on every try.
+exe_is_sleep() {
+	[ "$(readlink "/proc/$1/exe")" = "$(command -v sleep)" ]
+}
+net_is_ours() {
+	[ "$(ns_inode "$1" net)" = "$(ns_inode self net)" ]
+}
+owned_by_nobody() {
+	[ "$(stat -c %u "/proc/$1")" = 65534 ]
 }
 
 # opt_of TYPE: nsjoin's option letter for a namespace type.
@@ -170,7 +181,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 
 @test "-S follow -G follow: the program runs as the target's owner" {
 	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000
-	wait_until test "$(stat -c %u "/proc/$SPAWNED_PID")" = 65534
+	wait_until owned_by_nobody "$SPAWNED_PID"
 	run -0 nsjoin -t "$SPAWNED_PID" -u -S follow -G follow id -u
 	assert_output 65534
 	run -0 nsjoin -t "$SPAWNED_PID" -u -S nobody -G nogroup id -g
@@ -180,7 +191,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 @test "--user-parent: joins the parent of the target's user namespace" {
 	spawn unshare -U -r sh -c 'unshare -U -r sleep 1000'
 	target=$(first_child "$SPAWNED_PID")
-	wait_until test "$(readlink "/proc/$target/exe")" = "$(command -v sleep)"
+	wait_until exe_is_sleep "$target"
 	want=$(ns_inode "$SPAWNED_PID" user)
 	[ "$want" != "$(ns_inode "$target" user)" ]
 	run -0 nsjoin -t "$target" --user-parent stat -L -c %i /proc/self/ns/user
@@ -196,11 +207,12 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	ip netns add "$NETNS"
 	ip -n "$NETNS" link set lo up
 	want=$(stat -L -c %i "/run/netns/$NETNS")
+	# the socket is made in NETNS, then its process goes back to ours
 	spawn nsenter --net="/run/netns/$NETNS" bash -c \
-		'exec 7<>/dev/udp/127.0.0.1/9; exec nsenter --net="$1" sleep 1000' \
-		_ "/proc/$$/ns/net"
-	wait_until test "$(ns_inode "$SPAWNED_PID" net)" = "$(ns_inode self net)"
-	wait_until test "$(readlink "/proc/$SPAWNED_PID/exe")" = "$(command -v sleep)"
+		'exec 7<>/dev/udp/127.0.0.1/9; exec nsenter --net=/dev/fd/8 sleep 1000' \
+		8</proc/self/ns/net
+	wait_until net_is_ours "$SPAWNED_PID"
+	wait_until exe_is_sleep "$SPAWNED_PID"
 	ip netns del "$NETNS"
 	NETNS=
 	run -0 nsjoin -t "$SPAWNED_PID" -N 7 stat -L -c %i /proc/self/ns/net
@@ -246,7 +258,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	bin=$(nobody_bin)
 	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$bin/nsunshare" -U -r -n -m sleep 1000
-	wait_until test "$(readlink "/proc/$SPAWNED_PID/exe")" = "$(command -v sleep)"
+	wait_until exe_is_sleep "$SPAWNED_PID"
 	run -0 as_nobody nsjoin -t "$SPAWNED_PID" -U -n -m sh -c \
 		'id -u; for t in user net mnt; do stat -L -c %i /proc/self/ns/$t; done'
 	assert_output "$(printf '0\n%s\n%s\n%s' "$(ns_inode "$SPAWNED_PID" user)" \
