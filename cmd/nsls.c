@@ -1132,12 +1132,6 @@ set_column_flags(struct libscols_table *tb, const struct nsls_opts *o)
 			scols_column_set_flags(c, flags | SCOLS_FL_TREE);
 			tree = -1;
 		}
-		/* One list item per line of the cell, a JSON array item. */
-		if (flags & SCOLS_FL_WRAP) {
-			scols_column_set_wrapfunc(c, scols_wrapnl_chunksize,
-						  scols_wrapnl_nextchunk, NULL);
-			scols_column_set_safechars(c, "\n");
-		}
 	}
 }
 
