@@ -64,7 +64,7 @@ static noreturn void
 usage(void)
 {
 	fputs("Usage:\n"
-	      " nsjoin [options] [program [argument...]]\n"
+	      " nsjoin [options] [program [argument ...]]\n"
 	      "\n"
 	      "Run a program inside the namespaces of another process,\n"
 	      "or of namespace files.\n"

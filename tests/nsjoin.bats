@@ -359,7 +359,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 
 @test "--help and --version go to stdout, exit 0" {
 	run -0 --separate-stderr nsjoin --help
-	assert_line --index 1 " nsjoin [options] [program [argument...]]"
+	assert_line --index 1 " nsjoin [options] [program [argument ...]]"
 	[ -z "$stderr" ]
 	while IFS= read -r l; do [ "${#l}" -le 80 ]; done <<<"$output"
 	run -0 nsjoin -V
