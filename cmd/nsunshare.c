@@ -1018,6 +1018,17 @@ arm_death_signal(int sig, pid_t parent)
 		raise(sig);	/* it died before we armed */
 }
 
+static void
+wait_until_ready(int ready[2])
+{
+	char byte;
+
+	close(ready[1]);
+	if (read(ready[0], &byte, 1) != 1)
+		_exit(NS_EXIT_OWN_FAILURE);	/* the parent said why */
+	close(ready[0]);
+}
+
 static noreturn void
 run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent)
 {
@@ -1037,6 +1048,7 @@ main(int argc, char **argv)
 	bool uid_self, gid_self, uid_ranges, gid_ranges;
 	struct caller me;
 	sigset_t oldmask;
+	int ready[2];
 	pid_t child;
 
 	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
@@ -1062,7 +1074,6 @@ main(int argc, char **argv)
 			err(NS_EXIT_OWN_FAILURE, "cannot write setgroups");
 		close(dfd);
 	}
-	finish_helper(&helper);
 	write_own_maps(&o, &me, uid_self, gid_self);
 	set_time_offsets(&o);
 	set_names(&o);
@@ -1070,14 +1081,18 @@ main(int argc, char **argv)
 	set_propagation(&o);
 
 	if (!o.fork) {
+		finish_helper(&helper);
 		write_info(&o, getpid());
 		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid);
 	}
 	ns_block_forwarded_signals(&oldmask);
+	if (pipe2(ready, O_CLOEXEC) != 0)
+		err(NS_EXIT_OWN_FAILURE, "pipe");
 	child = fork();
 	if (child < 0)
 		err(NS_EXIT_OWN_FAILURE, "fork");
 	if (child == 0) {
+		wait_until_ready(ready);
 		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
 		if (o.info_fd >= 0)
@@ -1085,6 +1100,13 @@ main(int argc, char **argv)
 		run_program(&o, o.kill_child ? o.kill_child
 				: o.die_with_parent ? SIGKILL : 0, me.pid);
 	}
+	/* A new PID namespace can be persisted only once its init exists;
+	 * if the helper fails, the child sees the pipe close and gives up. */
+	close(ready[0]);
+	finish_helper(&helper);
+	if (write(ready[1], "g", 1) != 1)
+		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
+	close(ready[1]);
 	if (o.die_with_parent)
 		arm_death_signal(SIGKILL, me.ppid);
 	write_info(&o, child);

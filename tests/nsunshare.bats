@@ -1,0 +1,394 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsunshare: run a program in new namespaces.  Real namespaces throughout.
+
+load helper
+bats_require_minimum_version 1.5.0
+
+setup() {
+	require_root
+	D=$(mktemp -d "$BATS_TEST_TMPDIR/d.XXXXXX")
+}
+
+teardown() {
+	kill_spawned
+	local m
+	# Anything a failing test left mounted below its own directory.
+	for m in $(awk -v d="$D" 'index($5, d) == 1 { print $5 }' \
+		/proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+}
+
+teardown_file() {
+	cleanup_nobody_bin
+}
+
+# inodes PROG...: "type=inode" for all 8 types of the program's own process.
+ns_report='for t in mnt uts ipc net pid user cgroup time; do
+	printf "%s=%s\n" $t $(stat -L -c %i /proc/self/ns/$t); done'
+
+# new_types OUTPUT: the types whose inode differs from ours.
+new_types() {
+	local line t
+	while read -r line; do
+		t=${line%%=*}
+		[ "${line#*=}" = "$(ns_inode self "$t")" ] || printf '%s ' "$t"
+	done <<<"$1"
+}
+
+@test "each of the 8 options makes that namespace new and only that one" {
+	local opt want
+	for opt in m:mnt u:uts i:ipc n:net p:pid U:user C:cgroup T:time; do
+		want=${opt#*:}
+		run -0 nsunshare "-${opt%%:*}" sh -c "$ns_report"
+		assert_equal "$(new_types "$output")" "$want "
+	done
+}
+
+@test "long options and several types at once" {
+	run -0 nsunshare --mount --uts --ipc --net --pid --user --cgroup \
+		--time sh -c "$ns_report"
+	assert_equal "$(new_types "$output")" \
+		"mnt uts ipc net pid user cgroup time "
+}
+
+@test "-pf --mount-proc ps -e shows PID 1 and nothing of the host" {
+	run -0 nsunshare -pf --mount-proc ps -e -o pid=,comm=
+	assert_equal "$(echo "$output" | awk '{print $1}' | tr '\n' ' ')" "1 "
+	assert_output --regexp '^ +1 ps$'
+	# The host's /proc is untouched.
+	[ -d "/proc/$$" ]
+}
+
+@test "-p implies -f: the program is PID 1 and can fork" {
+	run -0 nsunshare -p --mount-proc sh -c 'echo $$; sh -c true; echo ok'
+	assert_output $'1\nok'
+}
+
+@test "-u --hostname prints the new name; the host name is unchanged" {
+	local before
+	before=$(hostname)
+	run -0 nsunshare -u --hostname container hostname
+	assert_output container
+	assert_equal "$(hostname)" "$before"
+}
+
+@test "--domainname sets the NIS domain in the new UTS namespace" {
+	run -0 nsunshare -u --domainname=example.test domainname
+	assert_output example.test
+}
+
+@test "-Ur: uid 0 inside, uid_map is '0 0 1', setgroups deny" {
+	run -0 nsunshare -Ur sh -c 'id -u; cat /proc/self/uid_map
+		cat /proc/self/gid_map /proc/self/setgroups'
+	assert_equal "$(echo "$output" | tr -s ' \n' ' ')" \
+		"0 0 0 1 0 0 1 deny "
+}
+
+@test "as nobody: -Ur maps root to 65534, -c keeps the user" {
+	require_userns
+	run -0 as_nobody nsunshare -Ur sh -c 'id -u; cat /proc/self/uid_map
+		cat /proc/self/setgroups'
+	assert_equal "$(echo "$output" | tr -s ' \n' ' ')" \
+		"0 0 65534 1 deny "
+	run -0 as_nobody nsunshare -c sh -c 'id -u; cat /proc/self/gid_map'
+	assert_equal "$(echo "$output" | tr -s ' \n' ' ')" \
+		"65534 65534 65534 1 "
+}
+
+@test "as nobody: -Urpf --mount-proc and -Urn --loopback work" {
+	require_userns
+	run -0 as_nobody nsunshare -Urpf --mount-proc sh -c 'echo $$; cat /proc/1/comm; ls /proc | grep -c "^[0-9]"'
+	assert_output $'1\nsh\n3'
+	run -0 as_nobody nsunshare -Urn --loopback cat /sys/class/net/lo/operstate
+	assert_output unknown
+}
+
+@test "as nobody: a namespace without -U is refused with the reason, 125" {
+	require_userns
+	run -125 --separate-stderr as_nobody nsunshare -n true
+	assert_equal "$stderr" "nsunshare: cannot unshare net namespace: Operation not permitted; without CAP_SYS_ADMIN a new user namespace is needed too (add -U or -r)"
+}
+
+@test "as nobody: --map-users beyond our own id runs newuidmap and fails cleanly" {
+	require_userns
+	run -125 --separate-stderr as_nobody nsunshare --map-users=0:100000:10 true
+	assert_output ""
+	[[ "$stderr" == *"nsunshare: newuidmap failed" ]]
+}
+
+@test "--map-users and --map-groups as root write several ranges" {
+	run -0 nsunshare --map-users=0:100000:10 --map-users=10:0:1 \
+		--map-groups=0:200000:5 cat /proc/self/uid_map /proc/self/gid_map
+	assert_equal "$(echo "$output" | tr -s ' ' ' ' | sed 's/^ //')" \
+		"$(printf '0 100000 10\n10 0 1\n0 200000 5')"
+}
+
+@test "--map-users accepts the old OUTER,INNER,COUNT form" {
+	run -0 nsunshare --map-users=100000,0,10 cat /proc/self/uid_map
+	assert_equal "$(echo $output)" "0 100000 10"
+}
+
+@test "--map-user and --map-group map our ids to the named ones" {
+	run -0 nsunshare --map-user=nobody --map-group=4 sh -c \
+		'id -u; id -g; cat /proc/self/setgroups'
+	assert_output $'65534\n4\ndeny'
+}
+
+@test "--map-users=all copies our map through" {
+	run -0 nsunshare --map-users=all --map-groups=all cat /proc/self/uid_map
+	assert_equal "$(echo $output)" "0 0 4294967295"
+}
+
+@test "--net=FILE persists: nsenter --net=FILE enters the same namespace" {
+	local ino
+	ino=$(nsunshare --net="$D/ns" --info-fd=3 true 3>&1 | jq '.namespaces[0].ns')
+	[ -n "$ino" ]
+	assert_equal "$(stat -L -c %i "$D/ns")" "$ino"
+	run -0 nsenter --net="$D/ns" stat -L -c %i /proc/self/ns/net
+	assert_output "$ino"
+	umount "$D/ns"
+}
+
+@test "-m=FILE and -mFILE persist like --mount=FILE" {
+	mount --bind "$D" "$D"
+	mount --make-private "$D"
+	run -0 nsunshare -m="$D/a" true
+	run -0 nsunshare -m"$D/b" true
+	run -0 nsunshare -u"$D/c" -pf true
+	findmnt -n "$D/a" && findmnt -n "$D/b" && findmnt -n "$D/c"
+	assert_equal "$(stat -f -c %T "$D/a")" nsfs
+	[ "$(stat -L -c %i "$D/a")" != "$(stat -L -c %i "$D/b")" ]
+	[ "$(stat -L -c %i "$D/c")" != "$(ns_inode self uts)" ]
+	umount "$D/a" "$D/b" "$D/c"
+	umount "$D"
+}
+
+@test "-p=FILE and -T=FILE persist the namespaces the children enter" {
+	run -0 nsunshare --pid="$D/pid" --time="$D/time" --info-fd=3 true 3>"$D/info"
+	assert_equal "$(stat -L -c %i "$D/pid")" \
+		"$(jq '.namespaces[] | select(.type=="pid") | .ns' "$D/info")"
+	assert_equal "$(stat -L -c %i "$D/time")" \
+		"$(jq '.namespaces[] | select(.type=="time") | .ns' "$D/info")"
+	umount "$D/pid" "$D/time"
+}
+
+@test "a persist that fails leaves nothing: no file, no mount" {
+	run -125 --separate-stderr nsunshare --net="$D/ok" --uts=/nonexistent/dir/file true
+	assert_equal "$stderr" "nsunshare: cannot persist uts namespace on /nonexistent/dir/file: No such file or directory"
+	assert_equal "$(ls -A "$D")" ""
+	! findmnt -n "$D/ok"
+}
+
+@test "persisting a mount namespace on a shared mount says what to do" {
+	mount -t tmpfs tmpfs "$D"
+	mount --make-shared "$D"
+	run -125 --separate-stderr nsunshare --propagation=unchanged --mount="$D/mnt" true
+	assert_equal "$stderr" "nsunshare: cannot persist mnt namespace on $D/mnt: Invalid argument: a mount namespace can be persisted only on a private mount (e.g. mount --bind DIR DIR; mount --make-private DIR)"
+	assert_equal "$(ls -A "$D")" ""
+	umount "$D"
+}
+
+@test "-f: kill -TERM reaches a child that traps it; its status is ours" {
+	spawn nsunshare -f sh -c 'trap "exit 42" TERM; echo ready >'"$D/r"'; while :; do sleep 0.1; done'
+	wait_until test -s "$D/r"
+	kill -TERM "$SPAWNED_PID"
+	local rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$rc" 42
+}
+
+@test "-f: a child that dies of TERM makes nsunshare die of TERM" {
+	run nsunshare -f sh -c 'kill -TERM $$'
+	assert_equal "$status" 143
+	assert_equal "$(kill -l "$status")" TERM
+	spawn nsunshare -f sleep 100
+	first_child "$SPAWNED_PID" >/dev/null
+	kill -TERM "$SPAWNED_PID"
+	local rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$(kill -l "$rc")" TERM
+}
+
+@test "-pf: kill -INT reaches PID 1 that traps it" {
+	spawn nsunshare -pf sh -c 'trap "exit 7" INT; echo ready >'"$D/r"'; while :; do sleep 0.1; done'
+	wait_until test -s "$D/r"
+	kill -INT "$SPAWNED_PID"
+	local rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$rc" 7
+}
+
+@test "--kill-child kills the child when nsunshare dies, also with -S/-G" {
+	local args kid
+	for args in "--kill-child" "--kill-child=TERM -S 65534 -G 65534"; do
+		# shellcheck disable=SC2086
+		spawn nsunshare $args sleep 1000
+		kid=$(first_child "$SPAWNED_PID")
+		wait_until grep -q '^sleep' "/proc/$kid/comm" 2>/dev/null
+		kill -KILL "$SPAWNED_PID"
+		wait_until test ! -e "/proc/$kid"
+	done
+}
+
+@test "without --kill-child the child outlives a killed nsunshare" {
+	spawn nsunshare -f sleep 1000
+	kid=$(first_child "$SPAWNED_PID")
+	kill -KILL "$SPAWNED_PID"
+	sleep 0.3
+	[ -e "/proc/$kid" ]
+	kill -KILL "$kid"
+}
+
+@test "-S and -G set the ids; --keep-caps keeps capabilities with -S 65534" {
+	run -0 nsunshare -S 65534 -G 65534 sh -c 'id -u; id -g; grep CapEff /proc/self/status'
+	assert_output $'65534\n65534\nCapEff:\t0000000000000000'
+	run -0 nsunshare --keep-caps -S 65534 -G 65534 sh -c 'id -u; grep CapAmb /proc/self/status'
+	assert_line -n 0 65534
+	refute_line -n 1 $'CapAmb:\t0000000000000000'
+}
+
+@test "exit status: the program's own, 126 not executable, 127 not found" {
+	run -7 nsunshare -n sh -c 'exit 7'
+	run -127 --separate-stderr nsunshare -n /nonexistent/prog
+	assert_equal "$stderr" "nsunshare: cannot run '/nonexistent/prog': No such file or directory"
+	run -126 --separate-stderr nsunshare -n "$D"
+	assert_equal "$stderr" "nsunshare: cannot run '$D': Permission denied"
+	run -127 nsunshare -f nosuchprogram-xyz
+}
+
+@test "no program runs \$SHELL, and /bin/sh without it" {
+	run -0 bash -c "echo 'echo \$0' | SHELL=/bin/bash nsunshare -u"
+	assert_output /bin/bash
+	run -0 bash -c "echo 'readlink /proc/\$\$/exe' | env -u SHELL nsunshare -u"
+	assert_output "$(readlink -f /bin/sh)"
+}
+
+@test "stdin closed does not break anything" {
+	run -0 bash -c 'nsunshare -pf --mount-proc -r --net="$0/ns" sh -c "echo \$\$" <&-' "$D"
+	assert_output 1
+	umount "$D/ns"
+}
+
+@test "--monotonic and --boottime shift the clocks in a new time namespace" {
+	run -0 nsunshare -T --boottime=-10 --monotonic=86400 cat /proc/self/timens_offsets
+	assert_equal "$(echo $output)" "monotonic 86400 0 boottime -10 0"
+	run -0 nsunshare -T --monotonic=86400 cat /proc/uptime
+	[ "${output%%.*}" -ge 86400 ]
+}
+
+@test "--loopback brings lo up in the new network namespace" {
+	run -0 nsunshare -n --loopback cat /sys/class/net/lo/operstate
+	assert_output unknown
+	run -0 nsunshare -n cat /sys/class/net/lo/operstate
+	assert_output down
+}
+
+@test "--info-fd writes the child's PID and the new namespaces as JSON" {
+	run -0 bash -c 'nsunshare -pfn --info-fd=3 sh -c "echo \$\$ >&2; readlink /proc/self/ns/net >&2" 3>&1 2>/dev/null' 
+	assert_equal "$(jq -r '.namespaces|map(.type)|join(",")' <<<"$output")" "net,pid"
+	[ "$(jq .pid <<<"$output")" -gt 1 ]
+}
+
+@test "--info-fd: the PID is usable by nsenter while the program runs" {
+	exec 4<> <(:)
+	spawn nsunshare -fn --info-fd=5 sleep 1000 5>"$D/info"
+	wait_until test -s "$D/info"
+	pid=$(jq .pid "$D/info")
+	run -0 nsenter -t "$pid" -n stat -L -c %i /proc/self/ns/net
+	assert_output "$(jq '.namespaces[0].ns' "$D/info")"
+	assert_equal "$(ns_inode "$pid" net)" "$output"
+}
+
+@test "-R and -w change root and directory" {
+	run -0 nsunshare -w /etc pwd
+	assert_output /etc
+	run -0 nsunshare -R / -w /usr pwd
+	assert_output /usr
+}
+
+@test "--propagation: private by default, unchanged leaves it as it is" {
+	run -0 nsunshare -m findmnt -n -o PROPAGATION /
+	assert_output private
+}
+
+differential() {
+	local a b
+	a=$(unshare "$@" sh -c "$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups")
+	b=$(nsunshare "$@" sh -c "$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups")
+	assert_equal "$(new_types "$(grep = <<<"$b")")" "$(new_types "$(grep = <<<"$a")")"
+	assert_equal "$(grep -v = <<<"$b")" "$(grep -v = <<<"$a")"
+}
+
+@test "differential: same namespaces and maps as unshare, as root" {
+	local o
+	for o in -m -u -i -n -pf -U -C -T -Ur -rmn "-c -n" "--map-user=1000 --map-group=100" "-U --setgroups=deny"; do
+		# shellcheck disable=SC2086
+		differential $o
+	done
+}
+
+@test "differential: same namespaces and maps as unshare, as nobody" {
+	require_userns
+	local o a b cmd="$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups"
+	for o in -Ur -c "-Urn" "-Urpf" "-Ucm"; do
+		# shellcheck disable=SC2086
+		a=$(as_nobody unshare $o sh -c "$cmd")
+		# shellcheck disable=SC2086
+		b=$(as_nobody nsunshare $o sh -c "$cmd")
+		assert_equal "$(grep -v = <<<"$b")" "$(grep -v = <<<"$a")"
+		assert_equal "$(grep -c = <<<"$b")" 8
+	done
+}
+
+@test "bad input: one line naming the option, status 125, nothing created" {
+	local args want
+	while IFS='|' read -r args want; do
+		# shellcheck disable=SC2086
+		run -125 --separate-stderr nsunshare $args true
+		assert_equal "${stderr%%$'\n'*}" "$want"
+		assert_equal "$(ls -A "$D")" ""
+	done <<EOT
+--map-user=nosuchuser|nsunshare: --map-user: no such user 'nosuchuser'
+--map-group=nosuchgroup|nsunshare: --map-group: no such group 'nosuchgroup'
+--propagation=bogus|nsunshare: --propagation: unknown mode 'bogus' (private, shared, slave, unchanged)
+--setgroups=maybe|nsunshare: --setgroups: expected allow or deny, not 'maybe'
+--kill-child=NOTASIG|nsunshare: --kill-child: unknown signal 'NOTASIG'
+-T --monotonic=abc|nsunshare: --monotonic: invalid number of seconds 'abc'
+-T --boottime=1x|nsunshare: --boottime: invalid number of seconds '1x'
+--monotonic=5|nsunshare: --monotonic and --boottime need -T/--time
+--hostname=x|nsunshare: --hostname and --domainname need -u/--uts
+--loopback|nsunshare: --loopback needs -n/--net
+--map-users=1:2|nsunshare: --map-users: invalid range '1:2': expected INSIDE:OUTSIDE:COUNT
+--map-users=0:0:0|nsunshare: --map-users: invalid range '0:0:0': COUNT must be at least 1
+--map-groups=1,2|nsunshare: --map-groups: invalid range '1,2'
+-S nosuchuser|nsunshare: --setuid: no such user 'nosuchuser'
+-G nosuchgroup|nsunshare: --setgid: no such group 'nosuchgroup'
+--info-fd=77|nsunshare: --info-fd: 77 is not open
+--info-fd=x|nsunshare: --info-fd: invalid file descriptor 'x'
+--net=$D/nodir/ns|nsunshare: cannot persist net namespace on $D/nodir/ns: No such file or directory
+-r --setgroups=allow|nsunshare: --setgroups=allow cannot go with a single mapped group (-r, -c, --map-group): the kernel needs deny for that
+-w /nonexistent|nsunshare: cannot change directory to /nonexistent: No such file or directory
+--bogus|nsunshare: unrecognized option '--bogus'
+EOT
+}
+
+@test "--help prints the usage on stdout with status 0; -V the version" {
+	run -0 --separate-stderr nsunshare --help
+	assert_line -n 1 " nsunshare [options] [program [argument...]]"
+	assert_equal "$stderr" ""
+	run -0 nsunshare -V
+	assert_output --regexp '^nsunshare'
+	run -0 bash -c 'nsunshare --help | awk "length > 80" | wc -l'
+	assert_output 0
+}
+
+@test "a mount namespace persists on a shared mount when / is made private" {
+	mount -t tmpfs tmpfs "$D"
+	mount --make-shared "$D"
+	run -0 nsunshare --mount="$D/mnt" true
+	assert_equal "$(stat -f -c %T "$D/mnt")" nsfs
+	umount "$D/mnt"
+	umount "$D"
+}
