@@ -1,0 +1,454 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsmap: writing, showing, checking and translating uid/gid maps of real
+# user namespaces, as root and as nobody (with /etc/subuid and /etc/subgid
+# entries that exist only in a private mount namespace).
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup_file() {
+	# nsmap installed as a package would install it, with file capabilities.
+	CAPS_ROOT=$(mktemp -d /tmp/nstools-nsmap-caps.XXXXXX)
+	chmod 755 "$CAPS_ROOT"
+	make -s -C "$BATS_TEST_DIRNAME/.." install-caps PROGS=nsmap \
+		BUILDDIR="$NSTOOLS_BIN" DESTDIR="$CAPS_ROOT" PREFIX=/usr \
+		MAN1= MAN8= >/dev/null
+	chmod -R a+rX "$CAPS_ROOT"
+	export CAPS_ROOT
+}
+
+teardown_file() {
+	rm -rf "$CAPS_ROOT"
+	cleanup_nobody_bin
+}
+
+teardown() {
+	kill_spawned
+}
+
+# new_target [nobody]: a process in a new, unmapped user namespace: TARGET.
+new_target() {
+	local -a who=()
+	[ "${1:-}" = nobody ] &&
+		who=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	if [ -x "$NSTOOLS_BIN/nsunshare" ]; then
+		spawn "${who[@]}" "$NSTOOLS_BIN/nsunshare" -U sleep 1000
+	else
+		spawn "${who[@]}" unshare -U sleep 1000
+	fi
+	TARGET=$SPAWNED_PID
+	wait_until in_own_userns "$TARGET"
+}
+
+in_own_userns() {
+	[ "$(ns_inode "$1" user)" != "$(ns_inode self user)" ]
+}
+
+maps_of() {
+	cat "/proc/$1/uid_map" "/proc/$1/gid_map" "/proc/$1/setgroups"
+}
+
+# with_subids SUBUID SUBGID CMD...: run CMD as nobody where /etc/subuid and
+# /etc/subgid hold the given text, in a private mount namespace whose /etc
+# is an overlay: the machine's files are never touched.
+with_subids() {
+	local d
+	d=$(mktemp -d "$BATS_TEST_TMPDIR/etc.XXXXXX")
+	mkdir "$d/up" "$d/work"
+	printf '%s\n' "$1" >"$d/up/subuid"
+	printf '%s\n' "$2" >"$d/up/subgid"
+	chmod 644 "$d/up/subuid" "$d/up/subgid"
+	shift 2
+	unshare -m --propagation private sh -c '
+		mount -t overlay overlay \
+			-o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
+		shift && exec setpriv --reuid=nobody --regid=nogroup \
+			--clear-groups -- env -i PATH=/usr/sbin:/usr/bin:/bin \
+			"$@"' sh "$d" "$@"
+}
+
+CAPS_NSMAP() {
+	echo "$CAPS_ROOT/usr/bin/nsmap"
+}
+
+# ---- root ------------------------------------------------------------------
+
+@test "root writes uid and gid maps; the kernel shows exactly them" {
+	require_root
+	new_target
+	run nsmap -u 0:100000:1000,1000:5000:10 -g 0:200000:65536 "$TARGET"
+	assert_success
+	assert_output ""
+	run maps_of "$TARGET"
+	assert_line -n 0 -e '^ +0 +100000 +1000$'
+	assert_line -n 1 -e '^ +1000 +5000 +10$'
+	assert_line -n 2 -e '^ +0 +200000 +65536$'
+	assert_line -n 3 allow
+}
+
+@test "--setgroups=deny is written before the gid map" {
+	require_root
+	new_target
+	run nsmap --setgroups=deny -g 0:0:1 "$TARGET"
+	assert_success
+	[ "$(cat "/proc/$TARGET/setgroups")" = deny ]
+	[ "$(wc -l <"/proc/$TARGET/gid_map")" -eq 1 ]
+}
+
+@test "--show prints KIND INSIDE OUTSIDE COUNT SETGROUPS; it is the default" {
+	require_root
+	new_target
+	nsmap -u 0:1000:10 -g 0:2000:5 "$TARGET"
+	run nsmap --show "$TARGET"
+	assert_success
+	assert_line -n 0 -e '^KIND +INSIDE +OUTSIDE +COUNT +SETGROUPS$'
+	assert_line -n 1 -e '^uid +0 +1000 +10 allow$'
+	assert_line -n 2 -e '^gid +0 +2000 +5 allow$'
+	run nsmap "$TARGET"
+	assert_line -n 1 -e '^uid +0 +1000 +10 allow$'
+}
+
+@test "-J prints JSON with numbers; -r -n -o KIND,COUNT prints raw fields" {
+	require_root
+	new_target
+	nsmap -u 0:1000:10 -g 0:2000:5 "$TARGET"
+	run --separate-stderr nsmap -J "$TARGET"
+	assert_success
+	[ "$(jq -c '.idmaps[0]' <<<"$output")" = \
+		'{"kind":"uid","inside":0,"outside":1000,"count":10,"setgroups":"allow"}' ]
+	[ "$(jq '.idmaps | length' <<<"$output")" -eq 2 ]
+	run nsmap -rn -o KIND,COUNT "$TARGET"
+	assert_success
+	assert_output $'uid 10\ngid 5'
+}
+
+@test "--show of an unmapped namespace prints nothing, status 0" {
+	require_root
+	new_target
+	run -0 nsmap "$TARGET"
+	assert_output ""
+	run -0 nsmap -J "$TARGET"
+	[ "$(jq '.idmaps | length' <<<"$output")" -eq 0 ]
+}
+
+@test "--uid/--gid translate inside to here, --outside the other way" {
+	require_root
+	new_target
+	nsmap -u 0:100000:1000,1000:5000:10 -g 0:200000:65536 "$TARGET"
+	run nsmap --uid=5 "$TARGET"
+	assert_success
+	assert_output 100005
+	run nsmap --uid=1003 "$TARGET"
+	assert_output 5003
+	run nsmap --gid=7 "$TARGET"
+	assert_output 200007
+	run nsmap --uid=5009 --outside "$TARGET"
+	assert_success
+	assert_output 1009
+	run nsmap --gid 265535 --outside "$TARGET"
+	assert_output 65535
+}
+
+@test "an unmapped id is an answer: 'not mapped', status 1, no overflow id" {
+	require_root
+	new_target
+	nsmap -u 0:100000:10 "$TARGET"
+	run -1 --separate-stderr nsmap --uid=10 "$TARGET"
+	assert_output ""
+	[ "$stderr" = "nsmap: uid 10 of the user namespace of PID $TARGET is not mapped" ]
+	run -1 --separate-stderr nsmap --uid=0 --outside "$TARGET"
+	assert_output ""
+	[ "$stderr" = "nsmap: uid 0 is not mapped into the user namespace of PID $TARGET" ]
+	run -1 nsmap --gid=0 "$TARGET"
+}
+
+@test "a map already written: 'already written', not EPERM; nothing changes" {
+	require_root
+	new_target
+	nsmap -u 0:1000:1 "$TARGET"
+	before=$(maps_of "$TARGET")
+	run -1 nsmap -u 0:2000:1 -g 0:2000:1 "$TARGET"
+	assert_output "nsmap: uid map of PID $TARGET is already written"
+	[ "$(maps_of "$TARGET")" = "$before" ]
+}
+
+@test "--check warns about a range that maps a real account, status 1" {
+	require_root
+	new_target
+	# uid 0 is root on every machine, and root is not the caller here
+	# only when we map it for nobody; so check a range around daemon (1).
+	run -1 nsmap --check -u 0:1:1 "$TARGET"
+	assert_output -p "uid range 1-1 maps the user '$(getent passwd 1 | cut -d: -f1)' (uid 1)"
+	run -0 nsmap --check -u 0:3000000000:10 "$TARGET"
+	assert_output ""
+	# --check writes nothing
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+@test "--check warns about a range another live user namespace maps" {
+	require_root
+	new_target
+	other=$TARGET
+	nsmap -u 0:3100000000:100 "$other"
+	new_target
+	run -1 nsmap --check -u 0:3100000050:10 "$TARGET"
+	assert_output "nsmap: uid range 3100000050-3100000059 is also mapped by the user namespace of PID $other"
+	nsmap -u 0:3100000050:10 "$TARGET"
+	run -1 nsmap --check "$TARGET"
+	assert_output -p "also mapped by the user namespace of PID $other"
+}
+
+@test "--auto as root maps root's own id to 0" {
+	require_root
+	new_target
+	run nsmap --auto "$TARGET"
+	assert_success
+	run cat "/proc/$TARGET/uid_map"
+	assert_output -e '^ +0 +0 +1$'
+}
+
+# ---- unprivileged ----------------------------------------------------------
+
+@test "nobody maps its own uid and gid (setgroups denied for it)" {
+	require_userns
+	new_target nobody
+	run as_nobody nsmap -u 0:65534:1 -g 0:65534:1 "$TARGET"
+	assert_success
+	run maps_of "$TARGET"
+	assert_line -n 0 -e '^ +0 +65534 +1$'
+	assert_line -n 1 -e '^ +0 +65534 +1$'
+	assert_line -n 2 deny
+}
+
+@test "nobody's own gid with --setgroups=allow is refused; nothing written" {
+	require_userns
+	new_target nobody
+	run -1 as_nobody nsmap --setgroups=allow -g 0:65534:1 "$TARGET"
+	assert_output "nsmap: --setgroups=allow: a gid map of your own gid alone needs setgroups denied"
+	[ -z "$(cat "/proc/$TARGET/gid_map")" ]
+	[ "$(cat "/proc/$TARGET/setgroups")" = allow ]
+}
+
+@test "nobody cannot map a namespace that belongs to root" {
+	require_userns
+	new_target
+	run -1 as_nobody nsmap -u 0:65534:1 "$TARGET"
+	assert_output -p "nsmap: "
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+@test "nobody may not map an id that is not its own nor in /etc/subuid" {
+	require_userns
+	new_target nobody
+	run -1 with_subids "nobody:100000:65536" "nobody:100000:65536" \
+		"$(CAPS_NSMAP)" -u 0:65534:1,1:200000:10 "$TARGET"
+	assert_output "nsmap: uid range 200000-200009 (inside 1) is neither your own uid nor yours in /etc/subuid"
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+	[ -z "$(cat "/proc/$TARGET/gid_map")" ]
+}
+
+@test "with file capabilities nobody maps its /etc/subuid and /etc/subgid ranges" {
+	require_userns
+	new_target nobody
+	run with_subids "nobody:100000:65536" "65534:300000:1000" \
+		"$(CAPS_NSMAP)" -u 0:65534:1,1:100000:65536 \
+		-g 0:65534:1,1:300000:1000 "$TARGET"
+	assert_success
+	run maps_of "$TARGET"
+	assert_line -n 0 -e '^ +0 +65534 +1$'
+	assert_line -n 1 -e '^ +1 +100000 +65536$'
+	assert_line -n 3 -e '^ +1 +300000 +1000$'
+	# a subgid range was given: setgroups stays allowed, as newgidmap
+	assert_line -n 4 allow
+}
+
+@test "--auto as nobody maps its id to 0 and its ranges after it" {
+	require_userns
+	new_target nobody
+	run with_subids $'nobody:100000:1000\nnobody:500000:10' \
+		"nobody:300000:1000" "$(CAPS_NSMAP)" --auto "$TARGET"
+	assert_success
+	run cat "/proc/$TARGET/uid_map"
+	assert_line -n 0 -e '^ +0 +65534 +1$'
+	assert_line -n 1 -e '^ +1 +100000 +1000$'
+	assert_line -n 2 -e '^ +1001 +500000 +10$'
+}
+
+@test "without file capabilities a subuid range is refused by the kernel, explained" {
+	require_userns
+	new_target nobody
+	bin=$(nobody_bin)
+	run -1 with_subids "nobody:100000:65536" "nobody:100000:65536" \
+		"$bin/nsmap" -u 0:100000:10 "$TARGET"
+	assert_output -p "need nsmap installed with file capabilities"
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+@test "make install-caps: nsmap keeps only CAP_SETUID and CAP_SETGID while running" {
+	require_root
+	require_userns
+	run getcap "$CAPS_ROOT/usr/bin/nsmap"
+	assert_output -p "cap_setgid,cap_setuid=ep"
+	# A copy given more capabilities than it needs must drop the rest.
+	cp "$CAPS_ROOT/usr/bin/nsmap" "$CAPS_ROOT/nsmap-more"
+	setcap cap_setuid,cap_setgid,cap_sys_admin,cap_net_admin+ep \
+		"$CAPS_ROOT/nsmap-more"
+	new_target nobody
+	target=$TARGET
+	# /etc/subuid is a FIFO: nsmap blocks opening it, after its start-up,
+	# and the kernel shows its capability sets meanwhile.
+	d=$(mktemp -d "$BATS_TEST_TMPDIR/etc.XXXXXX")
+	mkdir "$d/up" "$d/work"
+	mkfifo -m 644 "$d/up/subuid"
+	echo "nobody:100000:65536" >"$d/up/subgid"
+	chmod 644 "$d/up/subgid"
+	spawn unshare -m --propagation private sh -c '
+		mount -t overlay overlay \
+			-o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
+		exec setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+			env -i "$2" -u 0:100000:10 "$3"' sh "$d" \
+		"$CAPS_ROOT/nsmap-more" "$target"
+	pid=$SPAWNED_PID
+	wait_until grep -q '^Name:.*nsmap' "/proc/$pid/status"
+	wait_until grep -q '^CapPrm:.*00000000000000c0$' "/proc/$pid/status"
+	run grep -E '^Cap(Inh|Prm|Eff|Amb)' "/proc/$pid/status"
+	assert_line "CapPrm:	00000000000000c0"
+	assert_line "CapInh:	0000000000000000"
+	assert_line "CapAmb:	0000000000000000"
+	echo "nobody:100000:65536" >"$d/up/subuid"
+	wait "$pid"
+	run cat "/proc/$target/uid_map"
+	assert_output -e '^ +0 +100000 +10$'
+}
+
+@test "a setuid install is refused" {
+	require_root
+	require_userns
+	d=$(mktemp -d /tmp/nstools-nsmap-suid.XXXXXX)
+	chmod 755 "$d"
+	install -m 4755 "$NSTOOLS_BIN/nsmap" "$d/nsmap"
+	new_target nobody
+	run -1 as_nobody "$d/nsmap" -u 0:65534:1 "$TARGET"
+	rm -rf "$d"
+	assert_output "nsmap: refusing to run setuid or setgid: install with file capabilities instead"
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+# ---- bad input -----------------------------------------------------------------
+
+@test "malformed maps: one-line usage error, status 2, nothing written" {
+	require_root
+	new_target
+	for spec in "" "0:1000" "0:1000:1:2" "a:b:c" "0:1000:0" \
+		"4294967290:0:10" "0:4294967290:10" "0:1000:1,0:2000:1" \
+		"0:1000:10,20:1005:1" "-1:0:1" " 0:0:1" "0:0:1," "0:0:99999999999"; do
+		run -2 --separate-stderr nsmap -u "$spec" "$TARGET"
+		[ "${#lines[@]}" -eq 0 ]
+		[[ "$stderr" == "nsmap: invalid uid map '$spec': "* ]] ||
+			{ echo "spec '$spec': $stderr"; false; }
+	done
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+@test "341 ranges are refused before writing: the kernel accepts 340" {
+	require_root
+	new_target
+	spec=$(seq 0 340 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 1000}')
+	run -2 nsmap -u "$spec" "$TARGET"
+	assert_output -p "too many ranges (the kernel accepts 340)"
+	spec=$(seq 0 339 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 1000}')
+	run -0 nsmap -u "$spec" "$TARGET"
+	[ "$(wc -l <"/proc/$TARGET/uid_map")" -eq 340 ]
+}
+
+@test "bad PIDs and options: message, status 1 or 2" {
+	require_root
+	run -2 nsmap
+	assert_line -n 0 "nsmap: no PID given"
+	assert_line -n 1 "Try 'nsmap --help' for more information."
+	run -2 nsmap abc
+	assert_line -n 0 "nsmap: invalid PID 'abc'"
+	run -2 nsmap 0
+	run -2 nsmap 12x
+	run -2 nsmap 1 2
+	assert_line -n 0 "nsmap: unexpected argument '2'"
+	run -2 nsmap --bogus 1
+	assert_line -n 1 "Try 'nsmap --help' for more information."
+	run -2 nsmap --setgroups=maybe 1
+	assert_line -n 0 "nsmap: --setgroups takes allow or deny, not 'maybe'"
+	run -2 nsmap --uid=x 1
+	assert_line -n 0 "nsmap: invalid uid: 'x'"
+	run -2 nsmap --uid=4294967295 1
+	run -2 nsmap --outside 1
+	run -2 nsmap --auto -u 0:0:1 1
+	run -2 nsmap --show -u 0:0:1 1
+	run -2 nsmap -J -r 1
+	run -2 nsmap -o BOGUS 1
+	assert_line -n 0 "nsmap: unknown column: BOGUS"
+	pid=$(dead_pid)
+	run -1 nsmap "$pid"
+	assert_output "nsmap: no process with PID $pid"
+	run -1 nsmap -u 0:0:1 "$pid"
+	assert_output "nsmap: no process with PID $pid"
+}
+
+@test "--help fits 80 columns and matches the man page synopsis; -V" {
+	run -0 nsmap --help
+	assert_line -n 0 "Usage:"
+	! grep -q '.\{81\}' <<<"$output"
+	run -0 nsmap -V
+	assert_output -e '^nsmap \(nstools\) [0-9]'
+	run -0 nsmap -H
+	assert_line -p SETGROUPS
+}
+
+# ---- differential: newuidmap / newgidmap -----------------------------------------
+
+# to_args "0:1:2,3:4:5" -> "0 1 2 3 4 5"
+to_args() {
+	tr ',:' '  ' <<<"$1"
+}
+
+@test "same accept/refuse and same map as newuidmap/newgidmap, as nobody" {
+	require_userns
+	command -v newuidmap >/dev/null || skip "newuidmap is not installed"
+	many=$(seq 0 340 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 100000}')
+	# request | kind
+	local -a requests=(
+		"0:65534:1|u" "0:100000:10|u" "0:65534:1,1:100000:65536|u"
+		"0:100000:70000|u" "0:100000:10,5:100020:10|u" "$many|u"
+		"0:100000:0|u" "0:4294967290:10|u" "0:200000:1|u"
+		"0:65534:1|g" "0:300000:100|g" "0:300000:2000|g"
+		"0:65534:1,1:300000:10|g"
+	)
+	for req in "${requests[@]}"; do
+		spec=${req%|*} kind=${req#*|}
+		peer=newuidmap file=uid_map opt=-u
+		[ "$kind" = g ] && peer=newgidmap file=gid_map opt=-g
+		new_target nobody
+		ours=$TARGET
+		new_target nobody
+		theirs=$TARGET
+		# shellcheck disable=SC2046
+		with_subids "nobody:100000:65536" "nobody:300000:1000" \
+			"$(CAPS_NSMAP)" "$opt" "$spec" "$ours" 2>/dev/null &&
+			a=ok || a=refused
+		# shellcheck disable=SC2046
+		with_subids "nobody:100000:65536" "nobody:300000:1000" \
+			"$peer" "$theirs" $(to_args "$spec") 2>/dev/null &&
+			b=ok || b=refused
+		[ "$a" = "$b" ] ||
+			{ echo "$peer $spec: nsmap $a, $peer $b"; false; }
+		[ "$(cat "/proc/$ours/$file")" = "$(cat "/proc/$theirs/$file")" ] ||
+			{ echo "$peer $spec: maps differ"; false; }
+		[ "$(cat "/proc/$ours/setgroups")" = "$(cat "/proc/$theirs/setgroups")" ] ||
+			{ echo "$peer $spec: setgroups differ"; false; }
+	done
+	# a target owned by someone else (root): both refuse
+	new_target
+	run -1 with_subids "nobody:100000:65536" "" "$(CAPS_NSMAP)" \
+		-u 0:65534:1 "$TARGET"
+	run -1 with_subids "nobody:100000:65536" "" newuidmap "$TARGET" 0 65534 1
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
