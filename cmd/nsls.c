@@ -7,7 +7,10 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
 #include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,7 +49,7 @@ static const struct ns_column columns[NCOLS] = {
 		      SCOLS_JSON_NUMBER },
 	[COL_USER] = { "USER", "user name of that process", 0, 0,
 		       SCOLS_JSON_STRING },
-	[COL_NETNSID] = { "NETNSID", "network namespace id of the kernel", 0,
+	[COL_NETNSID] = { "NETNSID", "id of the namespace as seen from ours", 0,
 			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
 		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
@@ -106,6 +110,8 @@ struct scan {
 	size_t nprocs, allocprocs;
 	size_t unreadable;
 	int procdir;
+	int rtnl;		/* NETLINK_ROUTE, opened at the first NETNSID */
+	uint32_t rtnl_seq;
 	struct {
 		uid_t uid;
 		char *name;
@@ -845,6 +851,125 @@ read_netns_names(struct scan *s)
 	closedir(dir);
 }
 
+/* ---- NETNSID: the id our network namespace has for another ---------------- */
+
+/*
+ * The answer to RTM_GETNSID: NETNSA_NSID of the message with our sequence
+ * number, or the error the kernel sent back.  0 or -1 with errno.
+ */
+static int
+recv_netnsid(int sock, uint32_t seq, int32_t *id)
+{
+	union {
+		struct nlmsghdr nh;
+		char buf[8192];
+	} ans;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(sock, &ans, sizeof(ans), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (struct nlmsghdr *nh = &ans.nh; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			struct nlattr *a;
+			size_t rest, step;
+
+			if (nh->nlmsg_seq != seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				errno = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) &&
+						e->error < 0 ? -e->error : EPROTO;
+				return -1;
+			}
+			if (nh->nlmsg_type != RTM_NEWNSID ||
+			    nh->nlmsg_len < NLMSG_SPACE(sizeof(struct rtgenmsg)))
+				break;
+			a = (struct nlattr *)((char *)nh +
+				NLMSG_SPACE(sizeof(struct rtgenmsg)));
+			rest = nh->nlmsg_len - NLMSG_SPACE(sizeof(struct rtgenmsg));
+			while (rest >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+			       a->nla_len <= rest) {
+				if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID &&
+				    a->nla_len >= NLA_HDRLEN + sizeof(*id)) {
+					memcpy(id, (char *)a + NLA_HDRLEN,
+					       sizeof(*id));
+					return 0;
+				}
+				step = NLA_ALIGN((size_t)a->nla_len);
+				if (step >= rest)
+					break;
+				rest -= step;
+				a = (struct nlattr *)((char *)a + step);
+			}
+			errno = EPROTO;
+			return -1;
+		}
+	}
+}
+
+/*
+ * RTM_GETNSID with NETNSA_FD, on one NETLINK_ROUTE socket for the whole
+ * run: the kernel gives the id the socket's network namespace, ours, has
+ * for the one NSFD opens (NETNSA_NSID_NOT_ASSIGNED when it has none), as
+ * lsns and "ip netns list-id" show.  0 or -1 with errno.
+ */
+static int
+query_netnsid(struct scan *s, int nsfd, int32_t *id)
+{
+	union {
+		struct nlmsghdr nh;
+		char buf[NLMSG_SPACE(sizeof(struct rtgenmsg)) + NLA_HDRLEN +
+			 NLA_ALIGN(sizeof(uint32_t))];
+	} req;
+	struct nlattr *a;
+	uint32_t fd = (uint32_t)nsfd;
+
+	if (s->rtnl < 0) {
+		s->rtnl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+				 NETLINK_ROUTE);
+		if (s->rtnl < 0)
+			return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req.buf);
+	req.nh.nlmsg_type = RTM_GETNSID;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.nh.nlmsg_seq = ++s->rtnl_seq;
+	((struct rtgenmsg *)NLMSG_DATA(&req.nh))->rtgen_family = AF_UNSPEC;
+	a = (struct nlattr *)(req.buf + NLMSG_SPACE(sizeof(struct rtgenmsg)));
+	a->nla_len = NLA_HDRLEN + sizeof(fd);
+	a->nla_type = NETNSA_FD;
+	memcpy((char *)a + NLA_HDRLEN, &fd, sizeof(fd));
+	if (send(s->rtnl, &req, sizeof(req.buf), 0) < 0)
+		return -1;
+	return recv_netnsid(s->rtnl, s->rtnl_seq, id);
+}
+
+/* -1 where no id is assigned or the namespace cannot be opened. */
+static int32_t
+netnsid_of(struct scan *s, const struct ns *ns)
+{
+	int32_t id = NETNSA_NSID_NOT_ASSIGNED;
+	char *path = ns_open_path(ns);
+	int fd;
+
+	if (path == NULL)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -1;
+	if (query_netnsid(s, fd, &id) != 0)
+		id = -1;
+	close(fd);
+	return id;
+}
+
 /* ---- output -------------------------------------------------------------- */
 
 struct shown {
@@ -960,6 +1085,7 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 	int rc = 0;
 
 	for (size_t i = 0; i < o->ncols && rc == 0; i++) {
+		int32_t id;
 		char *p;
 
 		switch (o->cols[i]) {
@@ -1004,6 +1130,9 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 			}
 			break;
 		case COL_NETNSID:
+			if (ns->type == &ns_types[3] &&
+			    (id = netnsid_of(s, ns)) >= 0)
+				rc = set_number(ln, i, (unsigned)id);
 			break;
 		case COL_NSFS:
 			rc = set_list(ln, i, ns->nsfs, ns->nnsfs, sep);
@@ -1185,6 +1314,8 @@ free_scan(struct scan *s)
 	free(s->procs);
 	if (s->procdir >= 0)
 		close(s->procdir);
+	if (s->rtnl >= 0)
+		close(s->rtnl);
 }
 
 static void
@@ -1219,7 +1350,7 @@ int
 main(int argc, char **argv)
 {
 	struct nsls_opts o = { 0 };
-	struct scan s = { .procdir = -1 };
+	struct scan s = { .procdir = -1, .rtnl = -1 };
 	ino_t task_ns[NS_NTYPES] = { 0 };
 	unsigned stat_types;
 	struct stat st;

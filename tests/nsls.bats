@@ -192,6 +192,33 @@ drop_copies() {
 	assert_output "$ino $name"
 }
 
+@test "NETNSID: the id ip netns set gave, as lsns shows it; empty where none" {
+	require_root
+	spawn nsunshare -n sleep 1000
+	withid=$SPAWNED_PID
+	spawn nsunshare -n sleep 1000
+	noid=$SPAWNED_PID
+	wait_until in_new_ns "$withid" net
+	wait_until in_new_ns "$noid" net
+	name=$(unique_name nsls)
+	MADE_NETNS+=("$name")
+	run -0 ip netns attach "$name" "$withid"
+	run -0 ip netns set "$name" auto
+	id=$(ip netns list-id | awk -v n="$name)" '$NF == n {print $2}')
+	[[ "$id" =~ ^[0-9]+$ ]]
+	for pid in "$withid" "$noid"; do
+		run -0 rows_for "$pid" nsls -rn -l -t net -o NS,NETNSID
+		mine=$output
+		# lsns says "unassigned" where nsls leaves the cell empty.
+		run -0 rows_for "$pid" lsns -rn -l -t net -o NS,NETNSID
+		assert_equal "$mine" "${output/% unassigned/ }"
+	done
+	run -0 --separate-stderr nsls -rn -l -o NS,NETNSID "$(ns_inode "$withid" net)"
+	assert_output "$(ns_inode "$withid" net) $id"
+	run -0 --separate-stderr nsls -J -l -o NS,NETNSID "$(ns_inode "$noid" net)"
+	run -0 jq -e '.namespaces == [{"ns": '"$(ns_inode "$noid" net)"', "netnsid": null}]' <<<"$output"
+}
+
 @test "positional NS shows just that namespace; an unknown one fails with 1" {
 	start_holder
 	ino=$(ns_inode "$MEMBER" uts)
