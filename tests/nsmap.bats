@@ -316,7 +316,8 @@ CAPS_NSMAP() {
 	assert_line "CapPrm:	00000000000000c0"
 	assert_line "CapInh:	0000000000000000"
 	assert_line "CapAmb:	0000000000000000"
-	echo "nobody:100000:65536" >"$d/up/subuid"
+	# An overlay FIFO is its own pipe: feed it through the overlay.
+	nsenter -t "$pid" -m sh -c 'echo nobody:100000:65536 >/etc/subuid'
 	wait "$pid"
 	run cat "/proc/$target/uid_map"
 	assert_output -e '^ +0 +100000 +10$'
@@ -354,10 +355,10 @@ CAPS_NSMAP() {
 @test "341 ranges are refused before writing: the kernel accepts 340" {
 	require_root
 	new_target
-	spec=$(seq 0 340 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 1000}')
+	spec=$(seq 0 340 | awk '{printf "%s%d:%d:1", (NR > 1 ? "," : ""), $1, $1 + 1000}')
 	run -2 nsmap -u "$spec" "$TARGET"
 	assert_output -p "too many ranges (the kernel accepts 340)"
-	spec=$(seq 0 339 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 1000}')
+	spec=$(seq 0 339 | awk '{printf "%s%d:%d:1", (NR > 1 ? "," : ""), $1, $1 + 1000}')
 	run -0 nsmap -u "$spec" "$TARGET"
 	[ "$(wc -l <"/proc/$TARGET/uid_map")" -eq 340 ]
 }
@@ -413,7 +414,7 @@ to_args() {
 @test "same accept/refuse and same map as newuidmap/newgidmap, as nobody" {
 	require_userns
 	command -v newuidmap >/dev/null || skip "newuidmap is not installed"
-	many=$(seq 0 340 | awk '{printf "%s%d:%d:1", NR > 1 ? "," : "", $1, $1 + 100000}')
+	many=$(seq 0 340 | awk '{printf "%s%d:%d:1", (NR > 1 ? "," : ""), $1, $1 + 100000}')
 	# request | kind
 	local -a requests=(
 		"0:65534:1|u" "0:100000:10|u" "0:65534:1,1:100000:65536|u"
