@@ -150,14 +150,44 @@ usage(void)
 	exit(NS_EXIT_OK);
 }
 
+/* lsns's defaults, which gain NETNSID and NSFS when -t asks for net. */
 static void
 set_default_columns(struct nsls_opts *o)
 {
 	static const int def[] = { COL_NS,  COL_TYPE, COL_NPROCS,
 				   COL_PID, COL_USER, COL_COMMAND };
+	static const int net[] = { COL_NS,   COL_TYPE, COL_NPROCS,
+				   COL_PID,  COL_USER, COL_NETNSID,
+				   COL_NSFS, COL_COMMAND };
+	size_t ti = ns_type_index(ns_type_by_name("net"));
 
-	memcpy(o->cols, def, sizeof(def));
-	o->ncols = sizeof(def) / sizeof(def[0]);
+	if (o->types & (1u << ti)) {
+		memcpy(o->cols, net, sizeof(net));
+		o->ncols = sizeof(net) / sizeof(net[0]);
+	} else {
+		memcpy(o->cols, def, sizeof(def));
+		o->ncols = sizeof(def) / sizeof(def[0]);
+	}
+}
+
+/* After all options, as lsns: "+LIST" appends to what -t made default. */
+static void
+set_columns(struct nsls_opts *o, const char *list, bool all)
+{
+	if (all) {
+		for (size_t i = 0; i < NCOLS; i++)
+			o->cols[i] = (int)i;
+		o->ncols = NCOLS;
+	} else {
+		set_default_columns(o);
+	}
+	if (list != NULL &&
+	    ns_columns_parse(list, columns, NCOLS, o->cols, &o->ncols,
+			     4 * NCOLS) != 0) {
+		fprintf(stderr, "Try '%s --help' for more information.\n",
+			program_invocation_short_name);
+		exit(NS_EXIT_USAGE);
+	}
 }
 
 static void
@@ -183,12 +213,12 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct ns_type *t;
-	bool list = false, tree_set = false;
+	const char *outarg = NULL;
+	bool list = false, tree_set = false, all = false;
 	int c;
 
 	o->tree = TREE_PROCESS;
 	o->out.json_name = "namespaces";
-	set_default_columns(o);
 	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
@@ -202,19 +232,10 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			o->out.noheadings = true;
 			break;
 		case 'o':
-			if (ns_columns_parse(optarg, columns, NCOLS, o->cols,
-					     &o->ncols, 4 * NCOLS) != 0) {
-				fprintf(stderr,
-					"Try '%s --help' for more "
-					"information.\n",
-					program_invocation_short_name);
-				exit(NS_EXIT_USAGE);
-			}
+			outarg = optarg;
 			break;
 		case OPT_OUTPUT_ALL:
-			for (size_t i = 0; i < NCOLS; i++)
-				o->cols[i] = (int)i;
-			o->ncols = NCOLS;
+			all = true;
 			break;
 		case 'p':
 			if (ns_parse_pid(optarg, &o->task) != 0)
@@ -268,6 +289,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			exit(NS_EXIT_USAGE);
 		}
 	}
+	set_columns(o, outarg, all);
 	if (list && tree_set)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "--list and --tree are mutually exclusive");
@@ -1080,8 +1102,9 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 	struct libscols_line *ln = ns->line;
 	char **holders = NULL;
 	size_t nholders = 0;
-	/* Raw output is one line per namespace: no newline inside a cell. */
-	const char *sep = o->out.raw && !o->out.json ? "," : "\n";
+	/* Raw and -W output: one line per namespace, lists joined by commas. */
+	const char *sep = (o->out.raw || o->out.nowrap) && !o->out.json ? ","
+									: "\n";
 	int rc = 0;
 
 	for (size_t i = 0; i < o->ncols && rc == 0; i++) {

@@ -81,6 +81,38 @@ drop_copies() {
 	}'
 }
 
+# churn DIR: start new namespaces and kill them at once, over and over,
+# until DIR/churn is gone: processes exit (and linger as zombies) while
+# nsls reads /proc.
+churn() {
+	local kids _
+	exec 2>/dev/null	# no "Killed" notices in the test's output
+	while [ -e "$1/churn" ]; do
+		kids=()
+		for _ in 1 2 3 4 5 6 7 8; do
+			nsunshare -n -u -i -m sleep 10 &
+			kids+=($!)
+		done
+		sleep "0.0$((RANDOM % 3))"
+		kill -KILL "${kids[@]}" 2>/dev/null
+		wait
+	done
+}
+
+# Standard output of nsls run in a pseudo-terminal COLS wide (libsmartcols
+# truncates only for a terminal), carriage returns removed.
+nsls_on_tty() {
+	local cols=$1
+	shift
+	script -qec "stty cols $cols; $(printf '%q ' "$NSTOOLS_BIN/nsls" "$@") \
+		2>/dev/null" /dev/null </dev/null | tr -d '\r'
+}
+
+# in_our_ns PID TYPE: is PID's TYPE namespace ours (again)?
+in_our_ns() {
+	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
+}
+
 @test "default listing: lsns's columns, the init namespaces, exit 0" {
 	run --separate-stderr nsls
 	assert_success
@@ -155,6 +187,28 @@ drop_copies() {
 	assert_line "$ino net 0 fd:$fdpid:7"
 }
 
+@test "a net namespace held only by a socket: HOLDERS sock:PID:FD, -P" {
+	require_root
+	# The socket is made in the new netns, then its process goes back to
+	# ours (fd 8): only the socket keeps the new one alive.
+	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
+	spawn nsunshare -n bash -c '
+		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
+		ip link set lo up
+		exec 7<>/dev/udp/127.0.0.1/9
+		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
+		8</proc/self/ns/net
+	pid=$SPAWNED_PID
+	wait_until test -s "$BATS_TEST_TMPDIR/ino"
+	wait_until in_our_ns "$pid" net
+	ino=$(cat "$BATS_TEST_TMPDIR/ino")
+	[ "$ino" != "$(ns_inode $$ net)" ]
+	run -0 --separate-stderr nsls -rn -l -P -t net -o NS,TYPE,NPROCS,HOLDERS
+	assert_line "$ino net 0 sock:$pid:7"
+	run -0 --separate-stderr nsls -rn -l -o NS,HOLDERS "$ino"
+	assert_output "$ino sock:$pid:7"
+}
+
 @test "a user namespace that owns a mounted net namespace: child:NS, -T owner nests them" {
 	new_file
 	f=$FILE
@@ -219,6 +273,98 @@ drop_copies() {
 	run -0 jq -e '.namespaces == [{"ns": '"$(ns_inode "$noid" net)"', "netnsid": null}]' <<<"$output"
 }
 
+@test "-o +LIST: lsns's default columns, then the ones asked for" {
+	spawn nsunshare -n sleep 1000
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" net
+	ino=$(ns_inode "$pid" net)
+	run -0 --separate-stderr nsls -r -l -o +PATH,NPROCS "$ino"
+	assert_equal "${lines[0]}" "$(lsns -r -l -o +PATH,NPROCS | head -n 1)"
+	assert_equal "${lines[0]}" "NS TYPE NPROCS PID USER COMMAND PATH NPROCS"
+	assert_equal "${lines[1]}" "$ino net 1 $pid root sleep\x201000 /proc/$pid/ns/net 1"
+	assert_equal "${#lines[@]}" 2
+	# With -t net (before or after -o), lsns adds NETNSID and NSFS.
+	for args in "-t net -o +PATH" "-o +PATH -t net"; do
+		# shellcheck disable=SC2086 # the words are options
+		run -0 --separate-stderr nsls -r -l $args "$ino"
+		# shellcheck disable=SC2086
+		assert_equal "${lines[0]}" "$(lsns -r -l $args | head -n 1)"
+		assert_equal "${lines[0]}" "NS TYPE NPROCS PID USER NETNSID NSFS COMMAND PATH"
+	done
+}
+
+@test "--output-all: every column, also in JSON; lsns's all among them" {
+	spawn nsunshare -n sleep 1000
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" net
+	ino=$(ns_inode "$pid" net)
+	all=$(nsls -H -J | jq -c '[.columns[].name | ascii_downcase]')
+	[ "$(jq length <<<"$all")" -ge 15 ]
+	run -0 --separate-stderr nsls -J -l --output-all "$ino"
+	run -0 jq -c '.namespaces[0] | keys_unsorted' <<<"$output"
+	assert_output "$all"
+	run -0 --separate-stderr nsls -rn -l --output-all "$ino"
+	assert_output --regexp "^$ino net /proc/$pid/ns/net 1 $pid [0-9]+ sleep\\\\x201000 0 root "
+	theirs=$(lsns -J -l --output-all -t net | jq -c '.namespaces[0] | keys_unsorted')
+	# shellcheck disable=SC2016 # jq variables
+	run -0 jq -e --argjson t "$theirs" '. as $m | $t - $m == []' <<<"$all"
+}
+
+@test "-n: no header line; -r: one line a namespace, single spaces, lsns's escapes" {
+	spawn nsunshare -n sleep 1000
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" net
+	ino=$(ns_inode "$pid" net)
+	run -0 --separate-stderr nsls -l -o NS,TYPE,COMMAND "$ino"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp '^ +NS TYPE COMMAND$'
+	assert_line --index 1 "$ino net  sleep 1000"
+	run -0 --separate-stderr nsls -n -l -o NS,TYPE,COMMAND "$ino"
+	assert_output "$ino net  sleep 1000"
+	run -0 --separate-stderr nsls -r -l -o NS,TYPE,NPROCS,PID,COMMAND "$ino"
+	assert_output "$(lsns -r -l -o NS,TYPE,NPROCS,PID,COMMAND -t net |
+		awk -v i="$ino" 'NR == 1 || $1 == i')"
+	assert_line --index 1 "$ino net 1 $pid sleep\x201000"
+	run -0 --separate-stderr nsls -rn -l -o NS,TYPE "$ino"
+	assert_output "$ino net"
+}
+
+@test "-u: a long command line in full on a narrow terminal, cut without it" {
+	command -v script >/dev/null || skip "needs script(1)"
+	long="sleep 1000$(printf ' 0%.0s' $(seq 40))"
+	# shellcheck disable=SC2086 # the words of $long are sleep's arguments
+	spawn nsunshare -n $long
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" net
+	ino=$(ns_inode "$pid" net)
+	run -0 nsls_on_tty 60 -n -l -o NS,TYPE,COMMAND "$ino"
+	assert_output --regexp "^$ino net  sleep 1000 0 0"
+	refute_output --partial "$long"
+	[ "${#output}" -le 60 ]
+	run -0 nsls_on_tty 60 -u -n -l -o NS,TYPE,COMMAND "$ino"
+	assert_output "$ino net  $long"
+	run -0 nsls_on_tty 60 --notruncate -n -l -o NS,TYPE,COMMAND "$ino"
+	assert_output "$ino net  $long"
+}
+
+@test "-W: a namespace's holders on one line, joined by commas" {
+	new_file
+	f=$FILE
+	spawn nsunshare --net="$f" sleep 1000
+	pid=$SPAWNED_PID
+	wait_until test "$(stat -L -c %i "$f")" = "$(ns_inode "$pid" net)"
+	ino=$(stat -L -c %i "$f")
+	run -0 --separate-stderr nsls -n -l -o NS,TYPE,HOLDERS,NSFS "$ino"
+	assert_line --index 0 --regexp "^$ino net +pid:$pid +$f$"
+	assert_line --index 1 --regexp "^ +mount:$f *$"
+	for w in -W --nowrap; do
+		run -0 --separate-stderr nsls "$w" -n -l -o NS,TYPE,HOLDERS,NSFS "$ino"
+		assert_equal "${#lines[@]}" 1
+		run -0 drop_copies "$f" <<<"$output"
+		assert_output "$ino net pid:$pid,mount:$f $f"
+	done
+}
+
 @test "positional NS shows just that namespace; an unknown one fails with 1" {
 	start_holder
 	ino=$(ns_inode "$MEMBER" uts)
@@ -241,6 +387,26 @@ drop_copies() {
 	run -0 --separate-stderr as_nobody nsls -rn -l -t user -o NS,TYPE,NPROCS,PID,USER
 	assert_line "$ino user 1 $pid nobody"
 	[[ "$stderr" =~ ^nsls:\ cannot\ read\ the\ namespaces\ of\ [0-9]+\ process(es)?:\ Permission\ denied$ ]]
+}
+
+@test "processes exiting mid-scan are skipped: every run exits 0 and lists ours" {
+	spawn nsunshare -n -u sleep 1000
+	pid=$SPAWNED_PID
+	wait_until in_new_ns "$pid" net
+	net=$(ns_inode "$pid" net)
+	uts=$(ns_inode "$pid" uts)
+	touch "$BATS_TEST_TMPDIR/churn"
+	spawn churn "$BATS_TEST_TMPDIR"
+	for _ in $(seq 15); do
+		run -0 --separate-stderr nsls -rn -l -o NS,TYPE,NPROCS,PID,COMMAND
+		assert_line "$net net 1 $pid sleep\x201000"
+		assert_line "$uts uts 1 $pid sleep\x201000"
+		run -0 --separate-stderr nsls -rn -t net -o NS,NPROCS,HOLDERS
+		assert_line "$net 1 pid:$pid"
+		run -0 --separate-stderr nsls -J
+		run -0 jq -e "[.. | objects | select(.ns? == $net)] | length == 1" <<<"$output"
+	done
+	rm "$BATS_TEST_TMPDIR/churn"
 }
 
 @test "bad input: one-line error, status 2 for usage, 1 for failures" {
