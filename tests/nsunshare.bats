@@ -101,8 +101,8 @@ new_types() {
 	require_userns
 	run -0 as_nobody nsunshare -Urpf --mount-proc sh -c 'echo $$; cat /proc/1/comm; ls /proc | grep -c "^[0-9]"'
 	assert_output $'1\nsh\n3'
-	run -0 as_nobody nsunshare -Urn --loopback cat /sys/class/net/lo/flags
-	assert_output 0x9
+	run -0 as_nobody nsunshare -Urn --loopback ip -o link show lo
+	assert_output --partial "<LOOPBACK,UP,LOWER_UP>"
 }
 
 @test "as nobody: a namespace without -U is refused with the reason, 125" {
@@ -279,10 +279,10 @@ new_types() {
 }
 
 @test "--loopback brings lo up in the new network namespace" {
-	run -0 nsunshare -n --loopback cat /sys/class/net/lo/flags
-	assert_output 0x9
-	run -0 nsunshare -n cat /sys/class/net/lo/flags
-	assert_output 0x8
+	run -0 nsunshare -n --loopback ip -o link show lo
+	assert_output --partial "<LOOPBACK,UP,LOWER_UP>"
+	run -0 nsunshare -n ip -o link show lo
+	assert_output --partial "<LOOPBACK> "
 }
 
 @test "--info-fd writes the child's PID and the new namespaces as JSON" {
