@@ -173,6 +173,62 @@ in_our_ns() {
 	refute_line "$ino"
 }
 
+# has_nsfs_mount PID PATH: has PID's mount namespace a namespace on PATH?
+has_nsfs_mount() {
+	awk -v p="$2" '$5 == p && / - nsfs /' "/proc/$1/mountinfo" 2>/dev/null |
+		grep -q .
+}
+
+@test "a net namespace mounted only in another mount namespace: mount:/proc/PID/root/PATH, also with -t net" {
+	new_file
+	f=$FILE
+	spawn nsunshare -m sh -c "nsunshare --net='$f' true && exec sleep 1000"
+	pid=$SPAWNED_PID
+	wait_until has_nsfs_mount "$pid" "$f"
+	ino=$(stat -L -c %i "/proc/$pid/root$f")
+	[ "$ino" != "$(ns_inode $$ net)" ]
+	# Not in our mount namespace: only the other one holds it.
+	run ! has_nsfs_mount $$ "$f"
+	for t in "-t net" "-t net -t mnt" ""; do
+		# shellcheck disable=SC2086 # the words are options
+		run -0 --separate-stderr nsls -rn -l -P $t -o NS,TYPE,NPROCS,HOLDERS,PATH
+		assert_line "$ino net 0 mount:/proc/$pid/root$f /proc/$pid/root$f"
+	done
+}
+
+@test "a mount namespace no process is in, holding a net namespace mount: mount:mnt:[NS]PATH" {
+	new_file
+	f=$FILE
+	spawn nsunshare -m sh -c "nsunshare --net='$f' true && exec sleep 1000"
+	mntpid=$SPAWNED_PID
+	wait_until has_nsfs_mount "$mntpid" "$f"
+	net=$(stat -L -c %i "/proc/$mntpid/root$f")
+	mnt=$(ns_inode "$mntpid" mnt)
+	spawn bash -c "exec 7</proc/$mntpid/ns/mnt; exec sleep 1000"
+	fdpid=$SPAWNED_PID
+	wait_until test -e "/proc/$fdpid/fd/7"
+	kill -KILL "$mntpid"
+	wait "$mntpid" 2>/dev/null || true
+	run -0 --separate-stderr nsls -rn -l -P -o NS,TYPE,NPROCS,HOLDERS
+	assert_line "$mnt mnt 0 fd:$fdpid:7"
+	assert_line "$net net 0 mount:mnt:[$mnt]$f"
+}
+
+@test "as nobody: a namespace mounted in its own mount namespace is found through /proc" {
+	require_userns
+	nobody_bin >/dev/null
+	f=$(as_nobody mktemp /tmp/nsls-nobody.XXXXXX)
+	MADE_FILES+=("$f")
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$NOBODY_BIN/nsunshare" -U -r -m sh -c \
+		"$NOBODY_BIN/nsunshare --uts='$f' true && exec sleep 1000"
+	pid=$SPAWNED_PID
+	wait_until has_nsfs_mount "$pid" "$f"
+	ino=$(stat -L -c %i "/proc/$pid/root$f")
+	run -0 --separate-stderr as_nobody nsls -rn -l -P -t uts -o NS,TYPE,NPROCS,HOLDERS
+	assert_line "$ino uts 0 mount:/proc/$pid/root$f"
+}
+
 @test "a namespace held only by an open fd: HOLDERS fd:PID:FD" {
 	spawn nsunshare -n sleep 1000
 	netpid=$SPAWNED_PID
