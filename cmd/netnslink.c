@@ -248,7 +248,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			ns_usage_error(NS_EXIT_USAGE, "bad usage");
+			ns_try_help(NS_EXIT_USAGE);
 		}
 	}
 	if (list_columns) {

@@ -299,9 +299,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(NS_EXIT_OWN_FAILURE);
+			ns_try_help(NS_EXIT_OWN_FAILURE);
 		}
 	}
 	o->argv = optind < argc ? argv + optind : NULL;

@@ -247,10 +247,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			/* getopt has said what is wrong. */
-			fprintf(stderr, "Try '%s --help' for more "
-				"information.\n", program_invocation_short_name);
-			exit(NS_EXIT_USAGE);
+			ns_try_help(NS_EXIT_USAGE);
 		}
 	}
 	if (list_columns) {

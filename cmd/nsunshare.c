@@ -467,10 +467,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			/* getopt has said what is wrong. */
-			fprintf(stderr, "Try '%s --help' for more "
-				"information.\n", program_invocation_short_name);
-			exit(NS_EXIT_OWN_FAILURE);
+			ns_try_help(NS_EXIT_OWN_FAILURE);
 		}
 	}
 	/* Only children enter a new PID namespace. */

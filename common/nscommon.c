@@ -50,7 +50,14 @@ ns_usage_error(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+	fputc('\n', stderr);
+	ns_try_help(status);
+}
+
+void
+ns_try_help(int status)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n",
 		program_invocation_short_name);
 	exit(status);
 }

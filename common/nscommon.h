@@ -48,6 +48,9 @@ enum {
 noreturn void ns_usage_error(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* After getopt has said what is wrong: "Try 'PROG --help' ...", exit. */
+noreturn void ns_try_help(int status);
+
 /* Print "PROG (nstools) VERSION" and exit 0. */
 noreturn void ns_print_version(void);
 
