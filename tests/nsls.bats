@@ -62,8 +62,9 @@ new_file() {
 }
 
 # drop_copies PATH: filter raw nsls output, removing from each comma list
-# the holders "mount:/proc/N/rootPATH": copies of our bind mount of PATH
-# that another suite's new mount namespace (unshare -m copies every mount)
+# the holders "mount:/proc/N/rootPATH" and "mount:mnt:[N]PATH": copies of
+# our bind mount of PATH that another suite's new mount namespace (unshare
+# -m copies every mount; one being made or torn down has no process yet)
 # took while the test ran.  Anything else, ours included, stays.
 drop_copies() {
 	awk -v p="$1" '{
@@ -72,6 +73,9 @@ drop_copies() {
 			for (j = 1; j <= n; j++) {
 				if (e[j] ~ /^mount:\/proc\/[0-9]+\/root\// &&
 				    substr(e[j], index(e[j], "/root") + 5) == p)
+					continue
+				if (e[j] ~ /^mount:mnt:\[[0-9]+\]\// &&
+				    substr(e[j], index(e[j], "]") + 1) == p)
 					continue
 				out = out (out == "" ? "" : ",") e[j]
 			}
@@ -408,7 +412,9 @@ has_nsfs_mount() {
 	f=$FILE
 	spawn nsunshare --net="$f" sleep 1000
 	pid=$SPAWNED_PID
-	wait_until test "$(stat -L -c %i "$f")" = "$(ns_inode "$pid" net)"
+	wait_until has_nsfs_mount $$ "$f"
+	wait_until test -e "/proc/$pid/ns/net"
+	[ "$(stat -L -c %i "$f")" = "$(ns_inode "$pid" net)" ]
 	ino=$(stat -L -c %i "$f")
 	run -0 --separate-stderr nsls -n -l -o NS,TYPE,HOLDERS,NSFS "$ino"
 	assert_line --index 0 --regexp "^$ino net +pid:$pid +$f$"
