@@ -186,7 +186,7 @@ set_columns(struct nsls_opts *o, const char *list, bool all)
 	}
 	if (list != NULL &&
 	    ns_columns_parse(list, columns, NCOLS, o->cols, &o->ncols,
-			     4 * NCOLS) != 0) {
+			     sizeof(o->cols) / sizeof(o->cols[0])) != 0) {
 		fprintf(stderr, "Try '%s --help' for more information.\n",
 			program_invocation_short_name);
 		exit(NS_EXIT_USAGE);
@@ -374,7 +374,7 @@ hash_grow(struct scan *s)
 	size_t oldsize = s->hsize;
 
 	s->hsize = oldsize ? oldsize * 2 : 256;
-	s->hash = calloc(s->hsize, sizeof(*s->hash));
+	s->hash = calloc(s->hsize, sizeof(struct ns *));
 	if (s->hash == NULL)
 		err(NS_EXIT_FAIL, "cannot allocate");
 	for (size_t i = 0; i < oldsize; i++)
@@ -399,7 +399,7 @@ ns_get(struct scan *s, ino_t ino, const struct ns_type *type)
 	ns->type = type;
 	if (s->nall == s->allocall) {
 		s->allocall = s->allocall ? 2 * s->allocall : 256;
-		s->all = xrealloc(s->all, s->allocall, sizeof(*s->all));
+		s->all = xrealloc(s->all, s->allocall, sizeof(struct ns *));
 	}
 	s->all[s->nall++] = ns;
 	s->hash[hash_slot(s, ino)] = ns;
@@ -547,6 +547,8 @@ proc_find(const struct scan *s, pid_t pid)
 {
 	struct proc key = { .pid = pid };
 
+	if (s->nprocs == 0)
+		return NULL;
 	return bsearch(&key, s->procs, s->nprocs, sizeof(key), proc_cmp);
 }
 
@@ -761,7 +763,7 @@ find_nsfs_mounts_by_walk(struct scan *s, const struct nsls_opts *o,
 	static const unsigned long step[] = { NSLS_MNT_GET_PREV,
 					      NSLS_MNT_GET_NEXT };
 	struct nsls_mnt_ns_info info = { .size = sizeof(info) };
-	size_t bufsize = sizeof(struct nsls_statmount) + 2 * PATH_MAX;
+	size_t bufsize = sizeof(struct nsls_statmount) + 2 * (size_t)PATH_MAX;
 	struct nsls_statmount *sm;
 	int self, rc = -1;
 
@@ -1006,7 +1008,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 		pid_t pid = s->procs[i].pid;
 		char path[64], link[64];
 		struct dirent *d;
-		int pidfd = -1, dfd;
+		int pidfd = -1, dfd, fd;
 		DIR *dir;
 
 		if (pid == self)
@@ -1039,9 +1041,9 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 				if (pidfd < 0)
 					pidfd = (int)syscall(SYS_pidfd_open,
 							     pid, 0);
-				if (pidfd < 0)
+				if (pidfd < 0 || ns_parse_fd(d->d_name, &fd) != 0)
 					continue;
-				ino = socket_netns(pidfd, atoi(d->d_name));
+				ino = socket_netns(pidfd, fd);
 				if (ino == 0)
 					continue;
 				ns = ns_get(s, ino, &ns_types[3]);
@@ -1311,6 +1313,23 @@ struct shown {
 	char *command;
 };
 
+/* " S PPID ...", what follows the command in /proc/PID/stat; 0 if odd. */
+static pid_t
+ppid_of_stat(const char *rest)
+{
+	char *end;
+	long v;
+
+	if (rest[0] != ' ' || rest[1] == '\0' || rest[2] != ' ')
+		return 0;
+	errno = 0;
+	v = strtol(rest + 3, &end, 10);
+	if (errno != 0 || end == rest + 3 || *end != ' ' || v < 0 ||
+	    v > INT_MAX)
+		return 0;
+	return (pid_t)v;
+}
+
 /* Only for the one process shown per namespace. */
 static void
 read_shown_process(const struct scan *s, const struct nsls_opts *o,
@@ -1335,7 +1354,7 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 		text = read_file_at(s->procdir, path, NULL, true);
 		/* comm may hold ')' and spaces: the fields follow the last. */
 		if (text != NULL && (rp = strrchr(text, ')')) != NULL)
-			sscanf(rp + 1, " %*c %d", &sh->ppid);
+			sh->ppid = ppid_of_stat(rp + 1);
 		free(text);
 	}
 	if (want_col(o, COL_COMMAND)) {
@@ -1602,7 +1621,8 @@ print_table(struct scan *s, const struct nsls_opts *o, const ino_t *task_ns)
 {
 	struct libscols_table *tb;
 
-	qsort(s->all, s->nall, sizeof(*s->all), ns_cmp);
+	if (s->nall > 0)
+		qsort(s->all, s->nall, sizeof(struct ns *), ns_cmp);
 	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
@@ -1704,7 +1724,8 @@ main(int argc, char **argv)
 	if (o.task != 0)
 		stat_types |= (1u << NS_NTYPES) - 1;
 	scan_proc(&s, &o, stat_types);
-	qsort(s.procs, s.nprocs, sizeof(*s.procs), proc_cmp);
+	if (s.nprocs > 0)
+		qsort(s.procs, s.nprocs, sizeof(*s.procs), proc_cmp);
 	if (o.task != 0)
 		read_task_namespaces(&s, &o, task_ns);
 	if (fstatat(s.procdir, "self/ns/mnt", &st, 0) != 0)
