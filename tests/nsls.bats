@@ -87,14 +87,15 @@ drop_copies() {
 
 # churn DIR: start new namespaces and kill them at once, over and over,
 # until DIR/churn is gone: processes exit (and linger as zombies) while
-# nsls reads /proc.
+# nsls reads /proc.  No new mount namespaces: each would copy the bind
+# mounts other suites are testing at the time.
 churn() {
 	local kids _
 	exec 2>/dev/null	# no "Killed" notices in the test's output
 	while [ -e "$1/churn" ]; do
 		kids=()
 		for _ in 1 2 3 4 5 6 7 8; do
-			nsunshare -n -u -i -m sleep 10 &
+			nsunshare -n -u -i sleep 10 &
 			kids+=($!)
 		done
 		sleep "0.0$((RANDOM % 3))"
