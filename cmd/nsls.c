@@ -187,9 +187,7 @@ set_columns(struct nsls_opts *o, const char *list, bool all)
 	if (list != NULL &&
 	    ns_columns_parse(list, columns, NCOLS, o->cols, &o->ncols,
 			     sizeof(o->cols) / sizeof(o->cols[0])) != 0) {
-		fprintf(stderr, "Try '%s --help' for more information.\n",
-			program_invocation_short_name);
-		exit(NS_EXIT_USAGE);
+		ns_try_help(NS_EXIT_USAGE);
 	}
 }
 
@@ -287,9 +285,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(NS_EXIT_USAGE);
+			ns_try_help(NS_EXIT_USAGE);
 		}
 	}
 	set_columns(o, outarg, all);
