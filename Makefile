@@ -6,6 +6,9 @@ VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Where bash-completion looks, by its own pkg-config file; else under PREFIX.
+COMPLETIONSDIR ?= $(or $(shell $(PKG_CONFIG) --variable=completionsdir \
+	bash-completion 2>/dev/null),$(PREFIX)/share/bash-completion/completions)
 DESTDIR ?=
 
 CC ?= cc
@@ -38,12 +41,14 @@ COMMON_OBJS := $(patsubst common/%.c,$(BUILDDIR)/common/%.o,$(wildcard common/*.
 LIBCOMMON := $(BUILDDIR)/libnscommon.a
 MAN1 := $(wildcard man/*.1)
 MAN8 := $(wildcard man/*.8)
+COMPLETIONS := $(wildcard $(addprefix cmd/completion/,$(PROGS)))
 
 # Which suites `make check` runs; TESTS=tests/nsjoin.bats runs one.
 TESTS ?= tests
 BATS ?= bats
 
-.PHONY: all check lint lint-man bench demo deps install install-caps uninstall clean fuzz
+.PHONY: all check lint lint-man bench demo deps install install-caps uninstall clean fuzz \
+	dist distcheck
 
 all: $(BINS)
 
@@ -88,8 +93,12 @@ bench: all
 demo: all
 	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash tests/demo.sh
 
+# Besides the build: what the tests and the demo call (ps from procps,
+# setcap/getcap from libcap2-bin, mount/umount, git for make dist); the
+# rest of util-linux (unshare, nsenter, lsns, setpriv) is always installed.
 DEB_PKGS := build-essential pkg-config libcap-dev libsmartcols-dev bats \
-	bats-support bats-assert mandoc uidmap iproute2 jq strace
+	bats-support bats-assert mandoc uidmap iproute2 jq strace \
+	bash-completion procps libcap2-bin mount git
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
@@ -101,10 +110,10 @@ deps:
 		echo "No apt-get here. Install the equivalents of:"; \
 		echo "  Fedora: dnf install gcc make pkgconf libcap-devel" \
 			"libsmartcols-devel bats mandoc shadow-utils iproute" \
-			"jq strace"; \
+			"jq strace bash-completion procps-ng libcap git"; \
 		echo "  Arch:   pacman -S base-devel libcap util-linux-libs" \
 			"bats bats-support bats-assert mandoc shadow iproute2" \
-			"jq strace"; \
+			"jq strace bash-completion procps-ng libcap git"; \
 		exit 1; \
 	fi
 
@@ -114,6 +123,8 @@ install: all
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/)
+	$(if $(COMPLETIONS),install -d $(DESTDIR)$(COMPLETIONSDIR))
+	$(if $(COMPLETIONS),install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONSDIR)/)
 
 # nsmap writes maps for unprivileged users with these two capabilities only.
 install-caps: install
@@ -144,6 +155,27 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(addprefix $(DESTDIR)$(COMPLETIONSDIR)/,$(notdir $(COMPLETIONS)))
+
+# The release tarball: the committed tree (git archive of HEAD) under
+# nstools-X.Y.Z/, written to $(BUILDDIR).  distcheck unpacks it elsewhere,
+# builds it there and runs the whole suite on that build.
+DIST := nstools-$(VERSION)
+dist:
+	@mkdir -p $(BUILDDIR)
+	git archive --format=tar.gz --prefix=$(DIST)/ \
+		-o $(BUILDDIR)/$(DIST).tar.gz HEAD
+	@git diff --quiet HEAD -- || \
+		echo "dist: uncommitted changes are not in the tarball"
+	@echo "dist: $(BUILDDIR)/$(DIST).tar.gz"
+
+distcheck: dist
+	@d=$$(mktemp -d /tmp/nstools-distcheck.XXXXXX) && \
+	trap 'rm -rf "$$d"' EXIT && trap 'exit 1' INT TERM && \
+	chmod 755 "$$d" && \
+	tar -xzf $(BUILDDIR)/$(DIST).tar.gz -C "$$d" && \
+	$(MAKE) -C "$$d/$(DIST)" BUILDDIR=build check && \
+	echo "distcheck: $(DIST).tar.gz builds and passes make check"
 
 clean:
 	rm -rf build

@@ -4,6 +4,8 @@
 # bash-completion's own functions, a command line is split into words as
 # bash splits it, and the COMPREPLY the program's function leaves is checked.
 
+# Each @test is a subshell of its own: SLEEPER is meant to be per test.
+# shellcheck disable=SC2030,SC2031
 bats_require_minimum_version 1.5.0
 load helper
 
