@@ -10,6 +10,7 @@
 #include <net/if.h>
 #include <pwd.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,9 @@ struct nsunshare_idmap {
 	bool single;		/* map one inside id to our own outside id */
 	uint32_t inside;
 	bool all;		/* copy our own map through */
-	bool subids_auto;	/* /etc/sub?id ranges, inside from 0 (or 1) */
+	bool subids_auto;	/* first /etc/sub?id range, inside from 0 */
 	bool subids_identity;	/* /etc/sub?id ranges, inside == outside */
+	const char *subids_opt;	/* the option that asked for them */
 	struct ns_idmap ranges;	/* --map-users / --map-groups */
 };
 
@@ -152,6 +154,8 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 	}
 	if (strcmp(arg, "auto") == 0) {
 		m->subids_auto = true;
+		m->subids_opt = opt[4] == 'u' ? "--map-users=auto"
+					       : "--map-groups=auto";
 		return;
 	}
 	if (strchr(arg, ':') == NULL) {
@@ -174,6 +178,22 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 	}
 	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid range '%s': %s",
 		       opt, arg, why ? why : "malformed");
+}
+
+/* A user (USER true) or group id, or a name; a miss names the option. */
+static uint32_t
+parse_id(const char *opt, const char *arg, bool user)
+{
+	uid_t uid;
+	gid_t gid;
+
+	if ((user ? ns_parse_uid(arg, &uid) : ns_parse_gid(arg, &gid)) == 0)
+		return user ? uid : gid;
+	if (errno == ENOENT)
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: no such %s '%s'",
+			       opt, user ? "user" : "group", arg);
+	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid %s id '%s'", opt,
+		       user ? "user" : "group", arg);
 }
 
 static unsigned long
@@ -219,8 +239,17 @@ check_combinations(struct nsunshare_opts *o)
 	if ((o->hostname || o->domainname) && !(o->flags & CLONE_NEWUTS))
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--hostname and --domainname need -u/--uts");
+	if (o->setgroups && !(o->flags & CLONE_NEWUSER))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--setgroups needs a new user namespace "
+			       "(-U/--user)");
 	if (o->loopback && !(o->flags & CLONE_NEWNET))
 		ns_usage_error(NS_EXIT_OWN_FAILURE, "--loopback needs -n/--net");
+	if ((o->uids.subids_auto && o->uids.subids_identity) ||
+	    (o->gids.subids_auto && o->gids.subids_identity))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--map-subids cannot go with --map-auto, "
+			       "--map-users=auto or --map-groups=auto");
 	if (o->gids.single && o->setgroups &&
 	    strcmp(o->setgroups, "allow") == 0 && !o->gids.all &&
 	    !o->gids.subids_auto && !o->gids.subids_identity &&
@@ -360,18 +389,12 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->gids.inside = c == 'r' ? 0 : getegid();
 			break;
 		case OPT_MAP_USER:
-			if (ns_parse_uid(optarg, &o->uids.inside) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--map-user: no such user "
-					       "'%s'", optarg);
+			o->uids.inside = parse_id("map-user", optarg, true);
 			o->uids.single = true;
 			o->flags |= CLONE_NEWUSER;
 			break;
 		case OPT_MAP_GROUP:
-			if (ns_parse_gid(optarg, &o->gids.inside) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--map-group: no such group "
-					       "'%s'", optarg);
+			o->gids.inside = parse_id("map-group", optarg, false);
 			o->gids.single = true;
 			o->flags |= CLONE_NEWUSER;
 			break;
@@ -385,11 +408,13 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			break;
 		case OPT_MAP_AUTO:
 			o->uids.subids_auto = o->gids.subids_auto = true;
+			o->uids.subids_opt = o->gids.subids_opt = "--map-auto";
 			o->flags |= CLONE_NEWUSER;
 			break;
 		case OPT_MAP_SUBIDS:
 			o->uids.subids_identity = true;
 			o->gids.subids_identity = true;
+			o->uids.subids_opt = o->gids.subids_opt = "--map-subids";
 			o->flags |= CLONE_NEWUSER;
 			break;
 		case 's':
@@ -413,17 +438,11 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->wd = optarg;
 			break;
 		case 'S':
-			if (ns_parse_uid(optarg, &o->uid) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--setuid: no such user '%s'",
-					       optarg);
+			o->uid = parse_id("setuid", optarg, true);
 			o->set_uid = true;
 			break;
 		case 'G':
-			if (ns_parse_gid(optarg, &o->gid) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--setgid: no such group '%s'",
-					       optarg);
+			o->gid = parse_id("setgid", optarg, false);
 			o->set_gid = true;
 			break;
 		case OPT_MONOTONIC:
@@ -505,16 +524,66 @@ add_range_or_die(struct ns_idmap *map, const char *what, uint32_t in,
 		     in + count - 1, why ? why : "invalid range");
 }
 
+/*
+ * As util-linux: the auto block covers the inside ids 0 .. COUNT-1 of the
+ * first subordinate range, less the one id mapped on its own (-r, -c,
+ * --map-user), which the block's outside ids skip; so -r --map-auto gives
+ * 65536 ids inside from a range of 65536, as unshare(1) does.
+ */
+static void
+add_auto_block(struct ns_idmap *out, const char *what,
+	       const struct nsunshare_idmap *m, const struct ns_idrange *sub)
+{
+	uint32_t hole = m->inside;
+
+	if (!m->single || hole >= sub->count) {
+		add_range_or_die(out, what, 0, sub->outside, sub->count);
+		return;
+	}
+	if (hole > 0)
+		add_range_or_die(out, what, 0, sub->outside, hole);
+	if (hole < sub->count - 1)
+		add_range_or_die(out, what, hole + 1, sub->outside + hole,
+				 sub->count - 1 - hole);
+}
+
+/* Our ranges in /etc/subuid or /etc/subgid (both keyed by user). */
+static void
+add_subids(const struct nsunshare_idmap *m, bool uid,
+	   const struct caller *me, struct ns_idmap *out)
+{
+	const char *path = uid ? "/etc/subuid" : "/etc/subgid";
+	const char *what = uid ? "users" : "groups";
+	struct ns_idrange sub[NS_IDMAP_MAX];
+	struct passwd *pw = getpwuid(me->uid);
+	int n;
+
+	n = ns_subid_ranges(path, pw ? pw->pw_name : "", me->uid, sub,
+			    NS_IDMAP_MAX);
+	if (n < 0)
+		err(NS_EXIT_OWN_FAILURE, "%s: cannot read %s", m->subids_opt,
+		    path);
+	if (n == 0)
+		errx(NS_EXIT_OWN_FAILURE, "%s: no subordinate %s for %s%suid "
+		     "%u%s in %s", m->subids_opt, uid ? "uids" : "gids",
+		     pw ? pw->pw_name : "", pw ? " (" : "", (unsigned)me->uid,
+		     pw ? ")" : "", path);
+	if (m->subids_auto) {
+		add_auto_block(out, what, m, &sub[0]);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		add_range_or_die(out, what, sub[i].outside, sub[i].outside,
+				 sub[i].count);
+}
+
 /* The full map, computed in the parent namespace before unshare(2). */
 static void
 build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 	  struct ns_idmap *out)
 {
 	const char *what = uid ? "users" : "groups";
-	struct ns_idrange sub[NS_IDMAP_MAX];
-	uint32_t own = uid ? me->uid : me->gid, next;
-	struct passwd *pw;
-	int n;
+	uint32_t own = uid ? me->uid : me->gid;
 
 	memset(out, 0, sizeof(*out));
 	if (m->single)
@@ -535,28 +604,8 @@ build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 			add_range_or_die(out, what, cur.r[i].inside,
 					 cur.r[i].inside, cur.r[i].count);
 	}
-	if (!m->subids_auto && !m->subids_identity)
-		return;
-	pw = getpwuid(me->uid);
-	n = ns_subid_ranges(uid ? "/etc/subuid" : "/etc/subgid",
-			    pw ? pw->pw_name : "", me->uid, sub, NS_IDMAP_MAX);
-	if (n < 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot read %s",
-		    uid ? "/etc/subuid" : "/etc/subgid");
-	if (n == 0)
-		errx(NS_EXIT_OWN_FAILURE, "no subordinate %s for uid %u in %s",
-		     uid ? "uids" : "gids", (unsigned)me->uid,
-		     uid ? "/etc/subuid" : "/etc/subgid");
-	/* An auto block starts after a single id mapped to root. */
-	next = m->single && m->inside == 0 ? 1 : 0;
-	for (int i = 0; i < n; i++) {
-		uint32_t in = m->subids_identity ? sub[i].outside : next;
-
-		add_range_or_die(out, what, in, sub[i].outside, sub[i].count);
-		next += sub[i].count;
-		if (m->subids_auto && !m->subids_identity)
-			break;	/* util-linux maps the first block only */
-	}
+	if (m->subids_auto || m->subids_identity)
+		add_subids(m, uid, me, out);
 }
 
 /* Run newuidmap/newgidmap PID IN OUT COUNT...: the setuid helpers check the
@@ -606,11 +655,34 @@ out:
  * process that stayed outside: after unshare(2) we have no privilege in the
  * parent user namespace, and a bind mount made from inside a new mount
  * namespace would not be seen outside it.
+ *
+ * We talk to it over a socket pair.  We send "g" once we have unshared; it
+ * answers "k" when the maps are written and the namespaces persisted, or
+ * closes the socket having said why it could not.  What it persisted it
+ * keeps once execve(2) of the program has closed our end, and removes if
+ * we send "f" instead: we are failing before the program ran.
  */
-struct helper {
-	pid_t pid;
-	int go;		/* write end: one byte once we have unshared */
-};
+
+/* A byte from FD, or -1 at end of file or on error. */
+static int
+recv_byte(int fd)
+{
+	unsigned char byte;
+	ssize_t n;
+
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? byte : -1;
+}
+
+static bool
+persisting(const struct nsunshare_opts *o)
+{
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (o->persist[i] != NULL)
+			return true;
+	return false;
+}
 
 static void
 undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
@@ -624,10 +696,10 @@ undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
 	}
 }
 
+/* MADE[i] says whether persist[i] was created here, for undo_persist. */
 static int
-persist_namespaces(const struct nsunshare_opts *o, pid_t target)
+persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 {
-	bool made[NS_NTYPES] = { false };
 	const char *why;
 	char src[64];
 
@@ -679,69 +751,98 @@ write_ranges(pid_t target, const char *file, const struct ns_idmap *map,
 }
 
 static noreturn void
-run_helper(const struct nsunshare_opts *o, pid_t target, int go,
+run_helper(const struct nsunshare_opts *o, pid_t target, int sock,
 	   const struct ns_idmap *umap, const struct ns_idmap *gmap)
 {
-	bool privileged = geteuid() == 0;
-	char byte;
+	bool privileged = geteuid() == 0, made[NS_NTYPES] = { false };
 
-	if (read(go, &byte, 1) != 1)
-		_exit(NS_EXIT_OWN_FAILURE);	/* the parent gave up */
+	if (recv_byte(sock) != 'g')
+		_exit(0);	/* the parent gave up and said why */
 	if (umap && write_ranges(target, "uid_map", umap, privileged) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
 	if (gmap && write_ranges(target, "gid_map", gmap, privileged) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
-	if (persist_namespaces(o, target) != 0)
+	if (persist_namespaces(o, target, made) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
+	if (send(sock, "k", 1, MSG_NOSIGNAL) != 1 ||
+	    (persisting(o) && recv_byte(sock) == 'f'))
+		undo_persist(o, NS_NTYPES, made);
 	_exit(0);
 }
 
-static bool
-persisting(const struct nsunshare_opts *o)
-{
-	for (size_t i = 0; i < NS_NTYPES; i++)
-		if (o->persist[i] != NULL)
-			return true;
-	return false;
-}
-
-static struct helper
+/*
+ * Forked twice, so that the helper is no child of the program we may exec:
+ * it outlives the execve(2) by a moment, and nothing there would reap it.
+ * Returns our end of the socket.
+ */
+static int
 start_helper(const struct nsunshare_opts *o, const struct ns_idmap *umap,
 	     const struct ns_idmap *gmap)
 {
-	struct helper h = { -1, -1 };
-	pid_t parent = getpid();
-	int fds[2];
+	pid_t parent = getpid(), pid;
+	int sv[2], status;
 
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		err(NS_EXIT_OWN_FAILURE, "pipe");
-	h.pid = fork();
-	if (h.pid < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		err(NS_EXIT_OWN_FAILURE, "socketpair");
+	pid = fork();
+	if (pid < 0)
 		err(NS_EXIT_OWN_FAILURE, "fork");
-	if (h.pid == 0) {
-		close(fds[1]);
-		run_helper(o, parent, fds[0], umap, gmap);
+	if (pid == 0) {
+		close(sv[0]);
+		pid = fork();
+		if (pid < 0) {
+			warn("fork");
+			_exit(NS_EXIT_OWN_FAILURE);
+		}
+		if (pid == 0)
+			run_helper(o, parent, sv[1], umap, gmap);
+		_exit(0);
 	}
-	close(fds[0]);
-	h.go = fds[1];
-	return h;
-}
-
-static void
-finish_helper(struct helper *h)
-{
-	int status;
-
-	if (h->pid < 0)
-		return;
-	if (write(h->go, "g", 1) != 1)
-		err(NS_EXIT_OWN_FAILURE, "cannot signal the helper");
-	close(h->go);
-	while (waitpid(h->pid, &status, 0) < 0)
+	close(sv[1]);
+	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			err(NS_EXIT_OWN_FAILURE, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		exit(NS_EXIT_OWN_FAILURE);	/* it said why */
+	return sv[0];
+}
+
+/* Let the helper write the maps and persist; exit 125 if it could not. */
+static void
+finish_helper(const struct nsunshare_opts *o, int *sock)
+{
+	if (*sock < 0)
+		return;
+	if (send(*sock, "g", 1, MSG_NOSIGNAL) != 1)
+		err(NS_EXIT_OWN_FAILURE, "cannot reach the helper process");
+	if (recv_byte(*sock) != 'k')
+		exit(NS_EXIT_OWN_FAILURE);	/* it said why */
+	if (!persisting(o)) {
+		close(*sock);
+		*sock = -1;
+	}
+}
+
+/* on_exit(3): we fail before the program ran; have the helper remove what
+ * it persisted, and wait until it has, so the caller finds nothing. */
+static void
+undo_on_exit(int status, void *arg)
+{
+	int sock = (int)(intptr_t)arg;
+
+	(void)status;
+	if (send(sock, "f", 1, MSG_NOSIGNAL) == 1)
+		recv_byte(sock);	/* end of file once it is done */
+}
+
+/* In the process that is to exec the program, once persisting is done. */
+static void
+undo_persist_on_failure(const struct nsunshare_opts *o, int sock)
+{
+	if (sock < 0 || !persisting(o))
+		return;
+	if (on_exit(undo_on_exit, (void *)(intptr_t)sock) != 0)
+		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
 }
 
 /* ---- the namespaces ----------------------------------------------------- */
@@ -1040,12 +1141,11 @@ int
 main(int argc, char **argv)
 {
 	struct nsunshare_opts o = { 0 };
-	struct helper helper = { -1, -1 };
 	struct ns_idmap umap, gmap;
 	bool uid_self, gid_self, uid_ranges, gid_ranges;
 	struct caller me;
 	sigset_t oldmask;
-	int ready[2];
+	int helper = -1, ready[2];
 	pid_t child;
 
 	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
@@ -1064,13 +1164,6 @@ main(int argc, char **argv)
 				      gid_ranges ? &gmap : NULL);
 
 	unshare_namespaces(o.flags);
-	if (o.flags & CLONE_NEWUSER && o.setgroups && !gid_self) {
-		int dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (dfd < 0 || ns_setgroups_write(dfd, o.setgroups) != 0)
-			err(NS_EXIT_OWN_FAILURE, "cannot write setgroups");
-		close(dfd);
-	}
 	write_own_maps(&o, &me, uid_self, gid_self);
 	set_time_offsets(&o);
 	set_names(&o);
@@ -1078,7 +1171,8 @@ main(int argc, char **argv)
 	set_propagation(&o);
 
 	if (!o.fork) {
-		finish_helper(&helper);
+		finish_helper(&o, &helper);
+		undo_persist_on_failure(&o, helper);
 		write_info(&o, getpid());
 		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid);
 	}
@@ -1090,6 +1184,7 @@ main(int argc, char **argv)
 		err(NS_EXIT_OWN_FAILURE, "fork");
 	if (child == 0) {
 		wait_until_ready(ready);
+		undo_persist_on_failure(&o, helper);
 		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
 		if (o.info_fd >= 0)
@@ -1100,7 +1195,9 @@ main(int argc, char **argv)
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
 	close(ready[0]);
-	finish_helper(&helper);
+	finish_helper(&o, &helper);
+	if (helper >= 0)
+		close(helper);	/* the child's copy tells the helper */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
 	close(ready[1]);

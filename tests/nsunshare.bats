@@ -248,12 +248,42 @@ new_types() {
 	kill -KILL "$kid"
 }
 
-@test "-S and -G set the ids; --keep-caps keeps capabilities with -S 65534" {
-	run -0 nsunshare -S 65534 -G 65534 sh -c 'id -u; id -g; grep CapEff /proc/self/status'
-	assert_output $'65534\n65534\nCapEff:\t0000000000000000'
-	run -0 nsunshare --keep-caps -S 65534 -G 65534 sh -c 'id -u; grep CapAmb /proc/self/status'
+# caps OUTPUT: "PRM EFF AMB" from the Cap lines of /proc/PID/status.
+caps() {
+	awk '/^CapPrm/ { p = $2 } /^CapEff/ { e = $2 } /^CapAmb/ { a = $2 }
+		END { print p, e, a }' <<<"$1"
+}
+
+@test "-S and -G set the ids and drop the capabilities" {
+	run -0 nsunshare -S 65534 -G 65534 sh -c 'id -u; id -g; grep ^Cap /proc/self/status'
 	assert_line -n 0 65534
-	refute_line -n 1 $'CapAmb:\t0000000000000000'
+	assert_line -n 1 65534
+	assert_equal "$(caps "$output")" \
+		"0000000000000000 0000000000000000 0000000000000000"
+}
+
+@test "--keep-caps -S 65534: the program has every capability, ambient" {
+	local c
+	run -0 nsunshare --keep-caps -S 65534 -G 65534 sh -c 'id -u; grep ^Cap /proc/self/status'
+	assert_line -n 0 65534
+	read -r -a c <<<"$(caps "$output")"
+	[ "${c[0]}" != 0000000000000000 ]
+	assert_equal "${c[1]}" "${c[0]}"
+	assert_equal "${c[2]}" "${c[0]}"
+	# The same our own capability sets have: all of them.
+	assert_equal "${c[0]}" "$(awk '/^CapPrm/ { print $2 }' /proc/self/status)"
+}
+
+@test "as nobody: -Ur --keep-caps makes the user namespace's capabilities ambient" {
+	require_userns
+	local c
+	run -0 as_nobody nsunshare -Ur --keep-caps grep ^Cap /proc/self/status
+	read -r -a c <<<"$(caps "$output")"
+	[ "${c[0]}" != 0000000000000000 ]
+	assert_equal "${c[2]}" "${c[0]}"
+	run -0 as_nobody nsunshare -Ur grep ^Cap /proc/self/status
+	read -r -a c <<<"$(caps "$output")"
+	assert_equal "${c[2]}" 0000000000000000
 }
 
 @test "exit status: the program's own, 126 not executable, 127 not found" {
@@ -350,35 +380,64 @@ differential() {
 }
 
 @test "bad input: one line naming the option, status 125, nothing created" {
-	local args want
+	local args want long
+	long=$(printf '%065d' 0)
 	while IFS='|' read -r args want; do
+		# Each also asks to keep an IPC namespace in $D: it must not be.
 		# shellcheck disable=SC2086
-		run -125 --separate-stderr nsunshare $args true
+		run -125 --separate-stderr nsunshare --ipc="$D/ipc" $args true 77<&-
 		assert_equal "${stderr%%$'\n'*}" "$want"
 		assert_equal "$(ls -A "$D")" ""
+		! findmnt -n "$D/ipc" >/dev/null
 	done <<EOT
 --map-user=nosuchuser|nsunshare: --map-user: no such user 'nosuchuser'
+--map-user=4294967295|nsunshare: --map-user: invalid user id '4294967295'
 --map-group=nosuchgroup|nsunshare: --map-group: no such group 'nosuchgroup'
 --propagation=bogus|nsunshare: --propagation: unknown mode 'bogus' (private, shared, slave, unchanged)
 --setgroups=maybe|nsunshare: --setgroups: expected allow or deny, not 'maybe'
+--setgroups=deny|nsunshare: --setgroups needs a new user namespace (-U/--user)
 --kill-child=NOTASIG|nsunshare: --kill-child: unknown signal 'NOTASIG'
+--kill-child=0|nsunshare: --kill-child: unknown signal '0'
 -T --monotonic=abc|nsunshare: --monotonic: invalid number of seconds 'abc'
+-T --monotonic=99999999999999999999|nsunshare: --monotonic: invalid number of seconds '99999999999999999999'
 -T --boottime=1x|nsunshare: --boottime: invalid number of seconds '1x'
 --monotonic=5|nsunshare: --monotonic and --boottime need -T/--time
 --hostname=x|nsunshare: --hostname and --domainname need -u/--uts
+--domainname=x|nsunshare: --hostname and --domainname need -u/--uts
+-u --hostname=$long|nsunshare: --hostname: longer than 64 bytes
 --loopback|nsunshare: --loopback needs -n/--net
 --map-users=1:2|nsunshare: --map-users: invalid range '1:2': expected INSIDE:OUTSIDE:COUNT
 --map-users=0:0:0|nsunshare: --map-users: invalid range '0:0:0': COUNT must be greater than 0
+--map-users=4294967295:0:2|nsunshare: --map-users: invalid range '4294967295:0:2': range goes beyond 4294967294 (32 bits)
+--map-users=0:100000:10 --map-users=5:200000:10|nsunshare: --map-users: invalid range '5:200000:10': ranges overlap inside the namespace
+--map-groups=0:100000:10 --map-groups=20:100005:1|nsunshare: --map-groups: invalid range '20:100005:1': ranges overlap outside the namespace
 --map-groups=1,2|nsunshare: --map-groups: invalid range '1,2'
+--map-auto --map-subids|nsunshare: --map-subids cannot go with --map-auto, --map-users=auto or --map-groups=auto
 -S nosuchuser|nsunshare: --setuid: no such user 'nosuchuser'
+-S 4294967296|nsunshare: --setuid: invalid user id '4294967296'
 -G nosuchgroup|nsunshare: --setgid: no such group 'nosuchgroup'
+-G 4294967295|nsunshare: --setgid: invalid group id '4294967295'
 --info-fd=77|nsunshare: --info-fd: 77 is not open
---info-fd=x|nsunshare: --info-fd: invalid file descriptor 'x'
+--info-fd=notanumber|nsunshare: --info-fd: invalid file descriptor 'notanumber'
+--info-fd=-1|nsunshare: --info-fd: invalid file descriptor '-1'
+--net=/nonexistent/dir/file|nsunshare: cannot persist net namespace on /nonexistent/dir/file: No such file or directory
 --net=$D/nodir/ns|nsunshare: cannot persist net namespace on $D/nodir/ns: No such file or directory
 -r --setgroups=allow|nsunshare: --setgroups=allow cannot go with a single mapped group (-r, -c, --map-group): the kernel needs deny for that
 -w /nonexistent|nsunshare: cannot change directory to /nonexistent: No such file or directory
+-f -w /nonexistent|nsunshare: cannot change directory to /nonexistent: No such file or directory
+-R /nonexistent|nsunshare: cannot change root to /nonexistent: No such file or directory
+--mount-proc=/nonexistent|nsunshare: cannot mount proc on /nonexistent: No such file or directory
+-U -S 4000000|nsunshare: cannot set uid 4000000: Invalid argument
 --bogus|nsunshare: unrecognized option '--bogus'
 EOT
+}
+
+@test "a program that cannot be run leaves no persisted namespace behind" {
+	run -127 --separate-stderr nsunshare --net="$D/net" /nonexistent/prog
+	assert_equal "$stderr" "nsunshare: cannot run '/nonexistent/prog': No such file or directory"
+	run -127 nsunshare -f --uts="$D/uts" --pid="$D/pid" /nonexistent/prog
+	assert_equal "$(ls -A "$D")" ""
+	! findmnt -n "$D/net" >/dev/null
 }
 
 @test "--help prints the usage on stdout with status 0; -V the version" {
