@@ -32,15 +32,22 @@ require_userns() {
 }
 
 # The checkout may sit where nobody cannot enter: copy the binaries to a
-# mode-755 directory once per test file, and run from there.
+# mode-755 directory once per test file, and run from there.  The name is
+# derived from the run's own random temporary directory, not made by
+# mktemp, because `run` and $(...) call this in subshells, whose NOBODY_BIN
+# is lost: each call would otherwise leave a copy behind.
+nobody_bin_dir() {
+	echo "${NOBODY_BIN:-/tmp/nstools-bin.${BATS_RUN_TMPDIR##*/}.${BATS_TEST_FILENAME##*/}}"
+}
+
 nobody_bin() {
-	if [ -z "${NOBODY_BIN:-}" ] || [ ! -d "$NOBODY_BIN" ]; then
-		NOBODY_BIN=$(mktemp -d /tmp/nstools-bin.XXXXXX)
+	NOBODY_BIN=$(nobody_bin_dir)
+	export NOBODY_BIN
+	if [ ! -d "$NOBODY_BIN" ] || [ -L "$NOBODY_BIN" ]; then
+		mkdir -m 755 "$NOBODY_BIN" || return 1
 		cp "$NSTOOLS_BIN"/ns* "$NSTOOLS_BIN"/netnslink "$NOBODY_BIN"/ \
 			2>/dev/null || true
-		chmod 755 "$NOBODY_BIN"
 		chmod 755 "$NOBODY_BIN"/* 2>/dev/null || true
-		export NOBODY_BIN
 	fi
 	echo "$NOBODY_BIN"
 }
@@ -57,8 +64,10 @@ as_nobody() {
 
 # Remove the copied binaries: call from teardown_file.
 cleanup_nobody_bin() {
-	if [ -n "${NOBODY_BIN:-}" ] && [ -d "$NOBODY_BIN" ]; then
-		rm -rf "$NOBODY_BIN"
+	local d
+	d=$(nobody_bin_dir)
+	if [ -d "$d" ] && [ ! -L "$d" ]; then
+		rm -rf "$d"
 	fi
 }
 
@@ -136,4 +145,32 @@ dead_pid() {
 # Count of mounts in this mount namespace (for "nothing left behind").
 mount_count() {
 	wc -l </proc/self/mountinfo
+}
+
+# ---- subordinate ids ---------------------------------------------------------
+
+# with_subid_files SUBUID SUBGID [--nobody] CMD...: run CMD where /etc/subuid
+# and /etc/subgid hold the given text, in a private mount namespace whose
+# /etc is an overlay: the machine's files are never touched and need not
+# exist.  With --nobody, CMD runs as as_nobody runs it.
+with_subid_files() {
+	local d
+	local -a who=()
+	d=$(mktemp -d "$BATS_TEST_TMPDIR/etc.XXXXXX")
+	mkdir "$d/up" "$d/work"
+	printf '%s\n' "$1" >"$d/up/subuid"
+	printf '%s\n' "$2" >"$d/up/subgid"
+	chmod 644 "$d/up/subuid" "$d/up/subgid"
+	shift 2
+	if [ "${1:-}" = --nobody ]; then
+		shift
+		who=(setpriv --reuid=nobody --regid=nogroup --clear-groups --
+			env -i PATH="$(nobody_bin):/usr/sbin:/usr/bin:/sbin:/bin"
+			HOME=/ SHELL=/bin/sh LANG=C)
+	fi
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	unshare -m --propagation private sh -c '
+		mount -t overlay overlay \
+			-o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
+		shift && exec "$@"' sh "$d" "${who[@]}" "$@"
 }

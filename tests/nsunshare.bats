@@ -458,3 +458,96 @@ EOT
 	umount "$D/mnt"
 	umount "$D"
 }
+
+# ---- subordinate ids (/etc/subuid and /etc/subgid exist only in the
+# private mount namespace with_subid_files makes) ----------------------------
+
+maps='cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups'
+
+# squeeze TEXT: the kernel's padded columns as single spaces.
+squeeze() {
+	sed 's/^ *//; s/  */ /g' <<<"$1"
+}
+
+@test "--map-auto as root maps the first subuid and subgid range from 0" {
+	run -0 with_subid_files $'root:100000:65536\nroot:300000:10' \
+		root:400000:65536 nsunshare --map-auto sh -c "$maps"
+	assert_equal "$(squeeze "$output")" \
+		$'0 100000 65536\n0 400000 65536\nallow'
+	run -0 with_subid_files root:100000:65536 root:400000:65536 \
+		nsunshare -r --map-auto sh -c "id -u; $maps"
+	assert_equal "$(squeeze "$output")" \
+		$'0\n0 0 1\n1 100000 65535\n0 0 1\n1 400000 65535\nallow'
+}
+
+@test "as nobody: --map-auto and -r --map-auto map through newuidmap and newgidmap" {
+	require_userns
+	run -0 with_subid_files $'nobody:200000:1000\nnobody:300000:10' \
+		nobody:500000:1000 --nobody nsunshare --map-auto sh -c "$maps"
+	assert_equal "$(squeeze "$output")" \
+		$'0 200000 1000\n0 500000 1000\nallow'
+	run -0 with_subid_files nobody:200000:1000 nobody:500000:1000 \
+		--nobody nsunshare -r --map-auto sh -c "id -u; $maps"
+	assert_equal "$(squeeze "$output")" \
+		$'0\n0 65534 1\n1 200000 999\n0 65534 1\n1 500000 999\nallow'
+}
+
+@test "--map-subids maps every subordinate range to itself, as root and as nobody" {
+	run -0 with_subid_files $'root:100000:65536\nroot:300000:10' \
+		root:400000:65536 nsunshare --map-subids sh -c "$maps"
+	assert_equal "$(squeeze "$output")" \
+		$'100000 100000 65536\n300000 300000 10\n400000 400000 65536\nallow'
+	require_userns
+	run -0 with_subid_files $'nobody:200000:1000\nnobody:300000:10' \
+		nobody:500000:1000 --nobody nsunshare -r --map-subids \
+		sh -c "id -u; $maps"
+	assert_equal "$(squeeze "$output")" \
+		$'0\n0 65534 1\n200000 200000 1000\n300000 300000 10\n0 65534 1\n500000 500000 1000\nallow'
+}
+
+@test "--map-auto without a range for us names the option and the file, 125, nothing created" {
+	run -125 --separate-stderr with_subid_files someone:100000:10 \
+		root:400000:10 nsunshare --map-auto --net="$D/ns" true
+	assert_equal "$stderr" "nsunshare: --map-auto: no subordinate uids for root (uid 0) in /etc/subuid"
+	run -125 --separate-stderr with_subid_files root:100000:10 "" \
+		nsunshare --map-groups=auto --net="$D/ns" true
+	assert_equal "$stderr" "nsunshare: --map-groups=auto: no subordinate gids for root (uid 0) in /etc/subgid"
+	assert_equal "$(ls -A "$D")" ""
+}
+
+# same_maps_as_unshare [--nobody] UNSHARE-OPTIONS NSUNSHARE-OPTIONS: with the
+# subordinate ids in $SUBUID and $SUBGID, both give the same maps.
+same_maps_as_unshare() {
+	local -a who=()
+	local a b
+	[ "$1" = --nobody ] && who=(--nobody) && shift
+	# shellcheck disable=SC2086
+	a=$(with_subid_files "$SUBUID" "$SUBGID" "${who[@]}" unshare $1 sh -c "$maps")
+	# shellcheck disable=SC2086
+	b=$(with_subid_files "$SUBUID" "$SUBGID" "${who[@]}" nsunshare $2 sh -c "$maps")
+	[ -n "$a" ]
+	assert_equal "$b" "$a"
+}
+
+@test "differential: --map-auto and --map-users give the maps unshare gives" {
+	require_userns
+	local who o
+	local -a as
+	for who in root nobody; do
+		as=()
+		[ "$who" = nobody ] && as=(--nobody)
+		SUBUID=$(printf '%s:%s\n' "$who" 100000:65536 "$who" 300000:10)
+		SUBGID="$who:400000:65536"
+		for o in --map-auto "-r --map-auto" "--map-user=5 --map-auto" \
+			--map-users=auto --map-groups=auto \
+			"--map-users=100000,0,10 --map-groups=400000,0,5"; do
+			same_maps_as_unshare "${as[@]}" "$o" "$o"
+		done
+		same_maps_as_unshare "${as[@]}" \
+			"--map-users=100000,0,10 --map-groups=400000,0,5" \
+			"--map-users=0:100000:10 --map-groups=0:400000:5"
+		same_maps_as_unshare "${as[@]}" \
+			"-r --map-users=100000,1,10 --map-groups=400000,1,10" \
+			"-r --map-users=1:100000:10 --map-groups=1:400000:10"
+	done
+}
