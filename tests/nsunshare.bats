@@ -388,7 +388,7 @@ differential() {
 		run -125 --separate-stderr nsunshare --ipc="$D/ipc" $args true 77<&-
 		assert_equal "${stderr%%$'\n'*}" "$want"
 		assert_equal "$(ls -A "$D")" ""
-		! findmnt -n "$D/ipc" >/dev/null
+		assert_equal "$(findmnt -n "$D/ipc")" ""
 	done <<EOT
 --map-user=nosuchuser|nsunshare: --map-user: no such user 'nosuchuser'
 --map-user=4294967295|nsunshare: --map-user: invalid user id '4294967295'
@@ -437,7 +437,7 @@ EOT
 	assert_equal "$stderr" "nsunshare: cannot run '/nonexistent/prog': No such file or directory"
 	run -127 nsunshare -f --uts="$D/uts" --pid="$D/pid" /nonexistent/prog
 	assert_equal "$(ls -A "$D")" ""
-	! findmnt -n "$D/net" >/dev/null
+	assert_equal "$(findmnt -n "$D/net")" ""
 }
 
 @test "--help prints the usage on stdout with status 0; -V the version" {
@@ -550,4 +550,109 @@ same_maps_as_unshare() {
 			"-r --map-users=100000,1,10 --map-groups=400000,1,10" \
 			"-r --map-users=1:100000:10 --map-groups=1:400000:10"
 	done
+}
+
+# ---- processes and signals ---------------------------------------------------
+
+# started_by_sh FILE NSUNSHARE-ARGS...: spawn a sh that starts nsunshare in
+# the background and waits; nsunshare's PID lands in FILE.
+started_by_sh() {
+	local file=$1
+	shift
+	spawn sh -c '"$@" & echo $! >"$0"; wait' "$file" nsunshare "$@"
+	wait_until test -s "$file"
+}
+
+@test "--die-with-parent: the program dies with the process that started nsunshare" {
+	local pid kid
+	# Without -f the program is nsunshare's own process.
+	started_by_sh "$D/a" -u --die-with-parent sleep 1000
+	pid=$(cat "$D/a")
+	wait_until grep -qx sleep "/proc/$pid/comm"
+	kill -KILL "$SPAWNED_PID"
+	wait_until test ! -e "/proc/$pid"
+	# With -f nsunshare dies with its parent, and the child with it.
+	started_by_sh "$D/b" -fu --die-with-parent sleep 1000
+	kid=$(first_child "$(cat "$D/b")")
+	wait_until grep -qx sleep "/proc/$kid/comm"
+	kill -KILL "$SPAWNED_PID"
+	wait_until test ! -e "/proc/$kid"
+	# Without it, the program outlives the parent.
+	started_by_sh "$D/c" -u sleep 1000
+	pid=$(cat "$D/c")
+	wait_until grep -qx sleep "/proc/$pid/comm"
+	kill -KILL "$SPAWNED_PID"
+	wait "$SPAWNED_PID" || true
+	sleep 0.3
+	grep -qx sleep "/proc/$pid/comm"
+	kill -KILL "$pid"
+}
+
+@test "--kill-child=SIGUSR1: the child gets that signal when nsunshare dies" {
+	# An orphan once nsunshare is gone: it ends itself, also if the test fails.
+	spawn nsunshare --kill-child=SIGUSR1 sh -c 'sleep 1000 & s=$!
+		trap "echo USR1 >\"\$0/got\"; kill \$s; exit 0" USR1
+		echo ready >"$0/r"; wait' "$D"
+	wait_until test -s "$D/r"
+	kill -KILL "$SPAWNED_PID"
+	wait_until test -s "$D/got"
+	assert_equal "$(cat "$D/got")" USR1
+}
+
+@test "--forward-signals is accepted: kill -TERM reaches the child" {
+	spawn nsunshare -f --forward-signals sh -c 'trap "exit 42" TERM
+		echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
+	wait_until test -s "$D/r"
+	kill -TERM "$SPAWNED_PID"
+	local rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$rc" 42
+}
+
+@test "-R runs the program in a new root: it sees only that tree" {
+	local f
+	mkdir "$D/root" "$D/root/etc" "$D/root/usr"
+	echo inside >"$D/root/etc/marker"
+	# /bin, /lib... are links into /usr on merged-/usr systems, else
+	# directories to bind-mount, as /usr is, in a mount namespace of the
+	# test's own.
+	for f in bin sbin lib lib32 lib64; do
+		if [ -L "/$f" ]; then
+			cp -P "/$f" "$D/root/$f"
+		elif [ -d "/$f" ]; then
+			mkdir "$D/root/$f"
+		fi
+	done
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 nsunshare -m sh -c 'for f in usr bin sbin lib lib32 lib64; do
+			if [ -d "$0/$f" ] && [ ! -L "$0/$f" ]; then
+				mount --rbind "/$f" "$0/$f" || exit 1
+			fi
+		done
+		exec nsunshare -R "$0" -w /etc sh -c "pwd; cat marker; echo /*"' \
+		"$D/root"
+	assert_equal "$output" "/etc
+inside
+$(cd "$D/root" && for f in *; do printf '/%s ' "$f"; done | sed 's/ $//')"
+	# Nothing of it is left mounted outside.
+	assert_equal "$(findmnt -n "$D/root/usr")" ""
+}
+
+# ---- why an unprivileged unshare is refused ---------------------------------
+
+@test "as nobody: user namespaces disabled or at their limit: the message names the sysctl" {
+	require_userns
+	local before
+	before=$(cat /proc/sys/user/max_user_namespaces)
+	# The limits of a user namespace are its own (root there may set
+	# them): the host's sysctl is never touched.
+	run -0 --separate-stderr as_nobody nsunshare -Ur sh -c '
+		echo 0 >/proc/sys/user/max_user_namespaces || exit 1
+		nsunshare -U true; echo "status $?"
+		echo 1 >/proc/sys/user/max_user_namespaces || exit 1
+		nsunshare -U nsunshare -U true; echo "status $?"'
+	assert_output $'status 125\nstatus 125'
+	assert_equal "$stderr" "nsunshare: cannot unshare user namespace: No space left on device; user namespaces are disabled (sysctl user.max_user_namespaces is 0)
+nsunshare: cannot unshare user namespace: No space left on device; the limit of user namespaces is reached (sysctl user.max_user_namespaces)"
+	assert_equal "$(cat /proc/sys/user/max_user_namespaces)" "$before"
 }
