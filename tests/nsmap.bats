@@ -50,22 +50,10 @@ maps_of() {
 }
 
 # with_subids SUBUID SUBGID CMD...: run CMD as nobody where /etc/subuid and
-# /etc/subgid hold the given text, in a private mount namespace whose /etc
-# is an overlay: the machine's files are never touched.
+# /etc/subgid hold the given text (helper.bash: an overlay over /etc in a
+# private mount namespace; the machine's files are never touched).
 with_subids() {
-	local d
-	d=$(mktemp -d "$BATS_TEST_TMPDIR/etc.XXXXXX")
-	mkdir "$d/up" "$d/work"
-	printf '%s\n' "$1" >"$d/up/subuid"
-	printf '%s\n' "$2" >"$d/up/subgid"
-	chmod 644 "$d/up/subuid" "$d/up/subgid"
-	shift 2
-	unshare -m --propagation private sh -c '
-		mount -t overlay overlay \
-			-o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
-		shift && exec setpriv --reuid=nobody --regid=nogroup \
-			--clear-groups -- env -i PATH=/usr/sbin:/usr/bin:/bin \
-			"$@"' sh "$d" "$@"
+	with_subid_files "$1" "$2" --nobody "${@:3}"
 }
 
 CAPS_NSMAP() {
