@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pwd.h>
 #include <sched.h>
 #include <stdint.h>
@@ -861,53 +862,90 @@ read_sysctl(const char *path)
 	return v;
 }
 
-/* Why an unprivileged unshare(2) was refused, as far as we can tell. */
-static const char *
-unshare_hint(int flags, int errnum)
+/*
+ * ENOSPC: a limit user.max_TYPE_namespaces (they are per user namespace;
+ * the caller's own are what we can read).  Name the type at 0, or the
+ * single type asked for; with several, the limit may be any of them.
+ */
+static void
+limit_hint(int flags, char *buf, size_t size)
 {
-	if (errnum != EPERM && errnum != ENOSPC && errnum != EUSERS)
-		return NULL;
-	if (!(flags & CLONE_NEWUSER) && !ns_caps_effective(CAP_SYS_ADMIN))
-		return "without CAP_SYS_ADMIN a new user namespace is needed "
-		       "too (add -U or -r)";
-	if (!(flags & CLONE_NEWUSER))
-		return NULL;
-	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0)
-		return "user namespaces are disabled "
-		       "(sysctl user.max_user_namespaces is 0)";
-	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0)
-		return "unprivileged user namespaces are disabled "
-		       "(sysctl kernel.unprivileged_userns_clone is 0)";
-	if (errnum != EPERM)
-		return "the limit of user namespaces is reached "
-		       "(sysctl user.max_user_namespaces)";
-	return "refused by a sysctl or security module limit (e.g. "
-	       "kernel.apparmor_restrict_unprivileged_userns), or we are "
-	       "chrooted or multithreaded";
+	const struct ns_type *asked = NULL;
+	char path[64];
+	int n = 0;
+
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		const struct ns_type *t = &ns_types[i];
+
+		if (!(flags & t->flag))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
+			 t->name);
+		if (read_sysctl(path) == 0) {
+			snprintf(buf, size, "%s namespaces are disabled "
+				 "(sysctl user.max_%s_namespaces is 0)",
+				 t->name, t->name);
+			return;
+		}
+		asked = t;
+		n++;
+	}
+	if (n == 1)
+		snprintf(buf, size, "the limit of %s namespaces is reached "
+			 "(sysctl user.max_%s_namespaces)", asked->name,
+			 asked->name);
+	else
+		snprintf(buf, size, "a limit of namespaces is reached "
+			 "(sysctls user.max_*_namespaces)");
+}
+
+/* Why unshare(2) was refused, as far as we can tell: BUF, or "". */
+static void
+unshare_hint(int flags, int errnum, char *buf, size_t size)
+{
+	*buf = '\0';
+	if (errnum == ENOSPC || errnum == EUSERS) {
+		limit_hint(flags, buf, size);
+	} else if (errnum != EPERM) {
+		return;
+	} else if (!(flags & CLONE_NEWUSER)) {
+		if (!ns_caps_effective(CAP_SYS_ADMIN))
+			snprintf(buf, size, "without CAP_SYS_ADMIN a new user "
+				 "namespace is needed too (add -U or -r)");
+	} else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone")
+		   == 0) {
+		snprintf(buf, size, "unprivileged user namespaces are disabled "
+			 "(sysctl kernel.unprivileged_userns_clone is 0)");
+	} else if (read_sysctl("/proc/sys/kernel/"
+			       "apparmor_restrict_unprivileged_userns") == 1) {
+		snprintf(buf, size, "AppArmor restricts unprivileged user "
+			 "namespaces (sysctl "
+			 "kernel.apparmor_restrict_unprivileged_userns is 1)");
+	} else {
+		snprintf(buf, size, "refused by a security module, or we are "
+			 "chrooted or multithreaded");
+	}
 }
 
 static void
 unshare_namespaces(int flags)
 {
-	const char *hint;
-	char names[64] = "";
+	char names[64] = "", hint[160];
 	int saved;
 
 	if (unshare(flags) == 0)
 		return;
 	saved = errno;
+	/* At most "mnt,uts,ipc,net,pid,user,cgroup,time": it fits. */
 	for (size_t i = 0; i < NS_NTYPES; i++)
 		if (flags & ns_types[i].flag) {
 			if (names[0])
 				strcat(names, ",");
 			strcat(names, ns_types[i].name);
 		}
-	hint = unshare_hint(flags, saved);
-	if (hint)
-		errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s; %s",
-		     names, strerror(saved), hint);
-	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s", names,
-	     strerror(saved));
+	unshare_hint(flags, saved, hint, sizeof(hint));
+	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s%s%s",
+	     names, strerror(saved), *hint ? "; " : "", hint);
 }
 
 static void
@@ -1104,19 +1142,32 @@ change_ids(const struct nsunshare_opts *o)
 		err(NS_EXIT_OWN_FAILURE, "cannot make capabilities ambient");
 }
 
-/* The kernel clears PDEATHSIG on a credential change: arm it after. */
+/*
+ * The kernel clears PDEATHSIG on a credential change: arm it after.  A
+ * parent that died before we armed sent nothing: die now.  Our parent is
+ * nsunshare when ALIVE >= 0, a pipe it holds open until it exits (in a new
+ * PID namespace getppid() is 0); else the process PARENT.
+ */
 static void
-arm_death_signal(int sig, pid_t parent)
+arm_death_signal(int sig, pid_t parent, int alive)
 {
+	struct pollfd pipe_end = { .fd = alive, .events = POLLIN };
+	bool gone;
+
 	if (sig == 0)
 		return;
 	if (prctl(PR_SET_PDEATHSIG, sig) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot set parent-death signal");
-	if (getppid() != parent)
-		raise(sig);	/* it died before we armed */
+	gone = alive >= 0 ? poll(&pipe_end, 1, 0) != 0 : getppid() != parent;
+	if (!gone)
+		return;
+	raise(sig);
+	/* PID 1 of a PID namespace ignores signals it sends itself. */
+	_exit(128 + sig);
 }
 
-static void
+/* Until the parent says go; the pipe then tells whether it still lives. */
+static int
 wait_until_ready(int ready[2])
 {
 	char byte;
@@ -1124,16 +1175,17 @@ wait_until_ready(int ready[2])
 	close(ready[1]);
 	if (read(ready[0], &byte, 1) != 1)
 		_exit(NS_EXIT_OWN_FAILURE);	/* the parent said why */
-	close(ready[0]);
+	return ready[0];
 }
 
 static noreturn void
-run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent)
+run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
+	    int alive)
 {
 	mount_proc(o);
 	change_root_and_dir(o);
 	change_ids(o);
-	arm_death_signal(death_sig, parent);
+	arm_death_signal(death_sig, parent, alive);
 	ns_exec_command(o->argv);
 }
 
@@ -1145,7 +1197,7 @@ main(int argc, char **argv)
 	bool uid_self, gid_self, uid_ranges, gid_ranges;
 	struct caller me;
 	sigset_t oldmask;
-	int helper = -1, ready[2];
+	int helper = -1, ready[2], alive;
 	pid_t child;
 
 	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
@@ -1174,7 +1226,7 @@ main(int argc, char **argv)
 		finish_helper(&o, &helper);
 		undo_persist_on_failure(&o, helper);
 		write_info(&o, getpid());
-		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid);
+		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid, -1);
 	}
 	ns_block_forwarded_signals(&oldmask);
 	if (pipe2(ready, O_CLOEXEC) != 0)
@@ -1183,14 +1235,14 @@ main(int argc, char **argv)
 	if (child < 0)
 		err(NS_EXIT_OWN_FAILURE, "fork");
 	if (child == 0) {
-		wait_until_ready(ready);
+		alive = wait_until_ready(ready);
 		undo_persist_on_failure(&o, helper);
 		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
 		if (o.info_fd >= 0)
 			close(o.info_fd);
 		run_program(&o, o.kill_child ? o.kill_child
-				: o.die_with_parent ? SIGKILL : 0, me.pid);
+				: o.die_with_parent ? SIGKILL : 0, me.pid, alive);
 	}
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
@@ -1198,11 +1250,11 @@ main(int argc, char **argv)
 	finish_helper(&o, &helper);
 	if (helper >= 0)
 		close(helper);	/* the child's copy tells the helper */
+	/* ready[1] stays open until we exit: see arm_death_signal. */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
-	close(ready[1]);
 	if (o.die_with_parent)
-		arm_death_signal(SIGKILL, me.ppid);
+		arm_death_signal(SIGKILL, me.ppid, -1);
 	write_info(&o, child);
 	ns_forward_and_exit_like(child);
 }

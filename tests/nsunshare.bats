@@ -227,9 +227,10 @@ new_types() {
 	assert_equal "$rc" 7
 }
 
-@test "--kill-child kills the child when nsunshare dies, also with -S/-G" {
+@test "--kill-child kills the child when nsunshare dies, also with -S/-G and -p" {
 	local args kid
-	for args in "--kill-child" "--kill-child=TERM -S 65534 -G 65534"; do
+	for args in "--kill-child" "--kill-child=TERM -S 65534 -G 65534" \
+		"-p --kill-child" "-p --kill-child -S 65534 -G 65534"; do
 		# shellcheck disable=SC2086
 		spawn nsunshare $args sleep 1000
 		kid=$(first_child "$SPAWNED_PID")
@@ -640,7 +641,7 @@ $(cd "$D/root" && for f in *; do printf '/%s ' "$f"; done | sed 's/ $//')"
 
 # ---- why an unprivileged unshare is refused ---------------------------------
 
-@test "as nobody: user namespaces disabled or at their limit: the message names the sysctl" {
+@test "as nobody: namespaces disabled or at their limit: the message names the sysctl" {
 	require_userns
 	local before
 	before=$(cat /proc/sys/user/max_user_namespaces)
@@ -650,9 +651,12 @@ $(cd "$D/root" && for f in *; do printf '/%s ' "$f"; done | sed 's/ $//')"
 		echo 0 >/proc/sys/user/max_user_namespaces || exit 1
 		nsunshare -U true; echo "status $?"
 		echo 1 >/proc/sys/user/max_user_namespaces || exit 1
-		nsunshare -U nsunshare -U true; echo "status $?"'
-	assert_output $'status 125\nstatus 125'
+		nsunshare -U nsunshare -U true; echo "status $?"
+		echo 0 >/proc/sys/user/max_net_namespaces || exit 1
+		nsunshare -n true; echo "status $?"'
+	assert_output $'status 125\nstatus 125\nstatus 125'
 	assert_equal "$stderr" "nsunshare: cannot unshare user namespace: No space left on device; user namespaces are disabled (sysctl user.max_user_namespaces is 0)
-nsunshare: cannot unshare user namespace: No space left on device; the limit of user namespaces is reached (sysctl user.max_user_namespaces)"
+nsunshare: cannot unshare user namespace: No space left on device; the limit of user namespaces is reached (sysctl user.max_user_namespaces)
+nsunshare: cannot unshare net namespace: No space left on device; net namespaces are disabled (sysctl user.max_net_namespaces is 0)"
 	assert_equal "$(cat /proc/sys/user/max_user_namespaces)" "$before"
 }
