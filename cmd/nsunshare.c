@@ -131,14 +131,13 @@ usage(void)
 
 /* -mFILE, -m=FILE and --mount=FILE all name FILE. */
 static const char *
-persist_arg(const char *arg)
+persist_arg(const struct ns_type *t, const char *arg)
 {
-	if (arg == NULL)
-		return NULL;
 	if (*arg == '=')
 		arg++;
 	if (*arg == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty namespace file name");
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: empty file name",
+			       t->long_opt);
 	return arg;
 }
 
@@ -261,29 +260,37 @@ check_combinations(struct nsunshare_opts *o)
 			       "kernel needs deny for that");
 }
 
+/* -r (ROOT) or -c: our own user and group, mapped to root or to us. */
+static void
+map_own_ids(struct nsunshare_opts *o, bool root)
+{
+	o->flags |= CLONE_NEWUSER;
+	o->uids.single = o->gids.single = true;
+	o->uids.inside = root ? 0 : geteuid();
+	o->gids.inside = root ? 0 : getegid();
+}
+
 /*
- * "m::" makes getopt read -pf as -p with FILE "f".  Letters that are all
- * options without a value (-pf, -Urn) are taken as options, as unshare(1)
- * does; a FILE made only of such letters needs -p=FILE or --pid=FILE.
+ * "m::" makes getopt read -pf as -p with FILE "f".  Letters after a short
+ * option that are all options without a value (-pf, -Urn) are taken as
+ * options, as unshare(1) does; a FILE made only of such letters needs
+ * -p=FILE or --pid=FILE.  ARG is the whole argument getopt took S from.
  */
 static bool
-option_cluster(struct nsunshare_opts *o, const char *s)
+option_cluster(struct nsunshare_opts *o, const char *arg, const char *s)
 {
 	const struct ns_type *t;
 
-	if (strspn(s, "muinpUCTfrc") != strlen(s))
+	if (strncmp(arg, "--", 2) == 0 || *s == '\0' ||
+	    strspn(s, "muinpUCTfrc") != strlen(s))
 		return false;
 	for (; *s; s++) {
-		if ((t = ns_type_by_opt(*s)) != NULL) {
+		if ((t = ns_type_by_opt(*s)) != NULL)
 			o->flags |= t->flag;
-		} else if (*s == 'f') {
+		else if (*s == 'f')
 			o->fork = true;
-		} else {
-			o->flags |= CLONE_NEWUSER;
-			o->uids.single = o->gids.single = true;
-			o->uids.inside = *s == 'r' ? 0 : geteuid();
-			o->gids.inside = *s == 'r' ? 0 : getegid();
-		}
+		else
+			map_own_ids(o, *s == 'r');
 	}
 	return true;
 }
@@ -361,9 +368,10 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 				longopts, NULL)) != -1) {
 		if ((t = ns_type_by_opt(c)) != NULL) {
 			o->flags |= t->flag;
-			if (optarg != NULL && !option_cluster(o, optarg))
+			if (optarg != NULL &&
+			    !option_cluster(o, argv[optind - 1], optarg))
 				o->persist[ns_type_index(t)] =
-					persist_arg(optarg);
+					persist_arg(t, optarg);
 			continue;
 		}
 		switch (c) {
@@ -384,10 +392,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			break;
 		case 'r':
 		case 'c':
-			o->flags |= CLONE_NEWUSER;
-			o->uids.single = o->gids.single = true;
-			o->uids.inside = c == 'r' ? 0 : geteuid();
-			o->gids.inside = c == 'r' ? 0 : getegid();
+			map_own_ids(o, c == 'r');
 			break;
 		case OPT_MAP_USER:
 			o->uids.inside = parse_id("map-user", optarg, true);
@@ -1055,7 +1060,7 @@ write_info(const struct nsunshare_opts *o, pid_t pid)
 
 	if (o->info_fd < 0)
 		return;
-	fd = dup(o->info_fd);
+	fd = fcntl(o->info_fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
 		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
 	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
@@ -1182,8 +1187,10 @@ static noreturn void
 run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 	    int alive)
 {
-	mount_proc(o);
+	/* Proc after the root change, as unshare(1): -R DIR --mount-proc
+	 * mounts DIR/proc. */
 	change_root_and_dir(o);
+	mount_proc(o);
 	change_ids(o);
 	arm_death_signal(death_sig, parent, alive);
 	ns_exec_command(o->argv);

@@ -164,11 +164,15 @@ new_types() {
 	run -0 nsunshare -m="$D/a" true
 	run -0 nsunshare -m"$D/b" true
 	run -0 nsunshare -u"$D/c" -pf true
-	findmnt -n "$D/a" && findmnt -n "$D/b" && findmnt -n "$D/c"
-	assert_equal "$(stat -f -c %T "$D/a")" nsfs
+	# After a long option, letters are a file name, not options.
+	run -0 bash -c 'cd "$0" && nsunshare --uts=pf true' "$D"
+	local f
+	for f in a b c pf; do
+		assert_equal "$(stat -f -c %T "$D/$f")" nsfs
+	done
 	[ "$(stat -L -c %i "$D/a")" != "$(stat -L -c %i "$D/b")" ]
 	[ "$(stat -L -c %i "$D/c")" != "$(ns_inode self uts)" ]
-	umount "$D/a" "$D/b" "$D/c"
+	umount "$D/a" "$D/b" "$D/c" "$D/pf"
 	umount "$D"
 }
 
@@ -421,6 +425,8 @@ differential() {
 --info-fd=77|nsunshare: --info-fd: 77 is not open
 --info-fd=notanumber|nsunshare: --info-fd: invalid file descriptor 'notanumber'
 --info-fd=-1|nsunshare: --info-fd: invalid file descriptor '-1'
+--net=|nsunshare: --net: empty file name
+-n=|nsunshare: --net: empty file name
 --net=/nonexistent/dir/file|nsunshare: cannot persist net namespace on /nonexistent/dir/file: No such file or directory
 --net=$D/nodir/ns|nsunshare: cannot persist net namespace on $D/nodir/ns: No such file or directory
 -r --setgroups=allow|nsunshare: --setgroups=allow cannot go with a single mapped group (-r, -c, --map-group): the kernel needs deny for that
@@ -610,9 +616,9 @@ started_by_sh() {
 	assert_equal "$rc" 42
 }
 
-@test "-R runs the program in a new root: it sees only that tree" {
+@test "-R runs the program in a new root: it sees only that tree; -p --mount-proc mounts its proc" {
 	local f
-	mkdir "$D/root" "$D/root/etc" "$D/root/usr"
+	mkdir "$D/root" "$D/root/etc" "$D/root/usr" "$D/root/proc"
 	echo inside >"$D/root/etc/marker"
 	# /bin, /lib... are links into /usr on merged-/usr systems, else
 	# directories to bind-mount, as /usr is, in a mount namespace of the
@@ -630,11 +636,16 @@ started_by_sh() {
 				mount --rbind "/$f" "$0/$f" || exit 1
 			fi
 		done
-		exec nsunshare -R "$0" -w /etc sh -c "pwd; cat marker; echo /*"' \
+		nsunshare -R "$0" -w /etc sh -c "pwd; cat marker; echo /*" &&
+		exec nsunshare -R "$0" -p --mount-proc sh -c \
+			"echo \$\$; cat /proc/1/comm; ls -d /proc/[0-9]*"' \
 		"$D/root"
 	assert_equal "$output" "/etc
 inside
-$(cd "$D/root" && for f in *; do printf '/%s ' "$f"; done | sed 's/ $//')"
+$(cd "$D/root" && for f in *; do printf '/%s ' "$f"; done | sed 's/ $//')
+1
+sh
+/proc/1"
 	# Nothing of it is left mounted outside.
 	assert_equal "$(findmnt -n "$D/root/usr")" ""
 }
