@@ -115,18 +115,16 @@ usage(void)
 	exit(NS_EXIT_OK);
 }
 
-/* A name is one directory entry: ip netns and the kernel agree on that. */
 static void
 check_name(const char *name)
 {
-	if (*name == '\0')
-		ns_usage_error(NS_EXIT_USAGE, "invalid name: empty");
-	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid name '%s'", name);
-	if (strlen(name) > NAME_MAX)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "invalid name: longer than %d bytes", NAME_MAX);
+	const char *why;
+
+	if (ns_netns_name_valid(name, &why))
+		return;
+	if (*name == '\0' || strlen(name) > NAME_MAX)
+		ns_usage_error(NS_EXIT_USAGE, "invalid name: %s", why);
+	ns_usage_error(NS_EXIT_USAGE, "invalid name '%s': %s", name, why);
 }
 
 static pid_t
@@ -259,8 +257,9 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
 	if (o->mode == MODE_LIST && !explicit_list && optind < argc)
 		o->mode = MODE_LINK;
-	if (output != NULL && ns_columns_parse(output, columns, NCOLS, o->sel,
-					       &o->nsel, NCOLS * 4) != 0)
+	if (output != NULL &&
+	    ns_columns_parse(output, columns, NCOLS, o->sel, &o->nsel,
+			     sizeof(o->sel) / sizeof(o->sel[0])) != 0)
 		exit(NS_EXIT_USAGE);
 	if (outopts && o->mode != MODE_LIST)
 		ns_usage_error(NS_EXIT_USAGE,
@@ -356,6 +355,7 @@ static int
 mount_is_shared(uint64_t id, bool *shared)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct ns_mountinfo m;
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0;
@@ -364,21 +364,9 @@ mount_is_shared(uint64_t id, bool *shared)
 		return -1;
 	*shared = false;
 	while (getline(&line, &cap, f) > 0) {
-		char *save = NULL, *tok = strtok_r(line, " ", &save);
-		unsigned long long lid;
-
-		if (tok == NULL || sscanf(tok, "%llu", &lid) != 1 || lid != id)
+		if (ns_mountinfo_parse(line, &m) != 0 || m.id != id)
 			continue;
-		/* Optional fields run from the 7th to the lone "-". */
-		for (int field = 1; (tok = strtok_r(NULL, " ", &save)) != NULL;
-		     field++) {
-			if (field < 6)
-				continue;
-			if (strcmp(tok, "-") == 0)
-				break;
-			if (strncmp(tok, "shared:", 7) == 0)
-				*shared = true;
-		}
+		*shared = m.shared != 0;
 		break;
 	}
 	if (ferror(f))

@@ -420,32 +420,6 @@ add_string(char ***list, size_t *n, const char *fmt, ...)
 	(*list)[(*n)++] = str;
 }
 
-/* "net:[4026531833]" as readlink and nsfs mounts show it. */
-static int
-parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
-{
-	const char *br = strchr(s, ':');
-	char name[16];
-	long v;
-	size_t len;
-	char *end;
-
-	if (br == NULL || (size_t)(br - s) >= sizeof(name) || br[1] != '[')
-		return -1;
-	memcpy(name, s, (size_t)(br - s));
-	name[br - s] = '\0';
-	*type = ns_type_by_name(name);
-	len = strlen(br + 2);
-	if (*type == NULL || len < 2 || br[2 + len - 1] != ']')
-		return -1;
-	errno = 0;
-	v = strtol(br + 2, &end, 10);
-	if (errno != 0 || v <= 0 || end != br + 2 + len - 1)
-		return -1;
-	*ino = (ino_t)v;
-	return 0;
-}
-
 /* ---- scanning /proc ----------------------------------------------------- */
 
 /*
@@ -473,7 +447,7 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 		n = readlinkat(s->procdir, path, link, sizeof(link) - 1);
 		if (n > 0) {
 			link[n] = '\0';
-			if (parse_ns_link(link, &lt, &p.ino[t]) != 0)
+			if (ns_parse_ns_link(link, &lt, &p.ino[t]) != 0)
 				continue;
 		}
 		if (n <= 0) {
@@ -678,7 +652,7 @@ static bool
 wanted_nsfs_root(const struct nsls_opts *o, const char *root,
 		 const struct ns_type **t, ino_t *ino)
 {
-	return parse_ns_link(root, t, ino) == 0 &&
+	return ns_parse_ns_link(root, t, ino) == 0 &&
 	       want_type(o, ns_type_index(*t));
 }
 
@@ -820,7 +794,7 @@ read_mnt_links(struct scan *s)
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (parse_ns_link(link, &t, &p->ino[0]) != 0)
+		if (ns_parse_ns_link(link, &t, &p->ino[0]) != 0)
 			p->ino[0] = 0;
 	}
 }
@@ -903,7 +877,7 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 			if (n <= 0)
 				continue;
 			link[n] = '\0';
-			if (parse_ns_link(link, &t, &p->ino[0]) != 0) {
+			if (ns_parse_ns_link(link, &t, &p->ino[0]) != 0) {
 				p->ino[0] = 0;
 				continue;
 			}
@@ -1047,7 +1021,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 					   "sock:%d:%s", pid, d->d_name);
 				continue;
 			}
-			if (parse_ns_link(link, &t, &ino) != 0 ||
+			if (ns_parse_ns_link(link, &t, &ino) != 0 ||
 			    !want_type(o, ns_type_index(t)))
 				continue;
 			ns = ns_get(s, ino, t);

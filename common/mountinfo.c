@@ -9,7 +9,10 @@
 
 #include "nscommon.h"
 
-/* The kernel escapes space, tab, newline and backslash as \ooo octal. */
+/*
+ * The kernel escapes space, tab, newline and backslash as \ooo octal.  A
+ * \000 it never writes stays as it is: decoded, it would cut the string.
+ */
 static void
 unescape(char *s)
 {
@@ -17,7 +20,8 @@ unescape(char *s)
 
 	while (*s != '\0') {
 		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7' &&
+		    (s[1] != '0' || s[2] != '0' || s[3] != '0')) {
 			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
 				      (s[3] - '0'));
 			s += 4;
@@ -28,13 +32,16 @@ unescape(char *s)
 	*d = '\0';
 }
 
-/* Next space-separated field of *S, NUL-terminated in place; NULL at end. */
+/*
+ * Next space-separated field of *S, NUL-terminated in place; NULL at the
+ * end, and for an empty field: the kernel escapes spaces and writes none.
+ */
 static char *
 next_field(char **s)
 {
 	char *f = *s, *end;
 
-	if (f == NULL || *f == '\0')
+	if (f == NULL || *f == '\0' || *f == ' ')
 		return NULL;
 	end = strchr(f, ' ');
 	if (end != NULL) {
@@ -93,13 +100,17 @@ ns_mountinfo_parse(char *line, struct ns_mountinfo *m)
 			goto bad;
 		if (strcmp(f, "-") == 0)
 			break;
+		if (strncmp(f, "shared:", 7) == 0 &&
+		    (parse_uint(f + 7, '\0', &m->shared, NULL) != 0 ||
+		     m->shared == 0))
+			goto bad;
 	}
 	if ((m->fstype = next_field(&s)) == NULL ||
 	    (m->source = next_field(&s)) == NULL)
 		goto bad;
 	m->super_options = next_field(&s);
 	if (m->super_options == NULL)
-		m->super_options = s;
+		m->super_options = s + strlen(s);
 	unescape(m->root);
 	unescape(m->mountpoint);
 	unescape(m->source);

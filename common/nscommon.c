@@ -109,12 +109,13 @@ ns_parse_long(const char *s, long min, long max, long *out)
 	}
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno == ERANGE)
-		return -1;
-	if (*end != '\0') {
+	/* Malformed first: "99999999999999999999x" is EINVAL, not ERANGE */
+	if (*end != '\0' || end == s) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (errno == ERANGE)
+		return -1;
 	if (v < min || v > max) {
 		errno = ERANGE;
 		return -1;
@@ -136,12 +137,12 @@ ns_parse_u32(const char *s, uint32_t *out)
 	}
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -1;
 	if (*end != '\0') {
 		errno = EINVAL;
 		return -1;
 	}
+	if (errno == ERANGE)
+		return -1;
 	if (v > UINT32_MAX) {
 		errno = ERANGE;
 		return -1;
@@ -277,6 +278,26 @@ ns_parse_signal(const char *s, int *out)
 	return -1;
 }
 
+/* A name is one directory entry: ip netns and the kernel agree on that. */
+bool
+ns_netns_name_valid(const char *name, const char **why)
+{
+	_Static_assert(NAME_MAX == 255, "the message below says 255");
+	const char *w = NULL;
+
+	if (*name == '\0')
+		w = "empty";
+	else if (strchr(name, '/') != NULL)
+		w = "contains '/'";
+	else if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		w = "'.' and '..' are not names";
+	else if (strlen(name) > NAME_MAX)
+		w = "longer than 255 bytes";
+	if (why != NULL)
+		*why = w;
+	return w == NULL;
+}
+
 /* ---- namespace types --------------------------------------------------- */
 
 const struct ns_type ns_types[NS_NTYPES] = {
@@ -342,6 +363,40 @@ ns_type_of_fd(int fd)
 	if (flag < 0)
 		return NULL;
 	return ns_type_by_flag(flag);
+}
+
+int
+ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
+{
+	const char *br = strchr(s, ':'), *num;
+	unsigned long long v;
+	char name[16];
+	char *end;
+
+	/* The kernel writes "TYPE:[INO]", INO decimal, not 0, no sign, space
+	 * or leading zero */
+	if (br == NULL || br == s || (size_t)(br - s) >= sizeof(name) ||
+	    br[1] != '[' || br[2] < '1' || br[2] > '9') {
+		errno = EINVAL;
+		return -1;
+	}
+	num = br + 2;
+	errno = 0;
+	v = strtoull(num, &end, 10);
+	if (errno != 0 || end[0] != ']' ||
+	    end[1] != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(name, s, (size_t)(br - s));
+	name[br - s] = '\0';
+	*type = ns_type_by_name(name);
+	if (*type == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	*ino = (ino_t)v;
+	return 0;
 }
 
 ino_t

@@ -74,6 +74,12 @@ int ns_parse_gid(const char *s, gid_t *out);
 int ns_parse_signal(const char *s, int *out);
 /* Name of a signal without "SIG", or NULL. */
 const char *ns_signal_name(int sig);
+/*
+ * Is NAME usable as a network namespace name under /run/netns (as ip netns
+ * takes it): one directory entry, not empty, no '/', not "." or "..", at
+ * most NAME_MAX bytes?  If not, *WHY (optional) says why (static text).
+ */
+bool ns_netns_name_valid(const char *name, const char **why);
 
 /* ---- namespace types --------------------------------------------------- */
 
@@ -97,6 +103,12 @@ size_t ns_type_index(const struct ns_type *t);
 int ns_all_flags(void);
 /* Type of an open namespace file (NS_GET_NSTYPE), NULL if it is not one. */
 const struct ns_type *ns_type_of_fd(int fd);
+/*
+ * Split "net:[4026531833]", as readlink(2) of /proc/PID/ns/net and an nsfs
+ * mount's root show it.  0, or -1 with errno EINVAL when malformed and
+ * ENOENT when the type is not in ns_types (a newer kernel's).
+ */
+int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
 /* Inode of the namespace file NAME ("net", "pid_for_children") below the
  * /proc/PID directory fd, 0 with errno on failure. */
 ino_t ns_inode_at(int procfd, const char *name);
@@ -272,7 +284,8 @@ struct ns_output {
  * Parse "-o LIST" against COLS: comma-separated, case-insensitive names; a
  * leading '+' appends to what *NSEL already holds (the defaults).  Indexes
  * into COLS land in SEL[0..*NSEL).  0, or -1 with a message printed
- * ("PROG: unknown column: X").
+ * ("PROG: unknown column: X") and *NSEL unchanged.  An empty name ("NS,,X",
+ * "NS,") is an error, as in lsns.
  */
 int ns_columns_parse(const char *list, const struct ns_column *cols,
 		     size_t ncols, int *sel, size_t *nsel, size_t max);
@@ -298,6 +311,7 @@ struct ns_mountinfo {
 	char *fstype;		/* "nsfs" */
 	char *source;		/* unescaped */
 	char *super_options;
+	unsigned shared;	/* peer group of "shared:N", 0 if not shared */
 };
 
 /*

@@ -25,7 +25,8 @@ int
 ns_columns_parse(const char *list, const struct ns_column *cols,
 		 size_t ncols, int *sel, size_t *nsel, size_t max)
 {
-	char *copy, *tok, *save = NULL;
+	const char *all = list;
+	char *copy, *tok, *rest;
 	size_t n = 0;
 
 	if (*list == '+')
@@ -39,10 +40,15 @@ ns_columns_parse(const char *list, const struct ns_column *cols,
 		warn("column list");
 		return -1;
 	}
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	     tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: "NS,,TYPE" and "NS," are mistakes to report */
+	rest = copy;
+	while ((tok = strsep(&rest, ",")) != NULL) {
 		int c = column_by_name(tok, cols, ncols);
 
+		if (*tok == '\0') {
+			warnx("empty column name in '%s'", all);
+			goto fail;
+		}
 		if (c < 0) {
 			warnx("unknown column: %s", tok);
 			goto fail;
