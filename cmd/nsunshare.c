@@ -1196,45 +1196,64 @@ run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 	ns_exec_command(o->argv);
 }
 
-int
-main(int argc, char **argv)
+/*
+ * Maps of our own single id we write ourselves after unshare(2) (*_SELF);
+ * any other map, and persisting, is the helper's: started here, before
+ * unshare(2), and its socket returned (-1: none needed).
+ */
+static int
+plan_maps(const struct nsunshare_opts *o, const struct caller *me,
+	  bool *uid_self, bool *gid_self)
 {
-	struct nsunshare_opts o = { 0 };
 	struct ns_idmap umap, gmap;
-	bool uid_self, gid_self, uid_ranges, gid_ranges;
-	struct caller me;
+	bool uid_ranges, gid_ranges;
+
+	*uid_self = map_is_own_single(&o->uids);
+	*gid_self = map_is_own_single(&o->gids);
+	uid_ranges = !*uid_self && !map_is_empty(&o->uids);
+	gid_ranges = !*gid_self && !map_is_empty(&o->gids);
+	if (uid_ranges)
+		build_map(&o->uids, true, me, &umap);
+	if (gid_ranges)
+		build_map(&o->gids, false, me, &gmap);
+	if (!uid_ranges && !gid_ranges && !persisting(o))
+		return -1;
+	return start_helper(o, uid_ranges ? &umap : NULL,
+			    gid_ranges ? &gmap : NULL);
+}
+
+static void
+set_up_namespaces(const struct nsunshare_opts *o, const struct caller *me,
+		  bool uid_self, bool gid_self)
+{
+	unshare_namespaces(o->flags);
+	write_own_maps(o, me, uid_self, gid_self);
+	set_time_offsets(o);
+	set_names(o);
+	bring_up_loopback(o);
+	set_propagation(o);
+}
+
+/* Without -f: we become the program. */
+static noreturn void
+exec_in_place(const struct nsunshare_opts *o, const struct caller *me,
+	      int helper)
+{
+	finish_helper(o, &helper);
+	undo_persist_on_failure(o, helper);
+	write_info(o, getpid());
+	run_program(o, o->die_with_parent ? SIGKILL : 0, me->ppid, -1);
+}
+
+/* With -f: the program is our child; we forward signals and end as it. */
+static noreturn void
+fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
+	      int helper)
+{
 	sigset_t oldmask;
-	int helper = -1, ready[2], alive;
+	int ready[2], alive;
 	pid_t child;
 
-	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
-	parse_args(argc, argv, &o);
-
-	uid_self = map_is_own_single(&o.uids);
-	gid_self = map_is_own_single(&o.gids);
-	uid_ranges = !uid_self && !map_is_empty(&o.uids);
-	gid_ranges = !gid_self && !map_is_empty(&o.gids);
-	if (uid_ranges)
-		build_map(&o.uids, true, &me, &umap);
-	if (gid_ranges)
-		build_map(&o.gids, false, &me, &gmap);
-	if (uid_ranges || gid_ranges || persisting(&o))
-		helper = start_helper(&o, uid_ranges ? &umap : NULL,
-				      gid_ranges ? &gmap : NULL);
-
-	unshare_namespaces(o.flags);
-	write_own_maps(&o, &me, uid_self, gid_self);
-	set_time_offsets(&o);
-	set_names(&o);
-	bring_up_loopback(&o);
-	set_propagation(&o);
-
-	if (!o.fork) {
-		finish_helper(&o, &helper);
-		undo_persist_on_failure(&o, helper);
-		write_info(&o, getpid());
-		run_program(&o, o.die_with_parent ? SIGKILL : 0, me.ppid, -1);
-	}
 	ns_block_forwarded_signals(&oldmask);
 	if (pipe2(ready, O_CLOEXEC) != 0)
 		err(NS_EXIT_OWN_FAILURE, "pipe");
@@ -1243,25 +1262,43 @@ main(int argc, char **argv)
 		err(NS_EXIT_OWN_FAILURE, "fork");
 	if (child == 0) {
 		alive = wait_until_ready(ready);
-		undo_persist_on_failure(&o, helper);
+		undo_persist_on_failure(o, helper);
 		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
-		if (o.info_fd >= 0)
-			close(o.info_fd);
-		run_program(&o, o.kill_child ? o.kill_child
-				: o.die_with_parent ? SIGKILL : 0, me.pid, alive);
+		if (o->info_fd >= 0)
+			close(o->info_fd);
+		run_program(o, o->kill_child ? o->kill_child
+				: o->die_with_parent ? SIGKILL : 0, me->pid,
+			    alive);
 	}
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
 	close(ready[0]);
-	finish_helper(&o, &helper);
+	finish_helper(o, &helper);
 	if (helper >= 0)
 		close(helper);	/* the child's copy tells the helper */
 	/* ready[1] stays open until we exit: see arm_death_signal. */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
-	if (o.die_with_parent)
-		arm_death_signal(SIGKILL, me.ppid, -1);
-	write_info(&o, child);
+	if (o->die_with_parent)
+		arm_death_signal(SIGKILL, me->ppid, -1);
+	write_info(o, child);
 	ns_forward_and_exit_like(child);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nsunshare_opts o = { 0 };
+	bool uid_self, gid_self;
+	struct caller me;
+	int helper;
+
+	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
+	parse_args(argc, argv, &o);
+	helper = plan_maps(&o, &me, &uid_self, &gid_self);
+	set_up_namespaces(&o, &me, uid_self, gid_self);
+	if (o.fork)
+		fork_and_wait(&o, &me, helper);
+	exec_in_place(&o, &me, helper);
 }
