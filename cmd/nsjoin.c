@@ -25,14 +25,6 @@
 
 #include "nscommon.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define NSJOIN_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NSJOIN_ASAN 1
-#endif
-#endif
-
 #define NETNS_RUN_DIR "/run/netns"
 #define NETNS_ETC_DIR "/etc/netns"
 
@@ -957,16 +949,6 @@ fork_for_pid_namespace(void)
 	ns_forward_and_exit_like(child);
 }
 
-#ifdef NSJOIN_ASAN
-/* LeakSanitizer checks at exit by ptrace-attaching from a helper, which a
- * non-dumpable process refuses: it would spin forever. */
-static void
-dumpable_for_leak_check(void)
-{
-	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-}
-#endif
-
 int
 main(int argc, char **argv)
 {
@@ -980,9 +962,6 @@ main(int argc, char **argv)
 	/* Nothing in the target may ptrace us while we hold host fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot make the process non-dumpable");
-#ifdef NSJOIN_ASAN
-	atexit(dumpable_for_leak_check);
-#endif
 	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
 
