@@ -439,10 +439,10 @@ differential() {
 EOT
 }
 
-@test "a program that cannot be run leaves no persisted namespace behind" {
+@test "a program that cannot be run, also with -p, leaves no persisted namespace behind" {
 	run -127 --separate-stderr nsunshare --net="$D/net" /nonexistent/prog
 	assert_equal "$stderr" "nsunshare: cannot run '/nonexistent/prog': No such file or directory"
-	run -127 nsunshare -f --uts="$D/uts" --pid="$D/pid" /nonexistent/prog
+	run -127 nsunshare -fp --uts="$D/uts" --pid="$D/pid" /nonexistent/prog
 	assert_equal "$(ls -A "$D")" ""
 	assert_equal "$(findmnt -n "$D/net")" ""
 }
