@@ -189,7 +189,7 @@ new_types() {
 	run -125 --separate-stderr nsunshare --net="$D/ok" --uts=/nonexistent/dir/file true
 	assert_equal "$stderr" "nsunshare: cannot persist uts namespace on /nonexistent/dir/file: No such file or directory"
 	assert_equal "$(ls -A "$D")" ""
-	! findmnt -n "$D/ok"
+	assert_equal "$(findmnt -n "$D/ok")" ""
 }
 
 @test "persisting a mount namespace on a shared mount says what to do" {
@@ -351,8 +351,15 @@ caps() {
 }
 
 @test "--propagation: private by default, unchanged leaves it as it is" {
-	run -0 nsunshare -m findmnt -n -o PROPAGATION /
-	assert_output private
+	# Under a shared / (in a mount namespace of the test's own), so that
+	# each mode shows.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 unshare -m --propagation shared sh -c 'for p in "" \
+		--propagation=unchanged --propagation=shared \
+		--propagation=slave --propagation=private; do
+		nsunshare -m $p findmnt -n -o PROPAGATION /; done'
+	assert_equal "$(echo $output)" \
+		"private shared shared private,slave private"
 }
 
 differential() {
