@@ -16,6 +16,9 @@ teardown() {
 	if [ -n "${NETNS:-}" ]; then
 		ip netns del "$NETNS" 2>/dev/null || true
 	fi
+	if [ -n "${JUNK:-}" ]; then
+		rm -rf "$JUNK"
+	fi
 	if [ -n "${NSFILE:-}" ]; then
 		umount "$NSFILE" 2>/dev/null || true
 		rm -f "$NSFILE"
@@ -110,6 +113,20 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	run -0 nsjoin -t "$TARGET" -p -F sh -c 'exit 0'
 }
 
+@test "-p -F: no fork, the program keeps our PID namespace, nsjoin says nothing" {
+	start_target -p
+	# bash's PID, then the program's: equal when nsjoin did not fork.
+	run -0 --separate-stderr no_leak_check bash -c 'echo $$
+		exec nsjoin -t "$1" -p -F sh -c "echo \$\$; exec stat -L -c %i \
+			/proc/self/ns/pid /proc/self/ns/pid_for_children"' _ "$TARGET"
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 4
+	assert_equal "${lines[1]}" "${lines[0]}"
+	assert_equal "${lines[2]}" "$(ns_inode self pid)"
+	assert_equal "${lines[3]}" "$(ns_inode "$TARGET" pid)"
+	[ "${lines[2]}" != "${lines[3]}" ]
+}
+
 @test "--net=FILE joins a namespace persisted by nsunshare" {
 	NSFILE=$(mktemp /tmp/nsjoin-netns.XXXXXX)
 	run -0 nsunshare --net="$NSFILE" true
@@ -174,6 +191,26 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_equal "$stderr" "nsjoin: cannot open /nonexistent: No such file or directory"
 }
 
+@test "-W: the directory is looked up inside the joined mount namespace" {
+	dir=$BATS_TEST_TMPDIR/wdns
+	mkdir "$dir"
+	# only the target's mount namespace has $dir/only-there
+	spawn unshare -m --propagation private sh -c \
+		"mount -t tmpfs nsjoin-test '$dir' && mkdir '$dir/only-there' &&
+		exec sleep 1000"
+	wait_until exe_is_sleep "$SPAWNED_PID"
+	[ ! -e "$dir/only-there" ]
+	run -0 nsjoin -t "$SPAWNED_PID" -m -W "$dir/only-there" pwd
+	assert_output "$dir/only-there"
+	run -0 nsjoin -t "$SPAWNED_PID" -m --wdns="$dir/only-there" pwd
+	assert_output "$dir/only-there"
+	# -w opens its directory before joining: here it does not exist
+	run -125 --separate-stderr nsjoin -t "$SPAWNED_PID" -m -w"$dir/only-there" pwd
+	assert_equal "$stderr" "nsjoin: cannot open $dir/only-there: No such file or directory"
+	run -125 --separate-stderr nsjoin -t "$SPAWNED_PID" -m -W "$dir/nowhere" pwd
+	assert_equal "$stderr" "nsjoin: cannot change directory to $dir/nowhere: No such file or directory"
+}
+
 @test "-e: the program gets the target's environment" {
 	spawn env -i NSJOIN_MARK=target-env-42 PATH=/usr/bin:/bin sleep 1000
 	run -0 nsjoin -t "$SPAWNED_PID" -u -e env
@@ -188,6 +225,47 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output 65534
 	run -0 nsjoin -t "$SPAWNED_PID" -u -S nobody -G nogroup id -g
 	assert_output "$(getent group nogroup | cut -d: -f3)"
+}
+
+@test "-S NAME -G NAME: the program runs as those ids, with no other groups" {
+	start_target -u
+	uid=$(getent passwd nobody | cut -d: -f3)
+	gid=$(getent group daemon | cut -d: -f3)
+	[ "$uid" != 0 ]
+	[ "$gid" != 0 ]
+	[ "$uid" != "$gid" ]
+	run -0 nsjoin -t "$TARGET" -u -S nobody -G daemon sh -c 'id -u; id -g; id -G'
+	assert_output "$(printf '%s\n%s\n%s' "$uid" "$gid" "$gid")"
+	run -0 nsjoin -t "$TARGET" -u --setuid=nobody --setgid=daemon id -u
+	assert_output "$uid"
+}
+
+@test "--keep-caps with -S 1000: the program has our capabilities as ambient" {
+	start_target -u
+	caps=$(awk '$1 == "CapPrm:" { print $2 }' /proc/self/status)
+	[ "$caps" != 0000000000000000 ]
+	script='id -u; awk '\''$1 == "CapAmb:" { print $2 }'\'' /proc/self/status'
+	run -0 nsjoin -t "$TARGET" -u -S 1000 --keep-caps sh -c "$script"
+	assert_output "$(printf '1000\n%s' "$caps")"
+	# without it, nothing is left after the change of user
+	run -0 nsjoin -t "$TARGET" -u -S 1000 sh -c "$script"
+	assert_output "$(printf '1000\n0000000000000000')"
+}
+
+@test "--preserve-credentials: joining a user namespace keeps our ids" {
+	require_userns
+	bin=$(nobody_bin)
+	# nobody's namespace maps its 0 to nobody; our root is not mapped
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$bin/nsunshare" -U -r sleep 1000
+	wait_until exe_is_sleep "$SPAWNED_PID"
+	overflow=$(cat /proc/sys/kernel/overflowuid)
+	run -0 nsjoin -t "$SPAWNED_PID" -U --preserve-credentials sh -c \
+		'id -u; stat -L -c %i /proc/self/ns/user'
+	assert_output "$(printf '%s\n%s' "$overflow" "$(ns_inode "$SPAWNED_PID" user)")"
+	# without it, who joins a user namespace becomes its root
+	run -0 nsjoin -t "$SPAWNED_PID" -U id -u
+	assert_output 0
 }
 
 @test "--user-parent: joins the parent of the target's user namespace" {
@@ -352,6 +430,20 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	run -125 --separate-stderr nsjoin --net="$name" true
 	assert_equal "$stderr" "nsjoin: cannot open /run/netns/$name: No such file or directory"
 	[ ! -e "/run/netns/$name" ]
+}
+
+@test "-nNAME of a file or directory in /run/netns that is no namespace: 125" {
+	mkdir -p /run/netns
+	JUNK=/run/netns/$(unique_name junk)
+	echo junk >"$JUNK"
+	run -125 --separate-stderr nsjoin -n"${JUNK##*/}" true
+	assert_equal "$stderr" "nsjoin: $JUNK is not a namespace file"
+	assert_equal "$(cat "$JUNK")" junk
+	rm "$JUNK"
+	mkdir "$JUNK"
+	run -125 --separate-stderr nsjoin --net="${JUNK##*/}" true
+	assert_equal "$stderr" "nsjoin: $JUNK is not a namespace file"
+	[ -d "$JUNK" ]
 }
 
 @test "the program's status: 126 not executable, 127 not found" {
