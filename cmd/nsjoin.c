@@ -352,9 +352,7 @@ open_socket_netns(const struct ns_proc *p, int sockfd)
 		    "cannot get network namespace of fd %d of PID %d", sockfd,
 		    (int)p->pid);
 	close(fd);
-	/* SIOCGSKNS fds are not close-on-exec by default. */
-	if (fcntl(ns, F_SETFD, FD_CLOEXEC) != 0)
-		err(NS_EXIT_OWN_FAILURE, "fcntl");
+	/* The kernel opens it close-on-exec, as every nsfs ioctl fd. */
 	return ns;
 }
 
@@ -379,8 +377,6 @@ open_user_parent(const struct ns_proc *p, size_t i)
 		err(NS_EXIT_OWN_FAILURE,
 		    "cannot get parent user namespace of PID %d", (int)p->pid);
 	close(fd);
-	if (fcntl(parent, F_SETFD, FD_CLOEXEC) != 0)
-		err(NS_EXIT_OWN_FAILURE, "fcntl");
 	return parent;
 }
 
@@ -573,10 +569,16 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 		errx(NS_EXIT_OWN_FAILURE,
 		     "cannot join namespaces of PID %d: it has exited",
 		     (int)p->pid);
-	if (probe_failure(p, plan->flags, &res))
+	/*
+	 * Before Linux 5.8 setns(pidfd) is always EINVAL, and a probe would
+	 * only say so again.  From 5.8 on, EINVAL is also a refusal (a PID
+	 * namespace that is not below ours): joining one by one, below, then
+	 * fails on that namespace and names it.  Nothing is joined yet.
+	 */
+	if (error != EINVAL && probe_failure(p, plan->flags, &res))
 		describe_failure(o, p, (size_t)res.index, res.error);
-	/* Before 5.8 setns(pidfd) is EINVAL, also in the probe; or each
-	 * alone works and together not: join one by one, through fds. */
+	/* Old kernel, or each alone works and together not: join one by
+	 * one, through the ns files of the verified /proc/PID. */
 	if (ns_proc_check_alive(p) != 0)
 		errx(NS_EXIT_OWN_FAILURE,
 		     "cannot join namespaces of PID %d: it has exited",
@@ -594,6 +596,9 @@ join_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
 	size_t failed;
 	int error;
 
+	/* -a on a target that shares every namespace with us. */
+	if (plan->flags == 0)
+		return;
 	if (plan->by_pidfd) {
 		join_by_pidfd(o, p, plan);
 		if (plan->by_pidfd)

@@ -314,14 +314,16 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	wait_until rmdir "$cg"
 }
 
-@test "stdin closed: nsjoin still joins and runs the program" {
+@test "stdin closed: nsjoin joins, and the program finds stdin still closed" {
 	start_target -n
-	run -0 bash -c 'nsjoin -t "$1" -n -c stat -L -c %i /proc/self/ns/net <&-' \
-		_ "$TARGET"
-	assert_output "$(ns_inode "$TARGET" net)"
-	run -0 bash -c 'nsjoin -t "$1" -n sh -c "stat -L -c %i /proc/self/ns/net; read x || echo no-stdin" <&-' \
-		_ "$TARGET"
-	assert_line "$(ns_inode "$TARGET" net)"
+	# The lowest free fd, 0, becomes nsjoin's pidfd or namespace file.
+	check='stat -L -c %i /proc/self/ns/net; [ -e /proc/$$/fd/0 ] || echo closed'
+	for how in "-t $TARGET -n" "-t $TARGET -n -c" \
+		"--net=/proc/$TARGET/ns/net"; do
+		# shellcheck disable=SC2086
+		run -0 bash -c 'nsjoin "$@" <&-' _ $how sh -c "$check"
+		assert_output "$(printf '%s\nclosed' "$(ns_inode "$TARGET" net)")"
+	done
 }
 
 @test "fds the caller passed in pass through; nsjoin's own do not" {
@@ -394,6 +396,27 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 				fail "run $i: $out"
 		fi
 	done
+}
+
+@test "kernel without setns(pidfd) (EINVAL injected): joined through /proc/PID/ns" {
+	command -v strace >/dev/null || skip "needs strace"
+	start_target -n -u
+	log=$BATS_TEST_TMPDIR/strace
+	# Linux before 5.8 refuses setns on a pidfd with EINVAL: the first
+	# setns(2) of nsjoin is made to fail so, the later ones are real.
+	run -0 strace -f -qq -o "$log" -e trace=setns \
+		-e inject=setns:error=EINVAL:when=1 \
+		nsjoin -t "$TARGET" -n -u sh -c "$inodes_script"
+	assert_line "net $(ns_inode "$TARGET" net)"
+	assert_line "uts $(ns_inode "$TARGET" uts)"
+	assert_line "ipc $(ns_inode self ipc)"
+	grep -q 'CLONE_NEWNET.*(INJECTED)' "$log"
+	[ "$(grep -c ' = 0$' "$log")" = 2 ]
+}
+
+@test "-U of a target in our own user namespace: EINVAL, naming user" {
+	run -125 --separate-stderr nsjoin -t $$ -U -u true
+	assert_equal "$stderr" "nsjoin: cannot join user namespace of PID $$: Invalid argument"
 }
 
 @test "bad PIDs: one-line error, status 125" {
