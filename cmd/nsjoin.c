@@ -313,6 +313,51 @@ ns_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
 	return o->file[i];
 }
 
+/* Does type I come from the target itself, rather than from a file, a
+ * socket's network namespace or the parent of a user namespace? */
+static bool
+from_target(const struct nsjoin_opts *o, size_t i)
+{
+	if (o->file[i] != NULL)
+		return false;
+	if (ns_types[i].flag == CLONE_NEWNET)
+		return o->net_socket < 0;
+	if (ns_types[i].flag == CLONE_NEWUSER)
+		return !o->user_parent;
+	return true;
+}
+
+/* What is joined for type I, in words for a message; malloc'd. */
+static char *
+ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p,
+	       size_t i)
+{
+	const char *type = ns_types[i].name;
+	char *alloc, *name;
+	int r;
+
+	if (o->file[i] != NULL) {
+		const char *path = ns_file_path(o, i, &alloc);
+
+		r = o->user_parent && ns_types[i].flag == CLONE_NEWUSER
+			? asprintf(&name, "parent of user namespace %s", path)
+			: asprintf(&name, "%s namespace %s", type, path);
+		free(alloc);
+	} else if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0) {
+		r = asprintf(&name, "net namespace of fd %d of PID %d",
+			     o->net_socket, (int)p->pid);
+	} else if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent) {
+		r = asprintf(&name, "parent user namespace of PID %d",
+			     (int)p->pid);
+	} else {
+		r = asprintf(&name, "%s namespace of PID %d", type,
+			     (int)p->pid);
+	}
+	if (r < 0)
+		err(NS_EXIT_OWN_FAILURE, "asprintf");
+	return name;
+}
+
 static int
 open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
@@ -367,17 +412,34 @@ open_target_ns(const struct ns_proc *p, size_t i)
 	return fd;
 }
 
+/* Replace the user namespace FD by its parent (--user-parent). */
 static int
-open_user_parent(const struct ns_proc *p, size_t i)
+user_parent_of(int fd, const struct nsjoin_opts *o, const struct ns_proc *p,
+	       size_t i)
 {
-	int fd = open_target_ns(p, i), parent;
+	int parent = ioctl(fd, NS_GET_PARENT);
 
-	parent = ioctl(fd, NS_GET_PARENT);
 	if (parent < 0)
-		err(NS_EXIT_OWN_FAILURE,
-		    "cannot get parent user namespace of PID %d", (int)p->pid);
+		err(NS_EXIT_OWN_FAILURE, "cannot get %s",
+		    ns_source_name(o, p, i));
 	close(fd);
 	return parent;
+}
+
+static int
+open_one(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
+{
+	int fd;
+
+	if (o->file[i] != NULL)
+		fd = open_ns_file(o, i);
+	else if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0)
+		return open_socket_netns(p, o->net_socket);
+	else
+		fd = open_target_ns(p, i);
+	if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent)
+		fd = user_parent_of(fd, o, p, i);
+	return fd;
 }
 
 /* With --all, a namespace the target shares with us is left alone:
@@ -409,29 +471,18 @@ open_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
 		plan->fd[i] = -1;
 		if (!o->want[i])
 			continue;
-		if (o->all && o->file[i] == NULL && same_as_ours(p, i))
+		if (o->all && from_target(o, i) && same_as_ours(p, i))
 			continue;
 		plan->flags |= ns_types[i].flag;
-		if (o->file[i] != NULL ||
-		    (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0) ||
-		    (ns_types[i].flag == CLONE_NEWUSER && o->user_parent))
+		if (!from_target(o, i))
 			from_files = true;
 	}
 	plan->by_pidfd = !from_files && p->pidfd >= 0;
 	if (plan->by_pidfd)
 		return;
-	for (size_t i = 0; i < NS_NTYPES; i++) {
-		if (!(plan->flags & ns_types[i].flag))
-			continue;
-		if (o->file[i] != NULL)
-			plan->fd[i] = open_ns_file(o, i);
-		else if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0)
-			plan->fd[i] = open_socket_netns(p, o->net_socket);
-		else if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent)
-			plan->fd[i] = open_user_parent(p, i);
-		else
-			plan->fd[i] = open_target_ns(p, i);
-	}
+	for (size_t i = 0; i < NS_NTYPES; i++)
+		if (plan->flags & ns_types[i].flag)
+			plan->fd[i] = open_one(o, p, i);
 }
 
 /* ---- joining ---------------------------------------------------------- */
@@ -462,25 +513,14 @@ join_order(size_t *order)
 	return n;
 }
 
-static void
+static noreturn void
 describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p,
 		 size_t i, int error)
 {
-	char *alloc;
+	char *name = ns_source_name(o, p, i);
 
 	errno = error;
-	if (o->file[i] != NULL)
-		err(NS_EXIT_OWN_FAILURE, "cannot join %s namespace %s",
-		    ns_types[i].name, ns_file_path(o, i, &alloc));
-	if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0)
-		err(NS_EXIT_OWN_FAILURE,
-		    "cannot join net namespace of fd %d of PID %d",
-		    o->net_socket, (int)p->pid);
-	if (ns_types[i].flag == CLONE_NEWUSER && o->user_parent)
-		err(NS_EXIT_OWN_FAILURE,
-		    "cannot join parent user namespace of PID %d", (int)p->pid);
-	err(NS_EXIT_OWN_FAILURE, "cannot join %s namespace of PID %d",
-	    ns_types[i].name, (int)p->pid);
+	err(NS_EXIT_OWN_FAILURE, "cannot join %s", name);
 }
 
 /* setns each fd in order: index of the first failure with *ERROR set,

@@ -278,6 +278,13 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$want"
 	run -0 nsjoin -t "$target" -U --user-parent stat -L -c %i /proc/self/ns/user
 	assert_output "$want"
+	# the parent of a FILE's namespace, no target needed
+	run -0 nsjoin --user="/proc/$target/ns/user" --user-parent \
+		stat -L -c %i /proc/self/ns/user
+	assert_output "$want"
+	# with -a, although the target's own user namespace is not ours
+	run -0 nsjoin -t "$target" -a --user-parent stat -L -c %i /proc/self/ns/user
+	assert_output "$want"
 	run -125 --separate-stderr nsjoin -t $$ --user-parent true
 	assert_equal "$stderr" "nsjoin: cannot get parent user namespace of PID $$: Operation not permitted"
 }
@@ -296,6 +303,9 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	ip netns del "$NETNS"
 	NETNS=
 	run -0 nsjoin -t "$SPAWNED_PID" -N 7 stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	# -a leaves out what the target shares with us, but not the socket's
+	run -0 nsjoin -t "$SPAWNED_PID" -a -N 7 stat -L -c %i /proc/self/ns/net
 	assert_output "$want"
 	run -125 nsjoin -t "$SPAWNED_PID" -N 0 true
 	assert_output --partial "cannot get network namespace of fd 0 of PID $SPAWNED_PID"
