@@ -47,7 +47,7 @@ COMPLETIONS := $(wildcard $(addprefix cmd/completion/,$(PROGS)))
 TESTS ?= tests
 BATS ?= bats
 
-.PHONY: all check lint lint-man bench demo deps install install-caps uninstall clean fuzz \
+.PHONY: all check check-valgrind lint lint-man bench demo deps install install-caps uninstall clean fuzz \
 	dist distcheck
 
 all: $(BINS)
@@ -83,6 +83,13 @@ lint: lint-man
 # The bats run ends on one plain "N passed, N failed" line for CI to read.
 check: all lint-man
 	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) tests/run-bats $(BATS) $(TESTS)
+
+# The paths that end without exec'ing a command, each under valgrind
+# memcheck: no error, no definite leak (tests/valgrind.sh; as root).
+check-valgrind: all
+	@[ "$(SANITIZE)" != 1 ] || \
+		{ echo "check-valgrind: not on a SANITIZE=1 build"; exit 1; }
+	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash tests/valgrind.sh
 
 bench: all
 	@for b in tests/bench/*.sh; do \
@@ -130,26 +137,40 @@ install: all
 install-caps: install
 	setcap cap_setuid,cap_setgid+ep $(DESTDIR)$(BINDIR)/nsmap
 
-# libFuzzer harnesses for the id-map parsers; clang only.
+# libFuzzer harnesses, one per parser of user or file input (tests/fuzz/);
+# clang only.  Each runs FUZZ_SECONDS on its seed corpus; a crash, a
+# sanitizer report or a broken property stops the run.  The last line is
+# the total number of executions.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZERS := $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+FUZZERS ?= $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 fuzz:
 	@mkdir -p $(BUILDDIR)/fuzz
-	@for f in $(FUZZERS); do \
+	@total=0; for f in $(FUZZERS); do \
 		$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-			-g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
+			-g -O1 -fsanitize=fuzzer,address,undefined \
+			-fno-sanitize-recover=all -Icommon \
 			$(PKG_CFLAGS) -o $(BUILDDIR)/fuzz/$$f tests/fuzz/$$f.c \
 			$(wildcard common/*.c) $(PKG_LIBS) || exit 1; \
 		mkdir -p $(BUILDDIR)/fuzz/corpus-$$f; \
 		$(BUILDDIR)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
-			-print_final_stats=1 $(BUILDDIR)/fuzz/corpus-$$f \
+			-print_final_stats=1 \
+			-artifact_prefix=$(BUILDDIR)/fuzz/$$f- \
+			$(BUILDDIR)/fuzz/corpus-$$f \
 			tests/fuzz/corpus/$$f >$(BUILDDIR)/fuzz/$$f.log 2>&1; \
 		rc=$$?; \
-		grep -E 'number_of_executed_units|ERROR|SUMMARY' \
-			$(BUILDDIR)/fuzz/$$f.log | sed "s/^/$$f: /"; \
-		[ $$rc -eq 0 ] || exit 1; \
-	done
+		n=$$(sed -n 's/^stat::number_of_executed_units: *//p' \
+			$(BUILDDIR)/fuzz/$$f.log); \
+		echo "$$f: $${n:-0} executions"; \
+		if [ $$rc -ne 0 ] || grep -q 'runtime error' \
+			$(BUILDDIR)/fuzz/$$f.log; then \
+			grep -E 'ERROR|SUMMARY|runtime error|Test unit' \
+				$(BUILDDIR)/fuzz/$$f.log; \
+			echo "fuzz: $$f found a defect: $(BUILDDIR)/fuzz/$$f.log"; \
+			exit 1; \
+		fi; \
+		total=$$((total + $${n:-0})); \
+	done; echo "fuzz: $$total executions in all, nothing found"
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGS))
