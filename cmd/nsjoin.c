@@ -611,8 +611,8 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 		     (int)p->pid);
 	/*
 	 * Before Linux 5.8 setns(pidfd) is always EINVAL, and a probe would
-	 * only say so again.  From 5.8 on, EINVAL is also a refusal (a PID
-	 * namespace that is not below ours): joining one by one, below, then
+	 * only say so again.  From 5.8 on, EINVAL is also a refusal (the
+	 * user namespace we are already in): joining one by one, below, then
 	 * fails on that namespace and names it.  Nothing is joined yet.
 	 */
 	if (error != EINVAL && probe_failure(p, plan->flags, &res))

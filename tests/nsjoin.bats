@@ -346,6 +346,21 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_line 5
 }
 
+@test "nsjoin is non-dumpable before it opens the target or joins" {
+	command -v strace >/dev/null || skip "needs strace"
+	start_target -n
+	log=$BATS_TEST_TMPDIR/strace
+	run -0 strace -qq -o "$log" -e trace=prctl,pidfd_open,openat,setns \
+		nsjoin -t "$TARGET" -n true
+	nodump=$(grep -n 'PR_SET_DUMPABLE, SUID_DUMP_DISABLE) = 0' "$log" |
+		cut -d: -f1)
+	target=$(grep -n -E "pidfd_open\($TARGET|/proc/$TARGET|setns" "$log" |
+		head -n 1 | cut -d: -f1)
+	[ -n "$nodump" ] || fail "no PR_SET_DUMPABLE 0 in: $(cat "$log")"
+	[ -n "$target" ]
+	[ "$nodump" -lt "$target" ] || fail "$(cat "$log")"
+}
+
 @test "nobody joins its own user, net and mount namespaces" {
 	require_userns
 	bin=$(nobody_bin)
