@@ -525,6 +525,31 @@ proc_find(const struct scan *s, pid_t pid)
 /* ---- namespaces no process is in -------------------------------------- */
 
 /*
+ * A process may exit (ENOENT, ESRCH) or shut us out (EACCES, EPERM) at any
+ * moment: what it had is skipped.  Running out of file descriptors or
+ * memory is ours, and skipping then would make the listing silently short.
+ */
+static void
+fail_if_exhausted(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void
+fail_if_exhausted(const char *fmt, ...)
+{
+	int e = errno;
+	char what[128];
+	va_list ap;
+
+	if (e != EMFILE && e != ENFILE && e != ENOMEM)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	errno = e;
+	err(NS_EXIT_FAIL, "%s", what);
+}
+
+/*
  * Read PATH below DIRFD whole.  ONE_RECORD: a file the kernel hands out in
  * one go (stat, comm, cmdline), where a short read is the end, which saves
  * the read(2) that would return 0 on every shown process.
@@ -537,8 +562,10 @@ read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 	ssize_t n;
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd < 0) {
+		fail_if_exhausted("cannot read /proc/%s", path);
 		return NULL;
+	}
 	buf = xrealloc(NULL, size, 1);
 	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
 		len += (size_t)n;
@@ -555,6 +582,7 @@ read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 		close(fd);
 		free(buf);
 		errno = e;
+		fail_if_exhausted("cannot read /proc/%s", path);
 		return NULL;
 	}
 	close(fd);
@@ -956,9 +984,13 @@ socket_netns(int pidfd, int fd)
 	ino_t ino = 0;
 
 	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0)
+	if (copy < 0) {
+		fail_if_exhausted("cannot copy a socket");
 		return 0;
+	}
 	nsfd = ioctl(copy, SIOCGSKNS);
+	if (nsfd < 0)
+		fail_if_exhausted("cannot open a socket's network namespace");
 	if (nsfd >= 0) {
 		if (fstat(nsfd, &st) == 0)
 			ino = st.st_ino;
@@ -986,10 +1018,13 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 		snprintf(path, sizeof(path), "%d/fd", pid);
 		dfd = openat(s->procdir, path,
 			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
+		if (dfd < 0) {
+			fail_if_exhausted("cannot read /proc/%s", path);
 			continue;
+		}
 		dir = fdopendir(dfd);
 		if (dir == NULL) {
+			fail_if_exhausted("cannot read /proc/%s", path);
 			close(dfd);
 			continue;
 		}
@@ -1008,9 +1043,14 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 			if (strncmp(link, "socket:[", 8) == 0) {
 				if (!want_type(o, 3))
 					continue;
-				if (pidfd < 0)
+				if (pidfd < 0) {
 					pidfd = (int)syscall(SYS_pidfd_open,
 							     pid, 0);
+					if (pidfd < 0)
+						fail_if_exhausted(
+							"cannot open PID %d",
+							(int)pid);
+				}
 				if (pidfd < 0 || ns_parse_fd(d->d_name, &fd) != 0)
 					continue;
 				ino = socket_netns(pidfd, fd);
@@ -1067,8 +1107,11 @@ relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 	ino_t ino = 0;
 	int rfd = ioctl(fd, req);
 
-	if (rfd < 0)
+	if (rfd < 0) {
+		fail_if_exhausted("cannot open the %s of a namespace",
+				  req == NS_GET_PARENT ? "parent" : "owner");
 		return 0;	/* EPERM: outside our view; EINVAL: none */
+	}
 	if (fstat(rfd, &st) != 0)
 		goto out;
 	ino = st.st_ino;
@@ -1114,9 +1157,12 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 		if (path == NULL)
 			continue;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		free(path);
-		if (fd < 0)
+		if (fd < 0) {
+			fail_if_exhausted("cannot open %s", path);
+			free(path);
 			continue;
+		}
+		free(path);
 		relations_from_fd(s, o, ns, fd);
 		close(fd);
 	}
@@ -1139,8 +1185,10 @@ read_netns_names(struct scan *s)
 	struct dirent *d;
 	struct stat st;
 
-	if (dir == NULL)
+	if (dir == NULL) {
+		fail_if_exhausted("cannot read /run/netns");
 		return;
+	}
 	while ((d = readdir(dir)) != NULL) {
 		struct ns *ns;
 
@@ -1236,8 +1284,10 @@ query_netnsid(struct scan *s, int nsfd, int32_t *id)
 	if (s->rtnl < 0) {
 		s->rtnl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 				 NETLINK_ROUTE);
-		if (s->rtnl < 0)
+		if (s->rtnl < 0) {
+			fail_if_exhausted("cannot open a netlink socket");
 			return -1;
+		}
 	}
 	memset(&req, 0, sizeof(req));
 	req.nh.nlmsg_len = sizeof(req.buf);
@@ -1265,9 +1315,12 @@ netnsid_of(struct scan *s, const struct ns *ns)
 	if (path == NULL)
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	free(path);
-	if (fd < 0)
+	if (fd < 0) {
+		fail_if_exhausted("cannot open %s", path);
+		free(path);
 		return -1;
+	}
+	free(path);
 	if (query_netnsid(s, fd, &id) != 0)
 		id = -1;
 	close(fd);
