@@ -70,7 +70,7 @@ lint-man:
 
 # Static analysis of the C sources and the shell scripts; see .clang-tidy.
 SHELL_SCRIPTS = tests/helper.bash tests/run-bats .ci/run \
-	$(wildcard tests/*.sh tests/bench/*.sh)
+	$(wildcard tests/*.sh tests/bench/*.sh) $(COMPLETIONS)
 lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
