@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/net_namespace.h>
@@ -1701,12 +1702,25 @@ read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
 	const struct proc *p = proc_find(s, o->task);
 
 	if (p == NULL) {
-		char path[32];
+		struct ns_proc pr;
+		struct pollfd pfd = { .fd = -1, .events = POLLIN };
 
-		snprintf(path, sizeof(path), "%d/ns", o->task);
-		if (faccessat(s->procdir, path, F_OK, 0) != 0)
+		/*
+		 * Gone, or exiting (whose ns links refuse even root, as
+		 * EACCES, until it is a zombie: give it a moment): "No such
+		 * process".  Else it shut us out.
+		 */
+		if (ns_proc_open(o->task, &pr) != 0)
 			err(NS_EXIT_FAIL, "cannot read namespaces of PID %d",
 			    o->task);
+		pfd.fd = pr.pidfd;
+		if (pfd.fd >= 0 && poll(&pfd, 1, 100) > 0) {
+			ns_proc_close(&pr);
+			errno = ESRCH;
+			err(NS_EXIT_FAIL, "cannot read namespaces of PID %d",
+			    o->task);
+		}
+		ns_proc_close(&pr);
 		errno = EACCES;
 		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
 	}

@@ -495,7 +495,7 @@ has_nsfs_mount() {
 	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
 	dead=$(dead_pid)
 	run -1 --separate-stderr nsls -p "$dead"
-	assert_equal "$stderr" "nsls: cannot read namespaces of PID $dead: No such file or directory"
+	assert_equal "$stderr" "nsls: cannot read namespaces of PID $dead: No such process"
 	assert_output ""
 }
 
