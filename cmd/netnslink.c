@@ -497,6 +497,28 @@ is_net_ns_fd(int fd)
 	return t != NULL && t->flag == CLONE_NEWNET;
 }
 
+/*
+ * Can the name PATH be unlinked (its directory writable, not read-only)?
+ * Asked before the unmount: a name unmounted but not unlinked would lose
+ * the namespace and stay behind as a stale file.
+ */
+static int
+can_unlink(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int rc;
+
+	if (slash == NULL)
+		return faccessat(AT_FDCWD, ".", W_OK, AT_EACCESS);
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (dir == NULL)
+		return -1;
+	rc = faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS);
+	free(dir);
+	return rc;
+}
+
 /* Unmount and unlink a name; anything but a netns mount or our link stays. */
 static int
 remove_name(const char *path)
@@ -525,6 +547,10 @@ remove_name(const char *path)
 		warnx("refusing to remove %s: neither a network namespace mount "
 		      "nor a link to /proc/PID/ns/net",
 		      path);
+		return -1;
+	}
+	if (can_unlink(path) != 0) {
+		warn("cannot remove %s", path);
 		return -1;
 	}
 	if (!S_ISLNK(st.st_mode) &&
