@@ -7,7 +7,10 @@ bin=${NSTOOLS_BIN:?set NSTOOLS_BIN to the build directory}
 rounds=${ROUNDS:-200}
 tmp=$(mktemp -d)
 target=
+kid=
+# The sleep is PID 1 of its namespace: killing unshare alone leaves it.
 cleanup() {
+	[ -n "$kid" ] && kill -KILL "$kid" 2>/dev/null
 	[ -n "$target" ] && kill -KILL "$target" 2>/dev/null
 	rm -rf "$tmp"
 }
