@@ -259,7 +259,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		o->mode = MODE_LINK;
 	if (output != NULL &&
 	    ns_columns_parse(output, columns, NCOLS, o->sel, &o->nsel,
-			     sizeof(o->sel) / sizeof(o->sel[0])) != 0)
+			     ARRAY_SIZE(o->sel)) != 0)
 		exit(NS_EXIT_USAGE);
 	if (outopts && o->mode != MODE_LIST)
 		ns_usage_error(NS_EXIT_USAGE,

@@ -189,17 +189,9 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		OPT_USER_PARENT,
 		OPT_NETNS_ETC,
 	};
-	static const struct option longopts[] = {
+	static const struct option own_longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "all", no_argument, NULL, 'a' },
-		{ "mount", optional_argument, NULL, 'm' },
-		{ "uts", optional_argument, NULL, 'u' },
-		{ "ipc", optional_argument, NULL, 'i' },
-		{ "net", optional_argument, NULL, 'n' },
-		{ "pid", optional_argument, NULL, 'p' },
-		{ "user", optional_argument, NULL, 'U' },
-		{ "cgroup", optional_argument, NULL, 'C' },
-		{ "time", optional_argument, NULL, 'T' },
 		{ "net-socket", required_argument, NULL, 'N' },
 		{ "user-parent", no_argument, NULL, OPT_USER_PARENT },
 		{ "netns-etc", no_argument, NULL, OPT_NETNS_ETC },
@@ -217,12 +209,15 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct option longopts[NS_NTYPES + ARRAY_SIZE(own_longopts)];
+	char nsopts[NS_TYPE_SHORTOPTS_SIZE], shortopts[64];
 	int c;
 
-	while ((c = getopt_long(argc, argv,
-				"+t:am::u::i::n::p::U::C::T::N:S:G:r::w::W:"
-				"ecFhV",
-				longopts, NULL)) != -1) {
+	ns_type_getopt(longopts, nsopts);
+	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
+	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFhV",
+		 nsopts);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (ns_parse_pid(optarg, &o->target) != 0)
@@ -237,10 +232,6 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			o->netns_name = NULL;
 			if (optarg != NULL && strchr(optarg, '/') == NULL)
 				o->netns_name = optarg;
-			break;
-		case 'm': case 'u': case 'i': case 'p': case 'U': case 'C':
-		case 'T':
-			parse_ns_opt(c, optarg, o);
 			break;
 		case 'N':
 			if (ns_parse_fd(optarg, &o->net_socket) != 0)
@@ -291,7 +282,9 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		case 'V':
 			ns_print_version();
 		default:
-			ns_try_help(NS_EXIT_OWN_FAILURE);
+			if (ns_type_by_opt(c) == NULL)
+				ns_try_help(NS_EXIT_OWN_FAILURE);
+			parse_ns_opt(c, optarg, o);
 		}
 	}
 	o->argv = optind < argc ? argv + optind : NULL;

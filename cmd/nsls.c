@@ -167,10 +167,10 @@ set_default_columns(struct nsls_opts *o)
 
 	if (o->types & (1u << ti)) {
 		memcpy(o->cols, net, sizeof(net));
-		o->ncols = sizeof(net) / sizeof(net[0]);
+		o->ncols = ARRAY_SIZE(net);
 	} else {
 		memcpy(o->cols, def, sizeof(def));
-		o->ncols = sizeof(def) / sizeof(def[0]);
+		o->ncols = ARRAY_SIZE(def);
 	}
 }
 
@@ -187,7 +187,7 @@ set_columns(struct nsls_opts *o, const char *list, bool all)
 	}
 	if (list != NULL &&
 	    ns_columns_parse(list, columns, NCOLS, o->cols, &o->ncols,
-			     sizeof(o->cols) / sizeof(o->cols[0])) != 0) {
+			     ARRAY_SIZE(o->cols)) != 0) {
 		ns_try_help(NS_EXIT_USAGE);
 	}
 }

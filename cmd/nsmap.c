@@ -300,7 +300,7 @@ limit_privilege(struct caller *me)
 	if (!me->root) {
 		if (clearenv() != 0)
 			errx(NS_EXIT_FAIL, "cannot clear the environment");
-		if (ns_caps_limit(keep, sizeof(keep) / sizeof(keep[0])) != 0)
+		if (ns_caps_limit(keep, ARRAY_SIZE(keep)) != 0)
 			err(NS_EXIT_FAIL, "cannot drop capabilities");
 	}
 	errno = 0;

@@ -209,7 +209,7 @@ parse_propagation(const char *arg)
 		{ "unchanged", 0 },
 	};
 
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
 		if (strcmp(arg, modes[i].name) == 0)
 			return modes[i].flags;
 	ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -281,9 +281,11 @@ option_cluster(struct nsunshare_opts *o, const char *arg, const char *s)
 {
 	const struct ns_type *t;
 
-	if (strncmp(arg, "--", 2) == 0 || *s == '\0' ||
-	    strspn(s, "muinpUCTfrc") != strlen(s))
+	if (strncmp(arg, "--", 2) == 0 || *s == '\0')
 		return false;
+	for (const char *p = s; *p; p++)
+		if (ns_type_by_opt(*p) == NULL && strchr("frc", *p) == NULL)
+			return false;
 	for (; *s; s++) {
 		if ((t = ns_type_by_opt(*s)) != NULL)
 			o->flags |= t->flag;
@@ -319,15 +321,7 @@ enum {
 static void
 parse_args(int argc, char **argv, struct nsunshare_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "mount", optional_argument, NULL, 'm' },
-		{ "uts", optional_argument, NULL, 'u' },
-		{ "ipc", optional_argument, NULL, 'i' },
-		{ "net", optional_argument, NULL, 'n' },
-		{ "pid", optional_argument, NULL, 'p' },
-		{ "user", optional_argument, NULL, 'U' },
-		{ "cgroup", optional_argument, NULL, 'C' },
-		{ "time", optional_argument, NULL, 'T' },
+	static const struct option own_longopts[] = {
 		{ "fork", no_argument, NULL, 'f' },
 		{ "kill-child", optional_argument, NULL, OPT_KILL_CHILD },
 		{ "mount-proc", optional_argument, NULL, OPT_MOUNT_PROC },
@@ -358,14 +352,17 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct option longopts[NS_NTYPES + ARRAY_SIZE(own_longopts)];
+	char nsopts[NS_TYPE_SHORTOPTS_SIZE], shortopts[64];
 	const struct ns_type *t;
 	int c;
 
+	ns_type_getopt(longopts, nsopts);
+	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
+	snprintf(shortopts, sizeof(shortopts), "+%sfrcs:R:w:S:G:hV", nsopts);
 	o->info_fd = -1;
 	o->propagation = MS_REC | MS_PRIVATE;
-	while ((c = getopt_long(argc, argv,
-				"+m::u::i::n::p::U::C::T::frcs:R:w:S:G:hV",
-				longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if ((t = ns_type_by_opt(c)) != NULL) {
 			o->flags |= t->flag;
 			if (optarg != NULL &&

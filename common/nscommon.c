@@ -355,6 +355,23 @@ ns_all_flags(void)
 	return flags;
 }
 
+void
+ns_type_getopt(struct option longopts[NS_NTYPES],
+	       char shortopts[NS_TYPE_SHORTOPTS_SIZE])
+{
+	char *p = shortopts;
+
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		longopts[i] = (struct option){ ns_types[i].long_opt,
+					       optional_argument, NULL,
+					       ns_types[i].opt };
+		*p++ = ns_types[i].opt;
+		*p++ = ':';
+		*p++ = ':';
+	}
+	*p = '\0';
+}
+
 const struct ns_type *
 ns_type_of_fd(int fd)
 {

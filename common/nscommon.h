@@ -10,6 +10,7 @@
 #ifndef NSCOMMON_H
 #define NSCOMMON_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@
 #ifndef NSTOOLS_VERSION
 #define NSTOOLS_VERSION "0.0.0"
 #endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- errors and exit codes ------------------------------------------- */
 
@@ -101,6 +104,14 @@ const struct ns_type *ns_type_by_opt(int opt);
 size_t ns_type_index(const struct ns_type *t);
 /* OR of every type's flag. */
 int ns_all_flags(void);
+/*
+ * The eight namespace options, -m/--mount[=FILE] ... -T/--time[=FILE], for
+ * getopt_long, so that no program keeps a list of its own: LONGOPTS gets
+ * NS_NTYPES entries, SHORTOPTS "m::u::i::...".  The value is optional.
+ */
+#define NS_TYPE_SHORTOPTS_SIZE (NS_NTYPES * 3 + 1)
+void ns_type_getopt(struct option longopts[NS_NTYPES],
+		    char shortopts[NS_TYPE_SHORTOPTS_SIZE]);
 /* Type of an open namespace file (NS_GET_NSTYPE), NULL if it is not one. */
 const struct ns_type *ns_type_of_fd(int fd);
 /*
