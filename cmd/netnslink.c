@@ -994,8 +994,9 @@ main(int argc, char **argv)
 {
 	struct netnslink_opts o = { 0 };
 
-	parse_args(argc, argv, &o);
+	/* Before the options: --help, -V and -H to a full disk fail too */
 	ns_close_stdout_at_exit();
+	parse_args(argc, argv, &o);
 	switch (o.mode) {
 	case MODE_LINK:
 		return link_pid(&o);

@@ -1747,8 +1747,9 @@ main(int argc, char **argv)
 	bool holders;
 
 	setlocale(LC_ALL, "");
-	parse_args(argc, argv, &o);
+	/* Before the options: --help and -V to a full disk are failures too */
 	ns_close_stdout_at_exit();
+	parse_args(argc, argv, &o);
 	if (o.list_columns) {
 		ns_columns_list(columns, NCOLS, &o.out);
 		return NS_EXIT_OK;
