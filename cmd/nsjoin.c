@@ -86,8 +86,8 @@ usage(void)
 	      "     --user-parent        join the parent of the user namespace\n"
 	      "     --netns-etc          with -nNAME: /etc/netns/NAME over /etc\n"
 	      "                            and a fresh /sys, as ip netns exec\n"
-	      " -S, --setuid UID|follow  set the user ID\n"
-	      " -G, --setgid GID|follow  set the group ID\n"
+	      " -S, --setuid UID         set the user: a UID, a name or follow\n"
+	      " -G, --setgid GID         set the group: a GID, a name or follow\n"
 	      "     --preserve-credentials  keep uid and gid on joining a user ns\n"
 	      "     --keep-caps          keep capabilities across the exec\n"
 	      " -r, --root[=DIR]         set the root directory\n"
@@ -178,6 +178,30 @@ check_args(struct nsjoin_opts *o)
 	if (o->netns_etc && o->netns_name == NULL)
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--netns-etc needs -nNAME or --net=NAME");
+}
+
+/*
+ * "-n NAME" as ip netns exec users type it.  getopt gives an optional value
+ * only attached (-nNAME, --net=NAME), so NAME would be taken for the
+ * program; but without a target a bare -n has nothing to join, so there the
+ * next word is the name (or FILE).  With --target, -n keeps nsenter's
+ * meaning: the target's network namespace.
+ */
+static void
+take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
+{
+	size_t net = ns_type_index(ns_type_by_name("net"));
+	const char *word;
+
+	if (o->target != 0 || o->all || !o->want[net] ||
+	    o->file[net] != NULL || o->net_socket >= 0 || optind >= argc)
+		return;
+	word = argv[optind++];
+	if (*word == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
+	o->file[net] = word;
+	if (strchr(word, '/') == NULL)
+		o->netns_name = word;
 }
 
 static void
@@ -287,6 +311,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			parse_ns_opt(c, optarg, o);
 		}
 	}
+	take_separate_netns_name(o, argc, argv);
 	o->argv = optind < argc ? argv + optind : NULL;
 	check_args(o);
 }

@@ -149,6 +149,21 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$want"
 }
 
+@test "-n NAME as a separate word joins /run/netns/NAME when there is no -t" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	run -0 nsjoin -n "$NETNS" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	run -0 nsjoin --net "$NETNS" stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	# with -t, a bare -n is the target's namespace and NAME is the program
+	spawn nsunshare -n sleep 1000
+	wait_until test "$(ns_inode "$SPAWNED_PID" net)" != "$(ns_inode self net)"
+	run -127 nsjoin -t "$SPAWNED_PID" -n "$NETNS"
+	assert_output --partial "cannot run '$NETNS'"
+}
+
 @test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
 	NETNS=$(unique_name nsjoin)
 	ip netns add "$NETNS"
@@ -213,6 +228,8 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 
 @test "-e: the program gets the target's environment" {
 	spawn env -i NSJOIN_MARK=target-env-42 PATH=/usr/bin:/bin sleep 1000
+	# until env has exec'd sleep, the environment is still the test's
+	wait_until grep -qz NSJOIN_MARK "/proc/$SPAWNED_PID/environ"
 	run -0 nsjoin -t "$SPAWNED_PID" -u -e env
 	assert_line NSJOIN_MARK=target-env-42
 	refute_line --partial BATS_
@@ -459,7 +476,9 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	run -125 --separate-stderr nsjoin -t $$ true
 	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join"
 	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
-	run -125 --separate-stderr nsjoin -n true
+	run -125 --separate-stderr nsjoin -u true
+	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	run -125 --separate-stderr nsjoin -n
 	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
 	run -125 --separate-stderr nsjoin --bogus
 	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
