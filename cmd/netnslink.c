@@ -84,7 +84,7 @@ usage(void)
 	fputs("Usage:\n"
 	      " netnslink [options] PID NAME\n"
 	      " netnslink [options] --new NAME\n"
-	      " netnslink [options] -d NAME...\n"
+	      " netnslink [options] -d NAME ...\n"
 	      " netnslink [options] -i PID | --pids NAME\n"
 	      " netnslink [options] [-l]\n"
 	      "\n"

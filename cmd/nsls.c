@@ -1634,7 +1634,9 @@ set_column_flags(struct libscols_table *tb, const struct nsls_opts *o)
 		int flags = scols_column_get_flags(c);
 
 		if (o->tree != TREE_NONE && o->cols[i] == tree) {
-			scols_column_set_flags(c, flags | SCOLS_FL_TREE);
+			/* a tree is drawn from the left: never right-aligned */
+			scols_column_set_flags(c, (flags & ~SCOLS_FL_RIGHT) |
+						  SCOLS_FL_TREE);
 			tree = -1;
 		}
 	}

@@ -74,7 +74,7 @@ static noreturn void
 usage(void)
 {
 	fputs("Usage:\n"
-	      " nsunshare [options] [program [argument...]]\n"
+	      " nsunshare [options] [program [argument ...]]\n"
 	      "\n"
 	      "Run a program in new namespaces.\n"
 	      "\n"

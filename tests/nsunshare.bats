@@ -456,7 +456,7 @@ EOT
 
 @test "--help prints the usage on stdout with status 0; -V the version" {
 	run -0 --separate-stderr nsunshare --help
-	assert_line -n 1 " nsunshare [options] [program [argument...]]"
+	assert_line -n 1 " nsunshare [options] [program [argument ...]]"
 	assert_equal "$stderr" ""
 	run -0 nsunshare -V
 	assert_output --regexp '^nsunshare'
