@@ -103,9 +103,12 @@ demo: all
 # Besides the build: what the tests and the demo call (ps from procps,
 # setcap/getcap from libcap2-bin, mount/umount, git for make dist); the
 # rest of util-linux (unshare, nsenter, lsns, setpriv) is always installed.
+# The gates CI runs besides make check: make fuzz (clang with libFuzzer),
+# make lint (cppcheck, clang-tidy, shellcheck), make check-valgrind.
 DEB_PKGS := build-essential pkg-config libcap-dev libsmartcols-dev bats \
 	bats-support bats-assert mandoc uidmap iproute2 jq strace \
-	bash-completion procps libcap2-bin mount git
+	bash-completion procps libcap2-bin mount git \
+	clang libclang-rt-dev clang-tidy cppcheck shellcheck valgrind
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
