@@ -995,7 +995,7 @@ main(int argc, char **argv)
 	struct netnslink_opts o = { 0 };
 
 	/* Before the options: --help, -V and -H to a full disk fail too */
-	ns_close_stdout_at_exit();
+	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &o);
 	switch (o.mode) {
 	case MODE_LINK:

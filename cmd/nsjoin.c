@@ -145,6 +145,7 @@ check_args(struct nsjoin_opts *o)
 	size_t net = ns_type_index(ns_type_by_name("net"));
 	size_t user = ns_type_index(ns_type_by_name("user"));
 	bool any = false, need_target = false;
+	const char *why;
 
 	if (o->all)
 		for (size_t i = 0; i < NS_NTYPES; i++)
@@ -175,6 +176,9 @@ check_args(struct nsjoin_opts *o)
 				       "an option that takes from the target "
 				       "needs --target");
 	}
+	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid netns name '%s': %s",
+			       o->netns_name, why);
 	if (o->netns_etc && o->netns_name == NULL)
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--netns-etc needs -nNAME or --net=NAME");
@@ -1020,6 +1024,7 @@ main(int argc, char **argv)
 	struct nsjoin_taken taken = { 0 };
 	struct nsjoin_plan plan;
 
+	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	parse_args(argc, argv, &o);
 
 	/* Nothing in the target may ptrace us while we hold host fds. */

@@ -1750,7 +1750,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	/* Before the options: --help and -V to a full disk are failures too */
-	ns_close_stdout_at_exit();
+	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &o);
 	if (o.list_columns) {
 		ns_columns_list(columns, NCOLS, &o.out);

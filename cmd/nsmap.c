@@ -779,7 +779,7 @@ main(int argc, char **argv)
 	int status;
 
 	limit_privilege(&me);
-	ns_close_stdout_at_exit();
+	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &opts);
 	open_target(opts.pid, &p);
 	switch (opts.mode) {

@@ -421,8 +421,8 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->flags |= CLONE_NEWUSER;
 			break;
 		case 's':
-			if (strcmp(optarg, "allow") != 0 &&
-			    strcmp(optarg, "deny") != 0)
+			if (optarg == NULL || (strcmp(optarg, "allow") != 0 &&
+			    strcmp(optarg, "deny") != 0))
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--setgroups: expected allow or "
 					       "deny, not '%s'", optarg);
@@ -844,6 +844,8 @@ undo_persist_on_failure(const struct nsunshare_opts *o, int sock)
 {
 	if (sock < 0 || !persisting(o))
 		return;
+	/* on_exit's argument carries the socket number, not a pointer */
+	// NOLINTNEXTLINE(performance-no-int-to-ptr)
 	if (on_exit(undo_on_exit, (void *)(intptr_t)sock) != 0)
 		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
 }
@@ -853,13 +855,17 @@ undo_persist_on_failure(const struct nsunshare_opts *o, int sock)
 static long
 read_sysctl(const char *path)
 {
+	char buf[32];
 	long v = -1;
 	FILE *f = fopen(path, "re");
 
 	if (f == NULL)
 		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (ns_parse_long(buf, 0, LONG_MAX, &v) != 0)
+			v = -1;
+	}
 	fclose(f);
 	return v;
 }
@@ -933,6 +939,7 @@ static void
 unshare_namespaces(int flags)
 {
 	char names[64] = "", hint[160];
+	size_t len = 0;
 	int saved;
 
 	if (unshare(flags) == 0)
@@ -940,11 +947,10 @@ unshare_namespaces(int flags)
 	saved = errno;
 	/* At most "mnt,uts,ipc,net,pid,user,cgroup,time": it fits. */
 	for (size_t i = 0; i < NS_NTYPES; i++)
-		if (flags & ns_types[i].flag) {
-			if (names[0])
-				strcat(names, ",");
-			strcat(names, ns_types[i].name);
-		}
+		if (flags & ns_types[i].flag)
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+						"%s%s", len ? "," : "",
+						ns_types[i].name);
 	unshare_hint(flags, saved, hint, sizeof(hint));
 	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s%s%s",
 	     names, strerror(saved), *hint ? "; " : "", hint);
@@ -1291,6 +1297,7 @@ main(int argc, char **argv)
 	struct caller me;
 	int helper;
 
+	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
 	parse_args(argc, argv, &o);
 	helper = plan_maps(&o, &me, &uid_self, &gid_self);

@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -71,27 +72,39 @@ ns_print_version(void)
 }
 
 /*
- * A listing cut short by a full disk or a closed pipe must not exit 0: check
- * the stream at exit, as util-linux's close_stdout does.  EPIPE is the
- * reader's choice (`nsls | head`), not our failure.
+ * Output cut short by a full disk must not end in success: check stdout at
+ * exit, as util-linux's close_stdout does, and exit with the program's own
+ * failure status.  EPIPE is the reader's choice (`nsls | head`), and a
+ * stdout the caller closed (>&-) with nothing written to it is no failure.
  */
 static void
-close_stdout(void)
+check_stdout(int status, void *fail_status)
 {
+	bool pending = __fpending(stdout) > 0;
 	bool failed = ferror(stdout) != 0;
+	int saved;
 
-	if (fclose(stdout) != 0)
+	(void)status;
+	errno = 0;
+	if (fclose(stdout) != 0 && (pending || errno != EBADF))
 		failed = true;
-	if (failed && errno != EPIPE) {
+	saved = errno;
+	if (!failed || saved == EPIPE)
+		return;
+	if (saved != 0)
 		warn("write error");
-		_exit(EXIT_FAILURE);
-	}
+	else
+		warnx("write error");
+	_exit((int)(intptr_t)fail_status);
 }
 
 void
-ns_close_stdout_at_exit(void)
+ns_close_stdout_at_exit(int fail_status)
 {
-	atexit(close_stdout);
+	/* on_exit hands the status over without a global */
+	// NOLINTNEXTLINE(performance-no-int-to-ptr)
+	if (on_exit(check_stdout, (void *)(intptr_t)fail_status) != 0)
+		errx(fail_status, "cannot register the check of stdout");
 }
 
 /* ---- strict parsing ---------------------------------------------------- */
@@ -603,16 +616,12 @@ ns_block_forwarded_signals(sigset_t *old)
 		err(NS_EXIT_OWN_FAILURE, "sigprocmask");
 }
 
-void
-ns_exit_like(int wstatus)
+static noreturn void
+die_of_signal(int sig)
 {
 	struct rlimit nocore = { 0, 0 };
 	sigset_t set;
-	int sig;
 
-	if (WIFEXITED(wstatus))
-		exit(WEXITSTATUS(wstatus));
-	sig = WTERMSIG(wstatus);
 	fflush(NULL);
 	/* Die of the same signal, so a shell sees what it would have seen;
 	 * but leave no core file of ours behind. */
@@ -627,16 +636,72 @@ ns_exit_like(int wstatus)
 }
 
 void
+ns_exit_like(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		exit(WEXITSTATUS(wstatus));
+	die_of_signal(WTERMSIG(wstatus));
+}
+
+/* Is bit SIG set in the hex mask of a /proc/PID/status line's value? */
+static bool
+mask_has(const char *hex, int sig)
+{
+	unsigned long long mask;
+	char *end;
+
+	errno = 0;
+	mask = strtoull(hex, &end, 16);
+	return errno == 0 && end != hex && (mask >> (sig - 1) & 1);
+}
+
+/*
+ * The kernel gives the init of a PID namespace only the signals it catches:
+ * a forwarded TERM that such a PID 1 neither catches nor ignores is dropped,
+ * where any other process would die of it.  Does CHILD stand there for SIG?
+ * (CHILD is ours and not yet reaped, so its PID cannot have been reused.)
+ */
+static bool
+init_would_drop(pid_t child, int sig)
+{
+	bool is_init = false, handled = false;
+	char path[32], *line = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (getline(&line, &size, f) > 0) {
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			char *last = strrchr(line, '\t');
+
+			is_init = last != NULL && strcmp(last, "\t1\n") == 0;
+		} else if (strncmp(line, "SigIgn:", 7) == 0 ||
+			   strncmp(line, "SigCgt:", 7) == 0) {
+			handled |= mask_has(line + 7, sig);
+		}
+	}
+	free(line);
+	fclose(f);
+	return is_init && !handled;
+}
+
+void
 ns_forward_and_exit_like(pid_t child)
 {
+	int status, emulated = 0;
 	siginfo_t info;
 	sigset_t set;
-	int status;
 	pid_t w;
 
 	forwarded_signals(&set);
 	for (;;) {
 		w = waitpid(child, &status, WNOHANG);
+		if (w == child && emulated != 0 && WIFSIGNALED(status) &&
+		    WTERMSIG(status) == SIGKILL)
+			die_of_signal(emulated);
 		if (w == child)
 			ns_exit_like(status);
 		if (w < 0 && errno != EINTR)
@@ -646,10 +711,16 @@ ns_forward_and_exit_like(pid_t child)
 				continue;
 			err(NS_EXIT_OWN_FAILURE, "sigwaitinfo");
 		}
-		if (info.si_signo != SIGCHLD && kill(child, info.si_signo) != 0
-		    && errno != ESRCH)
+		if (info.si_signo == SIGCHLD)
+			continue;
+		if (init_would_drop(child, info.si_signo)) {
+			/* the death it would have had anywhere else */
+			emulated = info.si_signo;
+			kill(child, SIGKILL);
+		} else if (kill(child, info.si_signo) != 0 && errno != ESRCH) {
 			warn("cannot forward SIG%s to PID %d",
 			     ns_signal_name(info.si_signo), (int)child);
+		}
 	}
 }
 

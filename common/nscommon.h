@@ -57,8 +57,9 @@ noreturn void ns_try_help(int status);
 /* Print "PROG (nstools) VERSION" and exit 0. */
 noreturn void ns_print_version(void);
 
-/* Register an atexit check that stdout was written and closed cleanly. */
-void ns_close_stdout_at_exit(void);
+/* At exit, check that stdout was written and closed cleanly; if it was
+ * not, say so and exit FAIL_STATUS instead. */
+void ns_close_stdout_at_exit(int fail_status);
 
 /* ---- strict parsing ---------------------------------------------------- */
 
