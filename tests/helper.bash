@@ -78,6 +78,12 @@ ns_inode() {
 	stat -L -c %i "/proc/$1/ns/$2"
 }
 
+# ns_differs PID TYPE: is PID's TYPE namespace not ours?  (A function, so
+# that wait_until reads the inodes again on every try.)
+ns_differs() {
+	[ "$(ns_inode "$1" "$2")" != "$(ns_inode self "$2")" ]
+}
+
 # wait_until CMD...: retry CMD for up to 10 s (100 x 0.1 s).
 wait_until() {
 	local _

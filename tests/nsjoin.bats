@@ -159,7 +159,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$want"
 	# with -t, a bare -n is the target's namespace and NAME is the program
 	spawn nsunshare -n sleep 1000
-	wait_until test "$(ns_inode "$SPAWNED_PID" net)" != "$(ns_inode self net)"
+	wait_until ns_differs "$SPAWNED_PID" net
 	run -127 nsjoin -t "$SPAWNED_PID" -n "$NETNS"
 	assert_output --partial "cannot run '$NETNS'"
 }
@@ -480,6 +480,10 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
 	run -125 --separate-stderr nsjoin -n
 	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	run -125 --separate-stderr nsjoin -n.. true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '..': "* ]]
+	run -125 --separate-stderr nsjoin -n . true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '.': "* ]]
 	run -125 --separate-stderr nsjoin --bogus
 	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -u -S nosuchuser true

@@ -185,7 +185,8 @@ files_under() {
 		sort)" "$(git -C "$REPO" ls-tree -r --name-only HEAD | sort)"
 
 	tar -xzf "$out/nstools-$VERSION.tar.gz" -C "$DEST"
-	run -0 make -s -C "$DEST/nstools-$VERSION" -j2
+	# BUILDDIR from an outer `make check BUILDDIR=...` must not leak in
+	run -0 make -s -C "$DEST/nstools-$VERSION" -j2 BUILDDIR=build
 	for p in $PROGRAMS; do
 		run -0 "$DEST/nstools-$VERSION/build/$p" --version
 		assert_output "$p (nstools) $VERSION"
