@@ -156,7 +156,6 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		OPT_LOOPBACK,
 		OPT_PIDS,
 		OPT_DIR,
-		OPT_OUTPUT_ALL,
 	};
 	static const struct option longopts[] = {
 		{ "symlink", no_argument, NULL, OPT_SYMLINK },
@@ -172,14 +171,13 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "list-columns", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool explicit_list = false, outopts = false, list_columns = false;
-	const char *output = NULL;
+	bool explicit_list = false, outopts = false;
 	int c;
 
 	o->dir = DEFAULT_DIR;
@@ -222,45 +220,23 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 					       "invalid directory: empty");
 			o->dir = optarg;
 			break;
-		case 'J':
-			o->out.json = outopts = true;
-			break;
-		case 'r':
-			o->out.raw = outopts = true;
-			break;
-		case 'n':
-			o->out.noheadings = outopts = true;
-			break;
-		case 'o':
-			output = optarg;
-			outopts = true;
-			break;
-		case OPT_OUTPUT_ALL:
-			outopts = true;
-			break;
-		case 'H':
-			list_columns = true;
-			break;
 		case 'h':
 			usage();
 		case 'V':
 			ns_print_version();
 		default:
-			ns_try_help(NS_EXIT_USAGE);
+			if (!ns_output_option(c, optarg, &o->out))
+				ns_try_help(NS_EXIT_USAGE);
+			/* -H goes with any mode: it only describes --list */
+			outopts |= c != 'H';
 		}
 	}
-	if (list_columns) {
-		ns_columns_list(columns, NCOLS, &o->out);
-		exit(NS_EXIT_OK);
-	}
+	ns_output_columns(&o->out, columns, NCOLS, o->sel, &o->nsel,
+			  ARRAY_SIZE(o->sel));
 	if (explicit_list && o->mode != MODE_LIST)
 		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
 	if (o->mode == MODE_LIST && !explicit_list && optind < argc)
 		o->mode = MODE_LINK;
-	if (output != NULL &&
-	    ns_columns_parse(output, columns, NCOLS, o->sel, &o->nsel,
-			     ARRAY_SIZE(o->sel)) != 0)
-		exit(NS_EXIT_USAGE);
 	if (outopts && o->mode != MODE_LIST)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "-J, -r, -n and -o go with --list only");

@@ -75,7 +75,6 @@ struct nsls_opts {
 	pid_t task;		/* -p, 0 for every process */
 	int tree;
 	bool persistent;
-	bool list_columns;
 	int cols[4 * NCOLS];
 	size_t ncols;
 	unsigned long *want;	/* positional NS inodes */
@@ -174,34 +173,15 @@ set_default_columns(struct nsls_opts *o)
 	}
 }
 
-/* After all options, as lsns: "+LIST" appends to what -t made default. */
-static void
-set_columns(struct nsls_opts *o, const char *list, bool all)
-{
-	if (all) {
-		for (size_t i = 0; i < NCOLS; i++)
-			o->cols[i] = (int)i;
-		o->ncols = NCOLS;
-	} else {
-		set_default_columns(o);
-	}
-	if (list != NULL &&
-	    ns_columns_parse(list, columns, NCOLS, o->cols, &o->ncols,
-			     ARRAY_SIZE(o->cols)) != 0) {
-		ns_try_help(NS_EXIT_USAGE);
-	}
-}
-
 static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
-	enum { OPT_OUTPUT_ALL = CHAR_MAX + 1 };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
 		{ "persistent", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, 'r' },
@@ -215,8 +195,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct ns_type *t;
-	const char *outarg = NULL;
-	bool list = false, tree_set = false, all = false;
+	bool list = false, tree_set = false;
 	int c;
 
 	o->tree = TREE_PROCESS;
@@ -224,20 +203,8 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'J':
-			o->out.json = true;
-			break;
 		case 'l':
 			list = true;
-			break;
-		case 'n':
-			o->out.noheadings = true;
-			break;
-		case 'o':
-			outarg = optarg;
-			break;
-		case OPT_OUTPUT_ALL:
-			all = true;
 			break;
 		case 'p':
 			if (ns_parse_pid(optarg, &o->task) != 0)
@@ -246,9 +213,6 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			break;
 		case 'P':
 			o->persistent = true;
-			break;
-		case 'r':
-			o->out.raw = true;
 			break;
 		case 't':
 			t = ns_type_by_name(optarg);
@@ -272,24 +236,18 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 					       "owner or parent)",
 					       optarg);
 			break;
-		case 'u':
-			o->out.notruncate = true;
-			break;
-		case 'W':
-			o->out.nowrap = true;
-			break;
-		case 'H':
-			o->list_columns = true;
-			break;
 		case 'h':
 			usage();
 		case 'V':
 			ns_print_version();
 		default:
-			ns_try_help(NS_EXIT_USAGE);
+			if (!ns_output_option(c, optarg, &o->out))
+				ns_try_help(NS_EXIT_USAGE);
 		}
 	}
-	set_columns(o, outarg, all);
+	set_default_columns(o);
+	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
+			  ARRAY_SIZE(o->cols));
 	if (list && tree_set)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "--list and --tree are mutually exclusive");
@@ -1752,10 +1710,6 @@ main(int argc, char **argv)
 	/* Before the options: --help and -V to a full disk are failures too */
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &o);
-	if (o.list_columns) {
-		ns_columns_list(columns, NCOLS, &o.out);
-		return NS_EXIT_OK;
-	}
 	holders = want_col(&o, COL_HOLDERS) || o.persistent;
 	s.procdir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s.procdir < 0)

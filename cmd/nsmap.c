@@ -36,7 +36,7 @@ static const struct ns_column columns[NCOLS] = {
 
 struct nsmap_opts {
 	enum mode mode;
-	bool show, check, auto_map, outside, output_all;
+	bool show, check, auto_map, outside;
 	const char *setgroups;		/* NULL, "allow" or "deny" */
 	struct ns_idmap uid_map, gid_map;
 	const char *id_arg;		/* --uid/--gid value */
@@ -160,7 +160,6 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		OPT_UID,
 		OPT_GID,
 		OPT_OUTSIDE,
-		OPT_OUTPUT_ALL,
 	};
 	static const struct option longopts[] = {
 		{ "map-uid", required_argument, NULL, 'u' },
@@ -176,14 +175,12 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "list-columns", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL;
-	bool list_columns = false;
 	int c;
 
 	o->out.json_name = "idmaps";
@@ -224,49 +221,20 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		case 'c':
 			o->check = true;
 			break;
-		case 'J':
-			o->out.json = true;
-			break;
-		case 'r':
-			o->out.raw = true;
-			break;
-		case 'n':
-			o->out.noheadings = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_OUTPUT_ALL:
-			o->output_all = true;
-			break;
-		case 'H':
-			list_columns = true;
-			break;
 		case 'h':
 			usage();
 		case 'V':
 			ns_print_version();
 		default:
-			ns_try_help(NS_EXIT_USAGE);
+			if (!ns_output_option(c, optarg, &o->out))
+				ns_try_help(NS_EXIT_USAGE);
 		}
 	}
-	if (list_columns) {
-		ns_columns_list(columns, NCOLS, &o->out);
-		exit(NS_EXIT_OK);
-	}
-	if (o->out.json && o->out.raw)
-		ns_usage_error(NS_EXIT_USAGE, "--json and --raw exclude each other");
 	for (int i = 0; i < NCOLS; i++)
 		o->cols[i] = i;
 	o->ncols = NCOLS;
-	if (output != NULL && !o->output_all) {
-		if (*output != '+')
-			o->ncols = 0;
-		if (ns_columns_parse(output, columns, NCOLS, o->cols,
-				     &o->ncols, NCOLS) != 0)
-			ns_usage_error(NS_EXIT_USAGE, "invalid --output '%s'",
-				       output);
-	}
+	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
+			  NCOLS);
 	if (optind == argc)
 		ns_usage_error(NS_EXIT_USAGE, "no PID given");
 	if (argc - optind > 1)

@@ -11,6 +11,7 @@
 #define NSCOMMON_H
 
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -290,7 +291,29 @@ struct ns_output {
 	bool nowrap;
 	bool tree;
 	const char *json_name;	/* "namespaces" */
+	/* Set by ns_output_option, applied by ns_output_columns: */
+	const char *columns_arg;	/* -o LIST */
+	bool all_columns;		/* --output-all */
+	bool list_columns;		/* -H */
 };
+
+/*
+ * The options every listing takes: -J -r -n -o LIST --output-all -H, and
+ * -u -W where a program offers them (its getopt string and table list
+ * them; --output-all has no letter and uses NS_OPT_OUTPUT_ALL, a value
+ * above every program's own long-only options).  True if C was one.
+ */
+enum { NS_OPT_OUTPUT_ALL = CHAR_MAX + 64 };
+bool ns_output_option(int c, const char *arg, struct ns_output *out);
+/*
+ * After all options, as lsns does: -H prints the column list and exits 0;
+ * -J with -r is a usage error; SEL[0..*NSEL) holds the default columns on
+ * entry, every column after --output-all, then -o LIST replaces them or,
+ * with a leading '+', adds to them.  A bad list is a usage error.
+ */
+void ns_output_columns(const struct ns_output *out,
+		       const struct ns_column *cols, size_t ncols, int *sel,
+		       size_t *nsel, size_t max);
 
 /*
  * Parse "-o LIST" against COLS: comma-separated, case-insensitive names; a

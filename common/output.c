@@ -67,6 +67,61 @@ fail:
 	return -1;
 }
 
+bool
+ns_output_option(int c, const char *arg, struct ns_output *out)
+{
+	switch (c) {
+	case 'J':
+		out->json = true;
+		break;
+	case 'r':
+		out->raw = true;
+		break;
+	case 'n':
+		out->noheadings = true;
+		break;
+	case 'o':
+		out->columns_arg = arg;
+		break;
+	case NS_OPT_OUTPUT_ALL:
+		out->all_columns = true;
+		break;
+	case 'H':
+		out->list_columns = true;
+		break;
+	case 'u':
+		out->notruncate = true;
+		break;
+	case 'W':
+		out->nowrap = true;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+void
+ns_output_columns(const struct ns_output *out, const struct ns_column *cols,
+		  size_t ncols, int *sel, size_t *nsel, size_t max)
+{
+	if (out->list_columns) {
+		ns_columns_list(cols, ncols, out);
+		exit(NS_EXIT_OK);
+	}
+	if (out->json && out->raw)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "--json and --raw exclude each other");
+	if (out->all_columns) {
+		for (*nsel = 0; *nsel < ncols && *nsel < max; (*nsel)++)
+			sel[*nsel] = (int)*nsel;
+	}
+	if (out->columns_arg != NULL &&
+	    ns_columns_parse(out->columns_arg, cols, ncols, sel, nsel,
+			     max) != 0)
+		ns_try_help(NS_EXIT_USAGE);
+}
+
 static const char *
 json_type_name(int type)
 {

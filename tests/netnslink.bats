@@ -302,6 +302,8 @@ Try 'netnslink --help' for more information."
 	run -2 netnslink -J --new a
 	run -2 --separate-stderr netnslink -o name,bogus
 	assert_equal "${stderr_lines[0]}" "netnslink: unknown column: bogus"
+	run -2 --separate-stderr netnslink -J -r
+	assert_equal "${stderr_lines[0]}" "netnslink: --json and --raw exclude each other"
 }
 
 @test "-d refuses what is not a namespace mount or our link, and leaves it" {

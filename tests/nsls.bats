@@ -481,6 +481,9 @@ has_nsfs_mount() {
 	assert_equal "${stderr_lines[0]}" "nsls: unknown column: FOO"
 	run -2 --separate-stderr nsls -o ''
 	assert_equal "${stderr_lines[0]}" "nsls: empty column list"
+	run -2 --separate-stderr nsls -J -r
+	assert_equal "${stderr_lines[0]}" "nsls: --json and --raw exclude each other"
+	assert_output ""
 	run -2 --separate-stderr nsls -p abc
 	assert_equal "${stderr_lines[0]}" "nsls: invalid PID: 'abc'"
 	run -2 --separate-stderr nsls -p 0
