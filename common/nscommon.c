@@ -186,70 +186,75 @@ ns_parse_fd(const char *s, int *out)
 	return 0;
 }
 
-/* (uid_t)-1 means "unchanged" to setresuid(2): never a valid id. */
-static int
-parse_id_number(const char *s, uint32_t *out)
+/* A user's or a group's id by name; errno 0 when there is no such name. */
+static bool
+uid_of_name(const char *name, uint32_t *id)
 {
-	if (ns_parse_u32(s, out) != 0)
-		return -1;
-	if (*out == UINT32_MAX) {
-		errno = ERANGE;
+	struct passwd *pw = getpwnam(name);
+
+	if (pw != NULL)
+		*id = pw->pw_uid;
+	return pw != NULL;
+}
+
+static bool
+gid_of_name(const char *name, uint32_t *id)
+{
+	struct group *gr = getgrnam(name);
+
+	if (gr != NULL)
+		*id = gr->gr_gid;
+	return gr != NULL;
+}
+
+/*
+ * A number, or a name looked up with LOOKUP.  (uid_t)-1 means "unchanged"
+ * to setresuid(2), so it is never a valid id.
+ */
+static int
+parse_id(const char *s, uint32_t *out,
+	 bool (*lookup)(const char *name, uint32_t *id))
+{
+	if (s == NULL || *s == '\0') {
+		errno = EINVAL;
 		return -1;
 	}
-	return 0;
+	if (isdigit((unsigned char)*s)) {
+		if (ns_parse_u32(s, out) != 0)
+			return -1;
+		if (*out == UINT32_MAX) {
+			errno = ERANGE;
+			return -1;
+		}
+		return 0;
+	}
+	errno = 0;
+	if (lookup(s, out))
+		return 0;
+	if (errno == 0)
+		errno = ENOENT;
+	return -1;
 }
 
 int
 ns_parse_uid(const char *s, uid_t *out)
 {
-	struct passwd *pw;
 	uint32_t v;
 
-	if (s != NULL && isdigit((unsigned char)*s)) {
-		if (parse_id_number(s, &v) != 0)
-			return -1;
-		*out = v;
-		return 0;
-	}
-	if (s == NULL || *s == '\0') {
-		errno = EINVAL;
+	if (parse_id(s, &v, uid_of_name) != 0)
 		return -1;
-	}
-	errno = 0;
-	pw = getpwnam(s);
-	if (pw == NULL) {
-		if (errno == 0)
-			errno = ENOENT;
-		return -1;
-	}
-	*out = pw->pw_uid;
+	*out = v;
 	return 0;
 }
 
 int
 ns_parse_gid(const char *s, gid_t *out)
 {
-	struct group *gr;
 	uint32_t v;
 
-	if (s != NULL && isdigit((unsigned char)*s)) {
-		if (parse_id_number(s, &v) != 0)
-			return -1;
-		*out = v;
-		return 0;
-	}
-	if (s == NULL || *s == '\0') {
-		errno = EINVAL;
+	if (parse_id(s, &v, gid_of_name) != 0)
 		return -1;
-	}
-	errno = 0;
-	gr = getgrnam(s);
-	if (gr == NULL) {
-		if (errno == 0)
-			errno = ENOENT;
-		return -1;
-	}
-	*out = gr->gr_gid;
+	*out = v;
 	return 0;
 }
 
