@@ -27,8 +27,14 @@
 
 #define DEFAULT_DIR "/run/netns"
 
-enum mode { MODE_LIST, MODE_LINK, MODE_NEW, MODE_DELETE, MODE_IDENTIFY,
-	    MODE_PIDS };
+enum mode {
+	MODE_LIST,
+	MODE_LINK,
+	MODE_NEW,
+	MODE_DELETE,
+	MODE_IDENTIFY,
+	MODE_PIDS
+};
 
 enum { COL_NAME, COL_NS, COL_KIND, COL_NPROCS, COL_PIDS, COL_NOTE, NCOLS };
 
@@ -54,8 +60,8 @@ struct netnslink_opts {
 	bool loopback;
 	bool force;
 	pid_t pid;
-	const char *name;	/* PID NAME, --new NAME, --pids NAME */
-	char **names;		/* --delete NAME... */
+	const char *name; /* PID NAME, --new NAME, --pids NAME */
+	char **names;	  /* --delete NAME... */
 	size_t nnames;
 	struct ns_output out;
 	int sel[NCOLS * 4];
@@ -184,8 +190,8 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 	o->out.json_name = "netns";
 	for (size_t i = 0; i < NCOLS; i++)
 		o->sel[o->nsel++] = (int)i;
-	while ((c = getopt_long(argc, argv, "fdli:Jrno:HhV", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fdli:Jrno:HhV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case OPT_SYMLINK:
 			o->symlink = true;
@@ -255,15 +261,15 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 	case MODE_IDENTIFY:
 	case MODE_PIDS:
 		if (argc != 0)
-			ns_usage_error(NS_EXIT_USAGE, "unexpected argument '%s'",
-				       argv[0]);
+			ns_usage_error(NS_EXIT_USAGE,
+				       "unexpected argument '%s'", argv[0]);
 		break;
 	case MODE_LINK:
 		if (argc < 2)
 			ns_usage_error(NS_EXIT_USAGE, "expected PID and NAME");
 		if (argc > 2)
-			ns_usage_error(NS_EXIT_USAGE, "unexpected argument '%s'",
-				       argv[2]);
+			ns_usage_error(NS_EXIT_USAGE,
+				       "unexpected argument '%s'", argv[2]);
 		o->pid = parse_pid_arg(argv[0]);
 		check_name(argv[1]);
 		o->name = argv[1];
@@ -520,8 +526,8 @@ remove_name(const char *path)
 		close(fd);
 	}
 	if (!ours) {
-		warnx("refusing to remove %s: neither a network namespace mount "
-		      "nor a link to /proc/PID/ns/net",
+		warnx("refusing to remove %s: neither a network namespace "
+		      "mount nor a link to /proc/PID/ns/net",
 		      path);
 		return -1;
 	}
@@ -564,7 +570,7 @@ cannot_name(const char *path, const char *what)
 	err(NS_EXIT_FAIL, "cannot %s %s", what, path);
 }
 
-/* ---- making names ---------------------------------------------------------- */
+/* ---- making names -------------------------------------------------------- */
 
 static void
 bind_nsfile(const char *src, const char *path)
@@ -671,7 +677,7 @@ delete_names(const struct netnslink_opts *o)
 	return rc;
 }
 
-/* ---- reading names and processes ------------------------------------------- */
+/* ---- reading names and processes ----------------------------------------- */
 
 static int
 cmp_proc(const void *a, const void *b)
@@ -710,8 +716,8 @@ scan_procs(size_t *n)
 			if (v == NULL)
 				err(NS_EXIT_FAIL, "cannot list processes");
 		}
-		v[(*n)++] = (struct proc_net){ (pid_t)pid, st.st_dev,
-					       st.st_ino };
+		v[(*n)++] =
+			(struct proc_net){ (pid_t)pid, st.st_dev, st.st_ino };
 	}
 	if (errno != 0)
 		err(NS_EXIT_FAIL, "cannot read /proc");
@@ -781,7 +787,7 @@ free_entries(struct entry *v, size_t n)
 	free(v);
 }
 
-/* ---- printing ---------------------------------------------------------------- */
+/* ---- printing ------------------------------------------------------------ */
 
 static char *
 xstrdup_or_null(const char *s)

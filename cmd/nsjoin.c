@@ -29,12 +29,12 @@
 #define NETNS_ETC_DIR "/etc/netns"
 
 struct nsjoin_opts {
-	pid_t target;			/* 0: none */
+	pid_t target; /* 0: none */
 	bool all;
-	bool want[NS_NTYPES];		/* types to join */
-	const char *file[NS_NTYPES];	/* FILE for a type, NULL: the target's */
-	const char *netns_name;		/* -nNAME given as a name */
-	int net_socket;			/* -N FD in the target, -1: none */
+	bool want[NS_NTYPES];	     /* types to join */
+	const char *file[NS_NTYPES]; /* FILE for a type, NULL: the target's */
+	const char *netns_name;	     /* -nNAME given as a name */
+	int net_socket;		     /* -N FD in the target, -1: none */
 	bool user_parent;
 	bool netns_etc;
 	bool set_uid, uid_follow;
@@ -43,21 +43,21 @@ struct nsjoin_opts {
 	gid_t gid;
 	bool preserve_creds;
 	bool root_set, wd_set;
-	const char *root;		/* -r DIR; NULL with root_set: target's */
-	const char *wd;			/* -w DIR; NULL with wd_set: target's */
-	const char *wdns;		/* -W DIR, resolved after joining */
+	const char *root; /* -r DIR; NULL with root_set: target's */
+	const char *wd;	  /* -w DIR; NULL with wd_set: target's */
+	const char *wdns; /* -W DIR, resolved after joining */
 	bool no_fork;
 	bool env;
 	bool join_cgroup;
 	bool keep_caps;
-	char **argv;			/* the program, NULL for $SHELL */
+	char **argv; /* the program, NULL for $SHELL */
 };
 
 /* What is about to be joined: one namespace fd per type, or the pidfd. */
 struct nsjoin_plan {
-	int fd[NS_NTYPES];		/* -1: not opened (pidfd path or unused) */
-	int flags;			/* CLONE_NEW* of every type to join */
-	bool by_pidfd;			/* every type comes from the target */
+	int fd[NS_NTYPES]; /* -1: not opened (pidfd path or unused) */
+	int flags;	   /* CLONE_NEW* of every type to join */
+	bool by_pidfd;	   /* every type comes from the target */
 };
 
 static noreturn void
@@ -83,12 +83,17 @@ usage(void)
 	      " -T, --time[=FILE]        join the time namespace\n"
 	      " -N, --net-socket FD      join the network namespace of the\n"
 	      "                            target's socket FD\n"
-	      "     --user-parent        join the parent of the user namespace\n"
-	      "     --netns-etc          with -nNAME: /etc/netns/NAME over /etc\n"
+	      "     --user-parent        join the parent of the user "
+	      "namespace\n"
+	      "     --netns-etc          with -nNAME: /etc/netns/NAME over "
+	      "/etc\n"
 	      "                            and a fresh /sys, as ip netns exec\n"
-	      " -S, --setuid UID         set the user: a UID, a name or follow\n"
-	      " -G, --setgid GID         set the group: a GID, a name or follow\n"
-	      "     --preserve-credentials  keep uid and gid on joining a user ns\n"
+	      " -S, --setuid UID         set the user: a UID, a name or "
+	      "follow\n"
+	      " -G, --setgid GID         set the group: a GID, a name or "
+	      "follow\n"
+	      "     --preserve-credentials  keep uid and gid on joining a user "
+	      "ns\n"
 	      "     --keep-caps          keep capabilities across the exec\n"
 	      " -r, --root[=DIR]         set the root directory\n"
 	      " -w, --wd[=DIR]           set the working directory\n"
@@ -96,7 +101,8 @@ usage(void)
 	      "                            inside the joined namespaces\n"
 	      " -e, --env                take the target's environment\n"
 	      " -c, --join-cgroup        move into the target's cgroup\n"
-	      " -F, --no-fork            do not fork before running the program\n"
+	      " -F, --no-fork            do not fork before running the "
+	      "program\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n",
 	      stdout);
@@ -177,8 +183,9 @@ check_args(struct nsjoin_opts *o)
 				       "needs --target");
 	}
 	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid netns name '%s': %s",
-			       o->netns_name, why);
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "invalid netns name '%s': %s", o->netns_name,
+			       why);
 	if (o->netns_etc && o->netns_name == NULL)
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--netns-etc needs -nNAME or --net=NAME");
@@ -197,8 +204,8 @@ take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 	size_t net = ns_type_index(ns_type_by_name("net"));
 	const char *word;
 
-	if (o->target != 0 || o->all || !o->want[net] ||
-	    o->file[net] != NULL || o->net_socket >= 0 || optind >= argc)
+	if (o->target != 0 || o->all || !o->want[net] || o->file[net] != NULL ||
+	    o->net_socket >= 0 || optind >= argc)
 		return;
 	word = argv[optind++];
 	if (*word == '\0')
@@ -351,8 +358,7 @@ from_target(const struct nsjoin_opts *o, size_t i)
 
 /* What is joined for type I, in words for a message; malloc'd. */
 static char *
-ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p,
-	       size_t i)
+ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 {
 	const char *type = ns_types[i].name;
 	char *alloc, *name;
@@ -362,8 +368,9 @@ ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p,
 		const char *path = ns_file_path(o, i, &alloc);
 
 		r = o->user_parent && ns_types[i].flag == CLONE_NEWUSER
-			? asprintf(&name, "parent of user namespace %s", path)
-			: asprintf(&name, "%s namespace %s", type, path);
+			    ? asprintf(&name, "parent of user namespace %s",
+				       path)
+			    : asprintf(&name, "%s namespace %s", type, path);
 		free(alloc);
 	} else if (ns_types[i].flag == CLONE_NEWNET && o->net_socket >= 0) {
 		r = asprintf(&name, "net namespace of fd %d of PID %d",
@@ -408,7 +415,7 @@ open_socket_netns(const struct ns_proc *p, int sockfd)
 
 	if (p->pidfd < 0)
 		errx(NS_EXIT_OWN_FAILURE, "--net-socket needs pidfd_getfd "
-		     "(Linux 5.6)");
+					  "(Linux 5.6)");
 	fd = (int)syscall(SYS_pidfd_getfd, p->pidfd, sockfd, 0);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot get fd %d of PID %d", sockfd,
@@ -536,8 +543,8 @@ join_order(size_t *order)
 }
 
 static noreturn void
-describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p,
-		 size_t i, int error)
+describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
+		 int error)
 {
 	char *name = ns_source_name(o, p, i);
 
@@ -683,11 +690,11 @@ join_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
 /* ---- what is taken from the target before joining --------------------- */
 
 struct nsjoin_taken {
-	int root_fd;		/* -1: leave the root alone */
-	int cwd_fd;		/* -1: leave the cwd alone */
-	char *environ_buf;	/* NUL-separated, -e */
+	int root_fd;	   /* -1: leave the root alone */
+	int cwd_fd;	   /* -1: leave the cwd alone */
+	char *environ_buf; /* NUL-separated, -e */
 	size_t environ_len;
-	uid_t uid;		/* -S follow */
+	uid_t uid; /* -S follow */
 	gid_t gid;
 };
 
@@ -829,7 +836,8 @@ join_target_cgroup(const struct ns_proc *p)
 		if (dir == NULL)
 			errx(NS_EXIT_OWN_FAILURE,
 			     "cgroup %s of PID %d is not visible: no cgroup2 "
-			     "mount shows it", line + 3, (int)p->pid);
+			     "mount shows it",
+			     line + 3, (int)p->pid);
 		break;
 	}
 	fclose(f);
@@ -878,11 +886,13 @@ change_root_and_cwd(const struct nsjoin_opts *o, struct nsjoin_taken *t)
 		close(t->root_fd);
 		/* Without a cwd of its own, stay inside the new root. */
 		if (t->cwd_fd < 0 && o->wdns == NULL && chdir("/") != 0)
-			err(NS_EXIT_OWN_FAILURE, "cannot change directory to /");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot change directory to /");
 	}
 	if (t->cwd_fd >= 0) {
 		if (fchdir(t->cwd_fd) != 0)
-			err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot change directory to %s",
 			    o->wd ? o->wd : "the target's directory");
 		close(t->cwd_fd);
 	}
@@ -933,7 +943,7 @@ setup_netns_etc(const char *name)
 {
 	if (unshare(CLONE_NEWNS) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot make a private mount "
-		    "namespace for --netns-etc");
+					 "namespace for --netns-etc");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot make / a slave mount");
 	/* sysfs shows the network namespace of whoever mounts it. */
@@ -1029,7 +1039,8 @@ main(int argc, char **argv)
 
 	/* Nothing in the target may ptrace us while we hold host fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot make the process non-dumpable");
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot make the process non-dumpable");
 	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
 

@@ -30,9 +30,22 @@
 #include "nscommon.h"
 
 enum {
-	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND,
-	COL_UID, COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS, COL_NAME,
-	COL_HOLDERS, NCOLS
+	COL_NS,
+	COL_TYPE,
+	COL_PATH,
+	COL_NPROCS,
+	COL_PID,
+	COL_PPID,
+	COL_COMMAND,
+	COL_UID,
+	COL_USER,
+	COL_NETNSID,
+	COL_NSFS,
+	COL_PNS,
+	COL_ONS,
+	COL_NAME,
+	COL_HOLDERS,
+	NCOLS
 };
 
 static const struct ns_column columns[NCOLS] = {
@@ -45,8 +58,8 @@ static const struct ns_column columns[NCOLS] = {
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_PID] = { "PID", "lowest PID in the namespace", 5, SCOLS_FL_RIGHT,
 		      SCOLS_JSON_NUMBER },
-	[COL_PPID] = { "PPID", "parent PID of that process", 5,
-		       SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_PPID] = { "PPID", "parent PID of that process", 5, SCOLS_FL_RIGHT,
+		       SCOLS_JSON_NUMBER },
 	[COL_COMMAND] = { "COMMAND", "command line of that process", 0,
 			  SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
 	[COL_UID] = { "UID", "UID of that process", 0, SCOLS_FL_RIGHT,
@@ -57,8 +70,8 @@ static const struct ns_column columns[NCOLS] = {
 			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
 		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
-	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10,
-		      SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
 	[COL_ONS] = { "ONS", "owner user namespace", 10, SCOLS_FL_RIGHT,
 		      SCOLS_JSON_NUMBER },
 	[COL_NAME] = { "NAME", "ip netns name(s) under /run/netns", 0,
@@ -71,13 +84,13 @@ enum { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
 
 struct nsls_opts {
 	struct ns_output out;
-	unsigned types;		/* bit per ns_types index; all when 0 */
-	pid_t task;		/* -p, 0 for every process */
+	unsigned types; /* bit per ns_types index; all when 0 */
+	pid_t task;	/* -p, 0 for every process */
 	int tree;
 	bool persistent;
 	int cols[4 * NCOLS];
 	size_t ncols;
-	unsigned long *want;	/* positional NS inodes */
+	unsigned long *want; /* positional NS inodes */
 	size_t nwant;
 };
 
@@ -86,8 +99,8 @@ struct ns {
 	ino_t ino;
 	const struct ns_type *type;
 	size_t nprocs;
-	pid_t pid;		/* lowest member, 0 for none */
-	char *path;		/* a path that opens it, NULL if none */
+	pid_t pid;  /* lowest member, 0 for none */
+	char *path; /* a path that opens it, NULL if none */
 	ino_t parent, owner;
 	char **holders;
 	size_t nholders;
@@ -96,7 +109,7 @@ struct ns {
 	char **nsfs;
 	size_t nnsfs;
 	struct libscols_line *line;
-	int visit;		/* 0 new, 1 being placed, 2 placed */
+	int visit; /* 0 new, 1 being placed, 2 placed */
 };
 
 struct proc {
@@ -105,20 +118,20 @@ struct proc {
 };
 
 struct scan {
-	struct ns **all;	/* in order found */
+	struct ns **all; /* in order found */
 	size_t nall, allocall;
-	struct ns **hash;	/* open addressing by inode */
+	struct ns **hash; /* open addressing by inode */
 	size_t hsize;
 	struct proc *procs;
 	size_t nprocs, allocprocs;
 	size_t unreadable;
 	int procdir;
-	int rtnl;		/* NETLINK_ROUTE, opened at the first NETNSID */
+	int rtnl; /* NETLINK_ROUTE, opened at the first NETNSID */
 	uint32_t rtnl_seq;
 	struct {
 		uid_t uid;
 		char *name;
-	} *users;
+	} * users;
 	size_t nusers;
 };
 
@@ -159,8 +172,8 @@ set_default_columns(struct nsls_opts *o)
 {
 	static const int def[] = { COL_NS,  COL_TYPE, COL_NPROCS,
 				   COL_PID, COL_USER, COL_COMMAND };
-	static const int net[] = { COL_NS,   COL_TYPE, COL_NPROCS,
-				   COL_PID,  COL_USER, COL_NETNSID,
+	static const int net[] = { COL_NS,   COL_TYPE,	 COL_NPROCS,
+				   COL_PID,  COL_USER,	 COL_NETNSID,
 				   COL_NSFS, COL_COMMAND };
 	size_t ti = ns_type_index(ns_type_by_name("net"));
 
@@ -361,8 +374,7 @@ ns_get(struct scan *s, ino_t ino, const struct ns_type *type)
 	return ns;
 }
 
-static void
-add_string(char ***list, size_t *n, const char *fmt, ...)
+static void add_string(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void
@@ -488,8 +500,7 @@ proc_find(const struct scan *s, pid_t pid)
  * moment: what it had is skipped.  Running out of file descriptors or
  * memory is ours, and skipping then would make the listing silently short.
  */
-static void
-fail_if_exhausted(const char *fmt, ...)
+static void fail_if_exhausted(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 static void
@@ -610,7 +621,7 @@ struct nsfs_mount {
 	const struct ns_type *type;
 	ino_t ino;
 	ino_t mntns;
-	char *point;	/* from the root of MNTNS */
+	char *point; /* from the root of MNTNS */
 };
 
 struct nsfs_mounts {
@@ -620,7 +631,7 @@ struct nsfs_mounts {
 	struct {
 		ino_t ino;
 		pid_t pid;
-	} *mntns;
+	} * mntns;
 	size_t nmntns;
 };
 
@@ -664,7 +675,8 @@ read_mount_table(struct nsfs_mounts *ms, const struct nsls_opts *o,
 {
 	enum { BATCH = 512 };
 	struct nsls_mnt_id_req req = {
-		.size = sizeof(req), .mnt_id = NSLS_LSMT_ROOT,
+		.size = sizeof(req),
+		.mnt_id = NSLS_LSMT_ROOT,
 		.mnt_ns_id = nsid,
 	};
 	uint64_t ids[BATCH];
@@ -681,7 +693,8 @@ read_mount_table(struct nsfs_mounts *ms, const struct nsls_opts *o,
 		}
 		for (long i = 0; i < n; i++) {
 			struct nsls_mnt_id_req q = {
-				.size = sizeof(q), .mnt_id = ids[i],
+				.size = sizeof(q),
+				.mnt_id = ids[i],
 				.param = NSLS_STATMOUNT_SB_BASIC,
 				.mnt_ns_id = nsid,
 			};
@@ -804,8 +817,8 @@ find_nsfs_mounts_by_proc(struct scan *s, const struct nsls_opts *o,
 			seen = ms->mntns[j].ino == p->ino[0];
 		if (seen)
 			continue;
-		ms->mntns = xrealloc(ms->mntns, ms->nmntns + 1,
-				     sizeof(*ms->mntns));
+		ms->mntns =
+			xrealloc(ms->mntns, ms->nmntns + 1, sizeof(*ms->mntns));
 		ms->mntns[ms->nmntns].ino = p->ino[0];
 		ms->mntns[ms->nmntns++].pid = p->pid;
 		snprintf(path, sizeof(path), "%d/mountinfo", p->pid);
@@ -845,8 +858,8 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 			seen = ms->mntns[j].ino == ms->m[i].mntns;
 		if (seen)
 			continue;
-		ms->mntns = xrealloc(ms->mntns, ms->nmntns + 1,
-				     sizeof(*ms->mntns));
+		ms->mntns =
+			xrealloc(ms->mntns, ms->nmntns + 1, sizeof(*ms->mntns));
 		ms->mntns[ms->nmntns].ino = ms->m[i].mntns;
 		ms->mntns[ms->nmntns++].pid = 0;
 		missing++;
@@ -885,8 +898,7 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
  * and named by the namespace where it has none.
  */
 static void
-add_mount_holders(struct scan *s, const struct nsfs_mounts *ms,
-		  ino_t self_mnt)
+add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		const struct nsfs_mount *m = &ms->m[i];
@@ -906,8 +918,8 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms,
 				pid = ms->mntns[j].pid;
 		if (pid == 0) {
 			add_string(&ns->holders, &ns->nholders,
-				   "mount:mnt:[%lu]%s",
-				   (unsigned long)m->mntns, m->point);
+				   "mount:mnt:[%lu]%s", (unsigned long)m->mntns,
+				   m->point);
 			continue;
 		}
 		add_string(&ns->holders, &ns->nholders, "mount:/proc/%d/root%s",
@@ -1010,7 +1022,8 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 							"cannot open PID %d",
 							(int)pid);
 				}
-				if (pidfd < 0 || ns_parse_fd(d->d_name, &fd) != 0)
+				if (pidfd < 0 ||
+				    ns_parse_fd(d->d_name, &fd) != 0)
 					continue;
 				ino = socket_netns(pidfd, fd);
 				if (ino == 0)
@@ -1039,9 +1052,8 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 
 /* ---- relations: parent and owner ---------------------------------------- */
 
-static ino_t
-relative_of(struct scan *s, const struct nsls_opts *o, int fd,
-	    unsigned long req);
+static ino_t relative_of(struct scan *s, const struct nsls_opts *o, int fd,
+			 unsigned long req);
 
 static void
 relations_from_fd(struct scan *s, const struct nsls_opts *o, struct ns *ns,
@@ -1069,7 +1081,7 @@ relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 	if (rfd < 0) {
 		fail_if_exhausted("cannot open the %s of a namespace",
 				  req == NS_GET_PARENT ? "parent" : "owner");
-		return 0;	/* EPERM: outside our view; EINVAL: none */
+		return 0; /* EPERM: outside our view; EINVAL: none */
 	}
 	if (fstat(rfd, &st) != 0)
 		goto out;
@@ -1162,7 +1174,7 @@ read_netns_names(struct scan *s)
 	closedir(dir);
 }
 
-/* ---- NETNSID: the id our network namespace has for another ---------------- */
+/* ---- NETNSID: the id our network namespace has for another --------------- */
 
 /*
  * The answer to RTM_GETNSID: NETNSA_NSID of the message with our sequence
@@ -1193,19 +1205,26 @@ recv_netnsid(int sock, uint32_t seq, int32_t *id)
 			if (nh->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(nh);
 
-				errno = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) &&
-						e->error < 0 ? -e->error : EPROTO;
+				errno = nh->nlmsg_len >= NLMSG_LENGTH(
+								 sizeof(*e)) &&
+							e->error < 0
+						? -e->error
+						: EPROTO;
 				return -1;
 			}
 			if (nh->nlmsg_type != RTM_NEWNSID ||
-			    nh->nlmsg_len < NLMSG_SPACE(sizeof(struct rtgenmsg)))
+			    nh->nlmsg_len <
+				    NLMSG_SPACE(sizeof(struct rtgenmsg)))
 				break;
 			a = (struct nlattr *)((char *)nh +
-				NLMSG_SPACE(sizeof(struct rtgenmsg)));
-			rest = nh->nlmsg_len - NLMSG_SPACE(sizeof(struct rtgenmsg));
+					      NLMSG_SPACE(
+						      sizeof(struct rtgenmsg)));
+			rest = nh->nlmsg_len -
+			       NLMSG_SPACE(sizeof(struct rtgenmsg));
 			while (rest >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
 			       a->nla_len <= rest) {
-				if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID &&
+				if ((a->nla_type & NLA_TYPE_MASK) ==
+					    NETNSA_NSID &&
 				    a->nla_len >= NLA_HDRLEN + sizeof(*id)) {
 					memcpy(id, (char *)a + NLA_HDRLEN,
 					       sizeof(*id));
@@ -1314,8 +1333,8 @@ ppid_of_stat(const char *rest)
 
 /* Only for the one process shown per namespace. */
 static void
-read_shown_process(const struct scan *s, const struct nsls_opts *o,
-		   pid_t pid, struct shown *sh)
+read_shown_process(const struct scan *s, const struct nsls_opts *o, pid_t pid,
+		   struct shown *sh)
 {
 	char path[64];
 	struct stat st;
@@ -1353,7 +1372,8 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o,
 		if (sh->command == NULL || len == 0) {
 			free(sh->command);
 			snprintf(path, sizeof(path), "%d/comm", pid);
-			sh->command = read_file_at(s->procdir, path, &len, true);
+			sh->command =
+				read_file_at(s->procdir, path, &len, true);
 			if (sh->command != NULL && len > 0 &&
 			    sh->command[len - 1] == '\n')
 				sh->command[len - 1] = '\0';
@@ -1414,8 +1434,8 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 	char **holders = NULL;
 	size_t nholders = 0;
 	/* Raw and -W output: one line per namespace, lists joined by commas. */
-	const char *sep = (o->out.raw || o->out.nowrap) && !o->out.json ? ","
-									: "\n";
+	const char *sep =
+		(o->out.raw || o->out.nowrap) && !o->out.json ? "," : "\n";
 	int rc = 0;
 
 	for (size_t i = 0; i < o->ncols && rc == 0; i++) {
@@ -1501,8 +1521,7 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 }
 
 static bool
-is_shown(const struct ns *ns, const struct nsls_opts *o,
-	 const ino_t *task_ns)
+is_shown(const struct ns *ns, const struct nsls_opts *o, const ino_t *task_ns)
 {
 	if (!want_type(o, ns_type_index(ns->type)))
 		return false;
@@ -1547,8 +1566,8 @@ tree_parent(const struct scan *s, const struct nsls_opts *o,
 
 /* Parents first, as libsmartcols needs; a cycle lands at the top. */
 static int
-place_line(struct scan *s, const struct nsls_opts *o,
-	   struct libscols_table *tb, struct ns *ns, const ino_t *task_ns)
+place_line(struct scan *s, const struct nsls_opts *o, struct libscols_table *tb,
+	   struct ns *ns, const ino_t *task_ns)
 {
 	struct libscols_line *pl = NULL;
 	struct shown sh;
@@ -1576,7 +1595,8 @@ place_line(struct scan *s, const struct nsls_opts *o,
 static int
 ns_cmp(const void *a, const void *b)
 {
-	const struct ns *x = *(struct ns *const *)a, *y = *(struct ns *const *)b;
+	const struct ns *x = *(struct ns *const *)a,
+			*y = *(struct ns *const *)b;
 
 	return (x->ino > y->ino) - (x->ino < y->ino);
 }
@@ -1594,7 +1614,7 @@ set_column_flags(struct libscols_table *tb, const struct nsls_opts *o)
 		if (o->tree != TREE_NONE && o->cols[i] == tree) {
 			/* a tree is drawn from the left: never right-aligned */
 			scols_column_set_flags(c, (flags & ~SCOLS_FL_RIGHT) |
-						  SCOLS_FL_TREE);
+							  SCOLS_FL_TREE);
 			tree = -1;
 		}
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// nsmap - write, show, check and translate the uid/gid maps of a user namespace.
+// nsmap - write, show, check and translate the uid/gid maps of a user
+// namespace.
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
@@ -30,16 +31,16 @@ static const struct ns_column columns[NCOLS] = {
 			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_COUNT] = { "COUNT", "number of ids in the range", 10,
 			SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[COL_SETGROUPS] = { "SETGROUPS", "setgroups(2) allowed or denied", 5,
-			    0, SCOLS_JSON_STRING },
+	[COL_SETGROUPS] = { "SETGROUPS", "setgroups(2) allowed or denied", 5, 0,
+			    SCOLS_JSON_STRING },
 };
 
 struct nsmap_opts {
 	enum mode mode;
 	bool show, check, auto_map, outside;
-	const char *setgroups;		/* NULL, "allow" or "deny" */
+	const char *setgroups; /* NULL, "allow" or "deny" */
 	struct ns_idmap uid_map, gid_map;
-	const char *id_arg;		/* --uid/--gid value */
+	const char *id_arg; /* --uid/--gid value */
 	bool translate_gid;
 	uint32_t id;
 	struct ns_output out;
@@ -53,7 +54,7 @@ struct caller {
 	uid_t uid;
 	gid_t gid;
 	bool root;
-	char *name;		/* NULL when the uid has no account */
+	char *name; /* NULL when the uid has no account */
 };
 
 static noreturn void
@@ -72,13 +73,16 @@ usage(void)
 	       "Options:\n"
 	       " -u, --map-uid MAP        write the uid map\n"
 	       " -g, --map-gid MAP        write the gid map\n"
-	       " -a, --auto               map your own ids and subordinate ranges\n"
+	       " -a, --auto               map your own ids and subordinate "
+	       "ranges\n"
 	       "     --setgroups=WHAT     allow or deny setgroups(2) first\n"
 	       " -s, --show               print the maps (default)\n"
 	       "     --uid=ID             translate a uid from inside to here\n"
 	       "     --gid=ID             translate a gid from inside to here\n"
-	       "     --outside            translate from here to inside instead\n"
-	       " -c, --check              warn about ranges that overlap accounts\n"
+	       "     --outside            translate from here to inside "
+	       "instead\n"
+	       " -c, --check              warn about ranges that overlap "
+	       "accounts\n"
 	       "                          or other namespaces; write nothing\n"
 	       " -J, --json               JSON output\n"
 	       " -r, --raw                raw output\n"
@@ -124,12 +128,13 @@ parse_translate_id(struct nsmap_opts *o)
 static void
 pick_mode(struct nsmap_opts *o)
 {
-	bool write = o->uid_map.n || o->gid_map.n || o->auto_map ||
-		     o->setgroups;
+	bool write =
+		o->uid_map.n || o->gid_map.n || o->auto_map || o->setgroups;
 
 	if (o->auto_map && (o->uid_map.n || o->gid_map.n))
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--auto and --map-uid/--map-gid exclude each other");
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"--auto and --map-uid/--map-gid exclude each other");
 	if (o->id_arg != NULL) {
 		if (write || o->show || o->check)
 			ns_usage_error(NS_EXIT_USAGE,
@@ -137,13 +142,15 @@ pick_mode(struct nsmap_opts *o)
 		o->mode = MODE_TRANSLATE;
 	} else if (o->check) {
 		if (o->show || o->auto_map || o->setgroups)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "--check takes only --map-uid/--map-gid");
+			ns_usage_error(
+				NS_EXIT_USAGE,
+				"--check takes only --map-uid/--map-gid");
 		o->mode = MODE_CHECK;
 	} else if (write) {
 		if (o->show)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "--show and writing a map exclude each other");
+			ns_usage_error(
+				NS_EXIT_USAGE,
+				"--show and writing a map exclude each other");
 		o->mode = MODE_WRITE;
 	} else {
 		o->mode = MODE_SHOW;
@@ -199,9 +206,11 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		case OPT_SETGROUPS:
 			if (strcmp(optarg, "allow") != 0 &&
 			    strcmp(optarg, "deny") != 0)
-				ns_usage_error(NS_EXIT_USAGE,
-					       "--setgroups takes allow or deny, not '%s'",
-					       optarg);
+				ns_usage_error(
+					NS_EXIT_USAGE,
+					"--setgroups takes allow or deny, not "
+					"'%s'",
+					optarg);
 			o->setgroups = optarg;
 			break;
 		case 's':
@@ -233,8 +242,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 	for (int i = 0; i < NCOLS; i++)
 		o->cols[i] = i;
 	o->ncols = NCOLS;
-	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
-			  NCOLS);
+	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols, NCOLS);
 	if (optind == argc)
 		ns_usage_error(NS_EXIT_USAGE, "no PID given");
 	if (argc - optind > 1)
@@ -307,8 +315,8 @@ read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 /* ---- show --------------------------------------------------------------- */
 
 static void
-add_row(struct libscols_table *tb, const struct nsmap_opts *o,
-	const char *kind, const struct ns_idrange *r, const char *setgroups)
+add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
+	const struct ns_idrange *r, const char *setgroups)
 {
 	struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
@@ -362,7 +370,7 @@ show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 	return NS_EXIT_OK;
 }
 
-/* ---- translate ------------------------------------------------------------ */
+/* ---- translate ----------------------------------------------------------- */
 
 static int
 translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
@@ -375,22 +383,25 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 	if (ns_idmap_translate(&map, o->id, !o->outside, &out) != 0) {
 		if (o->outside)
 			warnx("%s %u is not mapped into the user namespace of "
-			      "PID %d", kind, o->id, (int)p->pid);
+			      "PID %d",
+			      kind, o->id, (int)p->pid);
 		else
 			warnx("%s %u of the user namespace of PID %d is not "
-			      "mapped", kind, o->id, (int)p->pid);
+			      "mapped",
+			      kind, o->id, (int)p->pid);
 		return NS_EXIT_FAIL;
 	}
 	printf("%u\n", out);
 	return NS_EXIT_OK;
 }
 
-/* ---- check ----------------------------------------------------------------- */
+/* ---- check --------------------------------------------------------------- */
 
 static bool
 in_range(const struct ns_idrange *r, uint32_t id)
 {
-	return id >= r->outside && (uint64_t)id < (uint64_t)r->outside + r->count;
+	return id >= r->outside &&
+	       (uint64_t)id < (uint64_t)r->outside + r->count;
 }
 
 static bool
@@ -429,8 +440,8 @@ check_accounts(const struct ns_idmap *map, bool gid, const struct caller *me)
 			warnx("%s range %u-%u maps the %s '%s' (%s %u)",
 			      gid ? "gid" : "uid", map->r[i].outside,
 			      map->r[i].outside + (map->r[i].count - 1),
-			      gid ? "group" : "user", name,
-			      gid ? "gid" : "uid", id);
+			      gid ? "group" : "user", name, gid ? "gid" : "uid",
+			      id);
 			found++;
 		}
 	}
@@ -501,7 +512,8 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 					if (!ranges_meet(&mine->r[i],
 							 &other.r[j]))
 						continue;
-					warnx("%s range %u-%u is also mapped by "
+					warnx("%s range %u-%u is also mapped "
+					      "by "
 					      "the user namespace of PID %d",
 					      k ? "gid" : "uid",
 					      mine->r[i].outside,
@@ -536,7 +548,7 @@ check_maps(const struct nsmap_opts *o, const struct ns_proc *p,
 	return found ? NS_EXIT_FAIL : NS_EXIT_OK;
 }
 
-/* ---- write ------------------------------------------------------------------ */
+/* ---- write --------------------------------------------------------------- */
 
 /* The kernel lets only the namespace's owner (or root) act for it. */
 static void
@@ -550,12 +562,15 @@ check_owner(const struct ns_proc *p, const struct caller *me)
 		err(NS_EXIT_FAIL, "cannot open the user namespace of PID %d",
 		    (int)p->pid);
 	if (ioctl(fd, NS_GET_OWNER_UID, &owner) != 0)
-		err(NS_EXIT_FAIL, "cannot get the owner of the user namespace "
-				  "of PID %d", (int)p->pid);
+		err(NS_EXIT_FAIL,
+		    "cannot get the owner of the user namespace "
+		    "of PID %d",
+		    (int)p->pid);
 	close(fd);
 	if (!me->root && owner != me->uid)
-		errx(NS_EXIT_FAIL, "the user namespace of PID %d belongs to "
-				   "uid %u, not to you (uid %u)",
+		errx(NS_EXIT_FAIL,
+		     "the user namespace of PID %d belongs to "
+		     "uid %u, not to you (uid %u)",
 		     (int)p->pid, (unsigned)owner, (unsigned)me->uid);
 }
 
@@ -612,8 +627,9 @@ check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
 		}
 		if (r->count == 1 && r->outside == (gid ? me->gid : me->uid))
 			continue;
-		errx(NS_EXIT_FAIL, "%s range %u-%u (inside %u) is neither your "
-				   "own %s nor yours in %s",
+		errx(NS_EXIT_FAIL,
+		     "%s range %u-%u (inside %u) is neither your "
+		     "own %s nor yours in %s",
 		     gid ? "gid" : "uid", r->outside,
 		     r->outside + (r->count - 1), r->inside,
 		     gid ? "gid" : "uid", path);
@@ -622,8 +638,7 @@ check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
 }
 
 static void
-check_not_written(const struct ns_proc *p, const char *file,
-		  const char *kind)
+check_not_written(const struct ns_proc *p, const char *file, const char *kind)
 {
 	struct ns_idmap now;
 
@@ -654,7 +669,8 @@ auto_map(struct ns_idmap *map, bool gid, const struct caller *me)
 	for (int i = 0; i < n; i++) {
 		if (ns_idmap_add(map, next, sub[i].outside, sub[i].count,
 				 &why) != 0)
-			errx(NS_EXIT_FAIL, "cannot map %s range %u-%u from %s: %s",
+			errx(NS_EXIT_FAIL,
+			     "cannot map %s range %u-%u from %s: %s",
 			     gid ? "gid" : "uid", sub[i].outside,
 			     sub[i].outside + (sub[i].count - 1), path, why);
 		next += sub[i].count;
@@ -675,8 +691,8 @@ maps_outside_root(const struct ns_idmap *map)
  * (CAP_SETFCAP: the kernel asks for it when outside uid 0 is mapped).
  */
 static void
-write_map(const struct ns_proc *p, const char *kind,
-	  const struct ns_idmap *map, const struct caller *me)
+write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
+	  const struct caller *me)
 {
 	const char *file = kind[0] == 'u' ? "uid_map" : "gid_map";
 	int need[2] = { kind[0] == 'u' ? CAP_SETUID : CAP_SETGID, CAP_SETFCAP };
@@ -686,10 +702,11 @@ write_map(const struct ns_proc *p, const char *kind,
 		err(NS_EXIT_FAIL, "cannot set capabilities");
 	if (ns_idmap_write(p->procfd, file, map) != 0) {
 		if (errno == EPERM && !me->root && !ns_caps_effective(need[0]))
-			errx(NS_EXIT_FAIL, "cannot write %s map of PID %d: %s "
-					   "(ranges beyond your own id need "
-					   "nsmap installed with file "
-					   "capabilities)",
+			errx(NS_EXIT_FAIL,
+			     "cannot write %s map of PID %d: %s "
+			     "(ranges beyond your own id need "
+			     "nsmap installed with file "
+			     "capabilities)",
 			     kind, (int)p->pid, strerror(EPERM));
 		err(NS_EXIT_FAIL, "cannot write %s map of PID %d", kind,
 		    (int)p->pid);
@@ -719,17 +736,20 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 		check_not_written(p, "gid_map", "gid");
 	if (o->gid_map.n && !gid_from_sub) {
 		if (setgroups != NULL && strcmp(setgroups, "allow") == 0)
-			errx(NS_EXIT_FAIL, "--setgroups=allow: a gid map of your "
-					   "own gid alone needs setgroups "
-					   "denied");
+			errx(NS_EXIT_FAIL,
+			     "--setgroups=allow: a gid map of your "
+			     "own gid alone needs setgroups "
+			     "denied");
 		setgroups = "deny";
 	}
 	if (setgroups != NULL) {
 		read_setgroups(p, now, sizeof(now));
 		if (strcmp(now, setgroups) != 0 &&
 		    ns_setgroups_write(p->procfd, setgroups) != 0)
-			err(NS_EXIT_FAIL, "cannot write '%s' to setgroups of "
-					  "PID %d", setgroups, (int)p->pid);
+			err(NS_EXIT_FAIL,
+			    "cannot write '%s' to setgroups of "
+			    "PID %d",
+			    setgroups, (int)p->pid);
 	}
 	if (o->uid_map.n)
 		write_map(p, "uid", &o->uid_map, me);

@@ -31,25 +31,25 @@
 
 /* Where the uid or gid map of the new user namespace comes from. */
 struct nsunshare_idmap {
-	bool single;		/* map one inside id to our own outside id */
+	bool single; /* map one inside id to our own outside id */
 	uint32_t inside;
 	bool all;		/* copy our own map through */
 	bool subids_auto;	/* first /etc/sub?id range, inside from 0 */
 	bool subids_identity;	/* /etc/sub?id ranges, inside == outside */
-	const char *subids_opt;	/* the option that asked for them */
-	struct ns_idmap ranges;	/* --map-users / --map-groups */
+	const char *subids_opt; /* the option that asked for them */
+	struct ns_idmap ranges; /* --map-users / --map-groups */
 };
 
 struct nsunshare_opts {
-	int flags;				/* CLONE_NEW* to unshare */
-	const char *persist[NS_NTYPES];		/* FILE per type, or NULL */
+	int flags;			/* CLONE_NEW* to unshare */
+	const char *persist[NS_NTYPES]; /* FILE per type, or NULL */
 	bool fork;
-	int kill_child;				/* signal, or 0 */
+	int kill_child; /* signal, or 0 */
 	bool die_with_parent;
-	const char *mount_proc;			/* DIR, or NULL */
+	const char *mount_proc; /* DIR, or NULL */
 	struct nsunshare_idmap uids, gids;
-	const char *setgroups;			/* "allow", "deny" or NULL */
-	unsigned long propagation;		/* 0: unchanged */
+	const char *setgroups;	   /* "allow", "deny" or NULL */
+	unsigned long propagation; /* 0: unchanged */
 	bool keep_caps;
 	const char *root, *wd;
 	bool set_uid, set_gid;
@@ -59,8 +59,8 @@ struct nsunshare_opts {
 	long monotonic, boottime;
 	const char *hostname, *domainname;
 	bool loopback;
-	int info_fd;				/* -1: none */
-	char **argv;				/* program, or empty */
+	int info_fd; /* -1: none */
+	char **argv; /* program, or empty */
 };
 
 /* Who ran us, read before unshare(2) changes what the kernel reports. */
@@ -155,7 +155,7 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 	if (strcmp(arg, "auto") == 0) {
 		m->subids_auto = true;
 		m->subids_opt = opt[4] == 'u' ? "--map-users=auto"
-					       : "--map-groups=auto";
+					      : "--map-groups=auto";
 		return;
 	}
 	if (strchr(arg, ':') == NULL) {
@@ -176,8 +176,8 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 	} else if (ns_idmap_add_spec(&m->ranges, arg, &why) == 0) {
 		return;
 	}
-	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid range '%s': %s",
-		       opt, arg, why ? why : "malformed");
+	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid range '%s': %s", opt,
+		       arg, why ? why : "malformed");
 }
 
 /* A user (USER true) or group id, or a name; a miss names the option. */
@@ -214,7 +214,8 @@ parse_propagation(const char *arg)
 			return modes[i].flags;
 	ns_usage_error(NS_EXIT_OWN_FAILURE,
 		       "--propagation: unknown mode '%s' "
-		       "(private, shared, slave, unchanged)", arg);
+		       "(private, shared, slave, unchanged)",
+		       arg);
 }
 
 static long
@@ -244,7 +245,8 @@ check_combinations(struct nsunshare_opts *o)
 			       "--setgroups needs a new user namespace "
 			       "(-U/--user)");
 	if (o->loopback && !(o->flags & CLONE_NEWNET))
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "--loopback needs -n/--net");
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--loopback needs -n/--net");
 	if ((o->uids.subids_auto && o->uids.subids_identity) ||
 	    (o->gids.subids_auto && o->gids.subids_identity))
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -380,7 +382,8 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			if (optarg && ns_parse_signal(optarg, &o->kill_child))
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--kill-child: unknown signal "
-					       "'%s'", optarg);
+					       "'%s'",
+					       optarg);
 			o->fork = true;
 			break;
 		case OPT_MOUNT_PROC:
@@ -417,15 +420,17 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		case OPT_MAP_SUBIDS:
 			o->uids.subids_identity = true;
 			o->gids.subids_identity = true;
-			o->uids.subids_opt = o->gids.subids_opt = "--map-subids";
+			o->uids.subids_opt = o->gids.subids_opt =
+				"--map-subids";
 			o->flags |= CLONE_NEWUSER;
 			break;
 		case 's':
 			if (optarg == NULL || (strcmp(optarg, "allow") != 0 &&
-			    strcmp(optarg, "deny") != 0))
+					       strcmp(optarg, "deny") != 0))
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--setgroups: expected allow or "
-					       "deny, not '%s'", optarg);
+					       "deny, not '%s'",
+					       optarg);
 			o->setgroups = optarg;
 			break;
 		case OPT_PROPAGATION:
@@ -463,8 +468,9 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			if (strlen(optarg) > 64)
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--%s: longer than 64 bytes",
-					       c == OPT_HOSTNAME ? "hostname"
-								 : "domainname");
+					       c == OPT_HOSTNAME
+						       ? "hostname"
+						       : "domainname");
 			*(c == OPT_HOSTNAME ? &o->hostname : &o->domainname) =
 				optarg;
 			break;
@@ -478,7 +484,8 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			if (ns_parse_fd(optarg, &o->info_fd) != 0)
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--info-fd: invalid file "
-					       "descriptor '%s'", optarg);
+					       "descriptor '%s'",
+					       optarg);
 			if (fcntl(o->info_fd, F_GETFD) < 0)
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--info-fd: %d is not open",
@@ -505,8 +512,8 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 static bool
 map_is_own_single(const struct nsunshare_idmap *m)
 {
-	return m->single && !m->all && !m->subids_auto &&
-	       !m->subids_identity && m->ranges.n == 0;
+	return m->single && !m->all && !m->subids_auto && !m->subids_identity &&
+	       m->ranges.n == 0;
 }
 
 static bool
@@ -552,8 +559,8 @@ add_auto_block(struct ns_idmap *out, const char *what,
 
 /* Our ranges in /etc/subuid or /etc/subgid (both keyed by user). */
 static void
-add_subids(const struct nsunshare_idmap *m, bool uid,
-	   const struct caller *me, struct ns_idmap *out)
+add_subids(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
+	   struct ns_idmap *out)
 {
 	const char *path = uid ? "/etc/subuid" : "/etc/subgid";
 	const char *what = uid ? "users" : "groups";
@@ -567,8 +574,10 @@ add_subids(const struct nsunshare_idmap *m, bool uid,
 		err(NS_EXIT_OWN_FAILURE, "%s: cannot read %s", m->subids_opt,
 		    path);
 	if (n == 0)
-		errx(NS_EXIT_OWN_FAILURE, "%s: no subordinate %s for %s%suid "
-		     "%u%s in %s", m->subids_opt, uid ? "uids" : "gids",
+		errx(NS_EXIT_OWN_FAILURE,
+		     "%s: no subordinate %s for %s%suid "
+		     "%u%s in %s",
+		     m->subids_opt, uid ? "uids" : "gids",
 		     pw ? pw->pw_name : "", pw ? " (" : "", (unsigned)me->uid,
 		     pw ? ")" : "", path);
 	if (m->subids_auto) {
@@ -595,7 +604,8 @@ build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 		add_range_or_die(out, what, m->ranges.r[i].inside,
 				 m->ranges.r[i].outside, m->ranges.r[i].count);
 	if (m->all) {
-		int dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int dfd =
+			open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct ns_idmap cur;
 
 		if (dfd < 0 ||
@@ -708,8 +718,8 @@ persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children = t->flag == CLONE_NEWPID ||
-				t->flag == CLONE_NEWTIME;
+		bool children =
+			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 		struct stat st;
 
 		if (o->persist[i] == NULL)
@@ -760,7 +770,7 @@ run_helper(const struct nsunshare_opts *o, pid_t target, int sock,
 	bool privileged = geteuid() == 0, made[NS_NTYPES] = { false };
 
 	if (recv_byte(sock) != 'g')
-		_exit(0);	/* the parent gave up and said why */
+		_exit(0); /* the parent gave up and said why */
 	if (umap && write_ranges(target, "uid_map", umap, privileged) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
 	if (gmap && write_ranges(target, "gid_map", gmap, privileged) != 0)
@@ -806,7 +816,7 @@ start_helper(const struct nsunshare_opts *o, const struct ns_idmap *umap,
 		if (errno != EINTR)
 			err(NS_EXIT_OWN_FAILURE, "waitpid");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		exit(NS_EXIT_OWN_FAILURE);	/* it said why */
+		exit(NS_EXIT_OWN_FAILURE); /* it said why */
 	return sv[0];
 }
 
@@ -819,7 +829,7 @@ finish_helper(const struct nsunshare_opts *o, int *sock)
 	if (send(*sock, "g", 1, MSG_NOSIGNAL) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot reach the helper process");
 	if (recv_byte(*sock) != 'k')
-		exit(NS_EXIT_OWN_FAILURE);	/* it said why */
+		exit(NS_EXIT_OWN_FAILURE); /* it said why */
 	if (!persisting(o)) {
 		close(*sock);
 		*sock = -1;
@@ -835,7 +845,7 @@ undo_on_exit(int status, void *arg)
 
 	(void)status;
 	if (send(sock, "f", 1, MSG_NOSIGNAL) == 1)
-		recv_byte(sock);	/* end of file once it is done */
+		recv_byte(sock); /* end of file once it is done */
 }
 
 /* In the process that is to exec the program, once persisting is done. */
@@ -890,7 +900,8 @@ limit_hint(int flags, char *buf, size_t size)
 		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
 			 t->name);
 		if (read_sysctl(path) == 0) {
-			snprintf(buf, size, "%s namespaces are disabled "
+			snprintf(buf, size,
+				 "%s namespaces are disabled "
 				 "(sysctl user.max_%s_namespaces is 0)",
 				 t->name, t->name);
 			return;
@@ -899,11 +910,13 @@ limit_hint(int flags, char *buf, size_t size)
 		n++;
 	}
 	if (n == 1)
-		snprintf(buf, size, "the limit of %s namespaces is reached "
-			 "(sysctl user.max_%s_namespaces)", asked->name,
-			 asked->name);
+		snprintf(buf, size,
+			 "the limit of %s namespaces is reached "
+			 "(sysctl user.max_%s_namespaces)",
+			 asked->name, asked->name);
 	else
-		snprintf(buf, size, "a limit of namespaces is reached "
+		snprintf(buf, size,
+			 "a limit of namespaces is reached "
 			 "(sysctls user.max_*_namespaces)");
 }
 
@@ -918,19 +931,23 @@ unshare_hint(int flags, int errnum, char *buf, size_t size)
 		return;
 	} else if (!(flags & CLONE_NEWUSER)) {
 		if (!ns_caps_effective(CAP_SYS_ADMIN))
-			snprintf(buf, size, "without CAP_SYS_ADMIN a new user "
+			snprintf(buf, size,
+				 "without CAP_SYS_ADMIN a new user "
 				 "namespace is needed too (add -U or -r)");
-	} else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone")
-		   == 0) {
-		snprintf(buf, size, "unprivileged user namespaces are disabled "
+	} else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") ==
+		   0) {
+		snprintf(buf, size,
+			 "unprivileged user namespaces are disabled "
 			 "(sysctl kernel.unprivileged_userns_clone is 0)");
 	} else if (read_sysctl("/proc/sys/kernel/"
 			       "apparmor_restrict_unprivileged_userns") == 1) {
-		snprintf(buf, size, "AppArmor restricts unprivileged user "
+		snprintf(buf, size,
+			 "AppArmor restricts unprivileged user "
 			 "namespaces (sysctl "
 			 "kernel.apparmor_restrict_unprivileged_userns is 1)");
 	} else {
-		snprintf(buf, size, "refused by a security module, or we are "
+		snprintf(buf, size,
+			 "refused by a security module, or we are "
 			 "chrooted or multithreaded");
 	}
 }
@@ -948,12 +965,12 @@ unshare_namespaces(int flags)
 	/* At most "mnt,uts,ipc,net,pid,user,cgroup,time": it fits. */
 	for (size_t i = 0; i < NS_NTYPES; i++)
 		if (flags & ns_types[i].flag)
-			len += (size_t)snprintf(names + len, sizeof(names) - len,
-						"%s%s", len ? "," : "",
-						ns_types[i].name);
+			len += (size_t)snprintf(
+				names + len, sizeof(names) - len, "%s%s",
+				len ? "," : "", ns_types[i].name);
 	unshare_hint(flags, saved, hint, sizeof(hint));
-	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s%s%s",
-	     names, strerror(saved), *hint ? "; " : "", hint);
+	errx(NS_EXIT_OWN_FAILURE, "cannot unshare %s namespace: %s%s%s", names,
+	     strerror(saved), *hint ? "; " : "", hint);
 }
 
 static void
@@ -998,8 +1015,8 @@ set_time_offsets(const struct nsunshare_opts *o)
 
 	if (!o->set_monotonic && !o->set_boottime)
 		return;
-	len = asprintf(&text, "%s%ld 0\n%s%ld 0\n", "monotonic ",
-		       o->monotonic, "boottime ", o->boottime);
+	len = asprintf(&text, "%s%ld 0\n%s%ld 0\n", "monotonic ", o->monotonic,
+		       "boottime ", o->boottime);
 	if (len < 0)
 		err(NS_EXIT_OWN_FAILURE, "asprintf");
 	/* Only before the first process enters the time namespace. */
@@ -1013,8 +1030,7 @@ set_time_offsets(const struct nsunshare_opts *o)
 static void
 set_names(const struct nsunshare_opts *o)
 {
-	if (o->hostname &&
-	    sethostname(o->hostname, strlen(o->hostname)) != 0)
+	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot set hostname '%s'",
 		    o->hostname);
 	if (o->domainname &&
@@ -1069,8 +1085,8 @@ write_info(const struct nsunshare_opts *o, pid_t pid)
 	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children = t->flag == CLONE_NEWPID ||
-				t->flag == CLONE_NEWTIME;
+		bool children =
+			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 
 		if (!(o->flags & t->flag))
 			continue;
@@ -1116,8 +1132,10 @@ change_root_and_dir(const struct nsunshare_opts *o)
 			err(NS_EXIT_OWN_FAILURE, "cannot change root to %s",
 			    o->root);
 		if (chdir(o->wd ? o->wd : "/") != 0)
-			err(NS_EXIT_OWN_FAILURE, "cannot change directory "
-			    "to %s", o->wd ? o->wd : "/");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot change directory "
+			    "to %s",
+			    o->wd ? o->wd : "/");
 	} else if (o->wd && chdir(o->wd) != 0) {
 		err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
 		    o->wd);
@@ -1182,7 +1200,7 @@ wait_until_ready(int ready[2])
 
 	close(ready[1]);
 	if (read(ready[0], &byte, 1) != 1)
-		_exit(NS_EXIT_OWN_FAILURE);	/* the parent said why */
+		_exit(NS_EXIT_OWN_FAILURE); /* the parent said why */
 	return ready[0];
 }
 
@@ -1270,16 +1288,18 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
 		if (o->info_fd >= 0)
 			close(o->info_fd);
-		run_program(o, o->kill_child ? o->kill_child
-				: o->die_with_parent ? SIGKILL : 0, me->pid,
-			    alive);
+		run_program(o,
+			    o->kill_child	 ? o->kill_child
+			    : o->die_with_parent ? SIGKILL
+						 : 0,
+			    me->pid, alive);
 	}
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
 	close(ready[0]);
 	finish_helper(o, &helper);
 	if (helper >= 0)
-		close(helper);	/* the child's copy tells the helper */
+		close(helper); /* the child's copy tells the helper */
 	/* ready[1] stays open until we exit: see arm_death_signal. */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");

@@ -162,8 +162,9 @@ ns_idmap_parse_kernel(const char *text, struct ns_idmap *map)
 			goto bad;
 		if (map->n >= NS_IDMAP_MAX)
 			goto bad;
-		map->r[map->n++] = (struct ns_idrange){
-			(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] };
+		map->r[map->n++] =
+			(struct ns_idrange){ (uint32_t)v[0], (uint32_t)v[1],
+					     (uint32_t)v[2] };
 	}
 	return 0;
 bad:
@@ -303,8 +304,7 @@ ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 /* ---- /etc/subuid, /etc/subgid -------------------------------------------- */
 
 int
-ns_subid_parse_line(char *line, char **owner, uint32_t *start,
-		    uint32_t *count)
+ns_subid_parse_line(char *line, char **owner, uint32_t *start, uint32_t *count)
 {
 	char *fields[3], *p = line;
 

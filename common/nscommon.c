@@ -418,8 +418,7 @@ ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
 	num = br + 2;
 	errno = 0;
 	v = strtoull(num, &end, 10);
-	if (errno != 0 || end[0] != ']' ||
-	    end[1] != '\0') {
+	if (errno != 0 || end[0] != ']' || end[1] != '\0') {
 		errno = EINVAL;
 		return -1;
 	}
@@ -458,8 +457,8 @@ ns_openat_beneath(int dirfd, const char *path, int flags)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW),
-		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
-			   RESOLVE_BENEATH,
+		.resolve =
+			RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_BENEATH,
 	};
 	int fd;
 
@@ -749,8 +748,7 @@ open_target(const char *target, bool excl, bool *created)
 }
 
 int
-ns_bind_nsfile(const char *src, const char *target, bool excl,
-	       const char **why)
+ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
 {
 	bool created;
 	int fd, saved;

@@ -31,9 +31,9 @@
 
 /* Programs that run a command (nsunshare, nsjoin). */
 enum {
-	NS_EXIT_OWN_FAILURE = 125,	/* the program itself failed */
-	NS_EXIT_CANNOT_EXEC = 126,	/* command found, not executable */
-	NS_EXIT_NOT_FOUND = 127,	/* command not found */
+	NS_EXIT_OWN_FAILURE = 125, /* the program itself failed */
+	NS_EXIT_CANNOT_EXEC = 126, /* command found, not executable */
+	NS_EXIT_NOT_FOUND = 127,   /* command not found */
 };
 
 /* The others (nsls, nsmap, netnslink). */
@@ -70,8 +70,8 @@ void ns_close_stdout_at_exit(int fail_status);
  */
 int ns_parse_long(const char *s, long min, long max, long *out);
 int ns_parse_u32(const char *s, uint32_t *out);
-int ns_parse_pid(const char *s, pid_t *out);		/* 1 .. pid_max */
-int ns_parse_fd(const char *s, int *out);		/* 0 .. INT_MAX */
+int ns_parse_pid(const char *s, pid_t *out); /* 1 .. pid_max */
+int ns_parse_fd(const char *s, int *out);    /* 0 .. INT_MAX */
 /* A number, or a user/group name looked up once in the database. */
 int ns_parse_uid(const char *s, uid_t *out);
 int ns_parse_gid(const char *s, gid_t *out);
@@ -89,10 +89,10 @@ bool ns_netns_name_valid(const char *name, const char **why);
 /* ---- namespace types --------------------------------------------------- */
 
 struct ns_type {
-	const char *name;	/* "net": also the /proc/PID/ns file name */
-	int flag;		/* CLONE_NEWNET */
-	char opt;		/* 'n': the util-linux option letter */
-	const char *long_opt;	/* "net": the util-linux long option */
+	const char *name;     /* "net": also the /proc/PID/ns file name */
+	int flag;	      /* CLONE_NEWNET */
+	char opt;	      /* 'n': the util-linux option letter */
+	const char *long_opt; /* "net": the util-linux long option */
 };
 
 #define NS_NTYPES 8
@@ -136,8 +136,8 @@ ino_t ns_inode_at(int procfd, const char *name);
  */
 struct ns_proc {
 	pid_t pid;
-	int pidfd;	/* -1 where pidfd_open is missing */
-	int procfd;	/* /proc/PID, O_DIRECTORY|O_PATH-less, O_CLOEXEC */
+	int pidfd;  /* -1 where pidfd_open is missing */
+	int procfd; /* /proc/PID, O_DIRECTORY|O_PATH-less, O_CLOEXEC */
 };
 
 /* 0 or -1 with errno (ESRCH: no such process). */
@@ -254,8 +254,8 @@ int ns_setgroups_read(int procfd, char *buf, size_t size);
 
 /* Translate ID through MAP: inside->outside when TO_OUTSIDE, else back.
  * 0, or -1 if the id is not mapped. */
-int ns_idmap_translate(const struct ns_idmap *map, uint32_t id,
-		       bool to_outside, uint32_t *out);
+int ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
+		       uint32_t *out);
 
 /*
  * Subordinate ids: parse one /etc/subuid line "NAME_OR_ID:START:COUNT".
@@ -276,11 +276,11 @@ int ns_subid_ranges(const char *path, const char *name, uint32_t id,
 /* ---- output (output.c, libsmartcols) ------------------------------------ */
 
 struct ns_column {
-	const char *name;	/* "NS"; JSON key is its lower-case form */
-	const char *help;	/* for -H/--list-columns */
-	double whint;		/* width hint, as libsmartcols */
-	int flags;		/* SCOLS_FL_RIGHT, SCOLS_FL_TRUNC, ... */
-	int json_type;		/* SCOLS_JSON_STRING, _NUMBER, _ARRAY_STRING */
+	const char *name; /* "NS"; JSON key is its lower-case form */
+	const char *help; /* for -H/--list-columns */
+	double whint;	  /* width hint, as libsmartcols */
+	int flags;	  /* SCOLS_FL_RIGHT, SCOLS_FL_TRUNC, ... */
+	int json_type;	  /* SCOLS_JSON_STRING, _NUMBER, _ARRAY_STRING */
 };
 
 struct ns_output {
@@ -290,11 +290,11 @@ struct ns_output {
 	bool notruncate;
 	bool nowrap;
 	bool tree;
-	const char *json_name;	/* "namespaces" */
+	const char *json_name; /* "namespaces" */
 	/* Set by ns_output_option, applied by ns_output_columns: */
-	const char *columns_arg;	/* -o LIST */
-	bool all_columns;		/* --output-all */
-	bool list_columns;		/* -H */
+	const char *columns_arg; /* -o LIST */
+	bool all_columns;	 /* --output-all */
+	bool list_columns;	 /* -H */
 };
 
 /*
@@ -340,13 +340,13 @@ int ns_table_print(struct libscols_table *tb);
 struct ns_mountinfo {
 	unsigned id, parent;
 	unsigned major, minor;
-	char *root;		/* "/", or "net:[4026532000]" for nsfs */
-	char *mountpoint;	/* unescaped */
+	char *root;	  /* "/", or "net:[4026532000]" for nsfs */
+	char *mountpoint; /* unescaped */
 	char *options;
-	char *fstype;		/* "nsfs" */
-	char *source;		/* unescaped */
+	char *fstype; /* "nsfs" */
+	char *source; /* unescaped */
 	char *super_options;
-	unsigned shared;	/* peer group of "shared:N", 0 if not shared */
+	unsigned shared; /* peer group of "shared:N", 0 if not shared */
 };
 
 /*

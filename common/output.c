@@ -22,8 +22,8 @@ column_by_name(const char *name, const struct ns_column *cols, size_t ncols)
 }
 
 int
-ns_columns_parse(const char *list, const struct ns_column *cols,
-		 size_t ncols, int *sel, size_t *nsel, size_t max)
+ns_columns_parse(const char *list, const struct ns_column *cols, size_t ncols,
+		 int *sel, size_t *nsel, size_t max)
 {
 	const char *all = list;
 	char *copy, *tok, *rest;
@@ -117,8 +117,8 @@ ns_output_columns(const struct ns_output *out, const struct ns_column *cols,
 			sel[*nsel] = (int)*nsel;
 	}
 	if (out->columns_arg != NULL &&
-	    ns_columns_parse(out->columns_arg, cols, ncols, sel, nsel,
-			     max) != 0)
+	    ns_columns_parse(out->columns_arg, cols, ncols, sel, nsel, max) !=
+		    0)
 		ns_try_help(NS_EXIT_USAGE);
 }
 
@@ -162,8 +162,8 @@ ns_columns_list(const struct ns_column *cols, size_t ncols,
 
 		if (ln == NULL ||
 		    scols_line_set_data(ln, 0, cols[i].name) != 0 ||
-		    scols_line_set_data(ln, 1,
-					json_type_name(cols[i].json_type)) != 0 ||
+		    scols_line_set_data(
+			    ln, 1, json_type_name(cols[i].json_type)) != 0 ||
 		    scols_line_set_data(ln, 2, cols[i].help) != 0)
 			err(NS_EXIT_FAIL, "cannot make the column table");
 	}

@@ -47,8 +47,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		/* The count untouched, one "PROG: ..." line said (more only
 		 * if the list itself has a newline, which is repeated). */
-		if (rc != -1 || nsel != 2 ||
-		    msglen == 0 || msg[msglen - 1] != '\n' ||
+		if (rc != -1 || nsel != 2 || msglen == 0 ||
+		    msg[msglen - 1] != '\n' ||
 		    (strchr(list, '\n') == NULL &&
 		     strchr(msg, '\n') != msg + msglen - 1) ||
 		    strncmp(msg, program_invocation_short_name,

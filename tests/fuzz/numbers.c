@@ -45,7 +45,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const long bounds[][2] = {
-		{ LONG_MIN, LONG_MAX },	/* time offsets */
+		{ LONG_MIN, LONG_MAX }, /* time offsets */
 		{ 1, LONG_MAX },	/* namespace inodes */
 		{ 1, NSIG - 1 },	/* signal numbers */
 		{ -1, 1 },
@@ -64,8 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (which < 4) {
 		long v = 0;
 
-		expect = reference(s, true, bounds[which][0],
-				   bounds[which][1], &want);
+		expect = reference(s, true, bounds[which][0], bounds[which][1],
+				   &want);
 		rc = ns_parse_long(s, bounds[which][0], bounds[which][1], &v);
 		if (rc == 0 ? expect != 0 || v != want
 			    : expect == 0 || errno != expect)
