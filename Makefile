@@ -68,7 +68,8 @@ lint-man:
 		mandoc -Tlint -Wwarning $$m || exit 1; \
 	done; echo "man pages: mandoc -Tlint clean"
 
-# Static analysis of the C sources and the shell scripts; see .clang-tidy.
+# Static analysis of the C sources and the shell scripts (see .clang-tidy),
+# and the layout .clang-format gives.
 SHELL_SCRIPTS = tests/helper.bash tests/run-bats .ci/run \
 	$(wildcard tests/*.sh tests/bench/*.sh) $(COMPLETIONS)
 lint: lint-man
@@ -78,7 +79,9 @@ lint: lint-man
 	clang-tidy -quiet cmd/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
 		-Icommon $(PKG_CFLAGS)
 	shellcheck $(SHELL_SCRIPTS)
-	@echo "lint: cppcheck, clang-tidy, shellcheck and mandoc clean"
+	clang-format --dry-run -Werror cmd/*.c common/*.c common/*.h \
+		tests/fuzz/*.c tests/fuzz/*.h
+	@echo "lint: cppcheck, clang-tidy, shellcheck, clang-format and mandoc clean"
 
 # The bats run ends on one plain "N passed, N failed" line for CI to read.
 check: all lint-man
@@ -108,7 +111,8 @@ demo: all
 DEB_PKGS := build-essential pkg-config libcap-dev libsmartcols-dev bats \
 	bats-support bats-assert mandoc uidmap iproute2 jq strace \
 	bash-completion procps libcap2-bin mount git \
-	clang libclang-rt-dev clang-tidy cppcheck shellcheck valgrind
+	clang libclang-rt-dev clang-tidy clang-format cppcheck shellcheck \
+	valgrind
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
