@@ -95,16 +95,16 @@ usage(void)
 	      "     --preserve-credentials  keep uid and gid on joining a user "
 	      "ns\n"
 	      "     --keep-caps          keep capabilities across the exec\n"
-	      " -r, --root[=DIR]         set the root directory\n"
-	      " -w, --wd[=DIR]           set the working directory\n"
+	      " -r, --root[=DIR]         root: DIR, or the target's\n"
+	      " -w, --wd[=DIR]           working directory: DIR, or the target's\n"
 	      " -W, --wdns DIR           set the working directory, resolved\n"
 	      "                            inside the joined namespaces\n"
 	      " -e, --env                take the target's environment\n"
 	      " -c, --join-cgroup        move into the target's cgroup\n"
 	      " -F, --no-fork            do not fork before running the "
 	      "program\n"
-	      " -h, --help               display this help\n"
-	      " -V, --version            display version\n",
+	      " -h, --help               print this help\n"
+	      " -V, --version            print the version\n",
 	      stdout);
 	exit(EXIT_SUCCESS);
 }

@@ -142,22 +142,22 @@ usage(void)
 	fputs("\nList namespaces, the processes in them and what keeps them "
 	      "alive.\n\n"
 	      "Options:\n"
-	      " -J, --json             use JSON output format\n"
-	      " -l, --list             use list format output\n"
-	      " -n, --noheadings       don't print headings\n"
+	      " -J, --json             print JSON\n"
+	      " -l, --list             a flat list, not a tree of processes\n"
+	      " -n, --noheadings       no header line\n"
 	      " -o, --output LIST      output columns (+LIST appends)\n"
-	      "     --output-all       output all columns\n"
+	      "     --output-all       print every column\n"
 	      " -p, --task PID         namespaces of this process only\n"
 	      " -P, --persistent       namespaces no process is in\n"
-	      " -r, --raw              use the raw output format\n"
+	      " -r, --raw              columns separated by one space, no padding\n"
 	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
 	      "uts cgroup time)\n"
 	      " -T, --tree[=REL]       tree by process, owner or parent\n"
-	      " -u, --notruncate       don't truncate text in columns\n"
-	      " -W, --nowrap           don't use multi-line cells\n"
+	      " -u, --notruncate       never shorten a cell to fit the terminal\n"
+	      " -W, --nowrap           list cells on one line, comma-separated\n"
 	      " -H, --list-columns     list the columns\n"
-	      " -h, --help             display this help\n"
-	      " -V, --version          display version\n",
+	      " -h, --help             print this help\n"
+	      " -V, --version          print the version\n",
 	      stdout);
 	printf("\nColumns:");
 	for (size_t i = 0; i < NCOLS; i++)

@@ -90,8 +90,8 @@ usage(void)
 	       " -o, --output LIST        columns to print\n"
 	       "     --output-all         print every column\n"
 	       " -H, --list-columns       list the columns\n"
-	       " -h, --help               display this help\n"
-	       " -V, --version            display version\n");
+	       " -h, --help               print this help\n"
+	       " -V, --version            print the version\n");
 	exit(NS_EXIT_OK);
 }
 

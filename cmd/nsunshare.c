@@ -123,8 +123,8 @@ usage(void)
 	      "     --die-with-parent     die when our parent dies\n"
 	      "     --info-fd=FD          write the PID and namespaces as "
 	      "JSON to FD\n"
-	      " -h, --help                display this help\n"
-	      " -V, --version             display version\n",
+	      " -h, --help                print this help\n"
+	      " -V, --version             print the version\n",
 	      stdout);
 	exit(0);
 }
