@@ -9,7 +9,7 @@ rounds=${ROUNDS:-40}
 command -v newuidmap >/dev/null || { echo "nsmap bench: no newuidmap"; exit 0; }
 
 target() {
-	unshare -U sleep 100 &
+	"$bin/nsunshare" -U sleep 100 &
 	pid=$!
 	while [ "$(stat -L -c %i /proc/$pid/ns/user)" = \
 		"$(stat -L -c %i /proc/self/ns/user)" ]; do sleep 0.01; done
