@@ -626,23 +626,6 @@ link_pid(const struct netnslink_opts *o)
 	return NS_EXIT_OK;
 }
 
-static void
-bring_loopback_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	if (s < 0)
-		err(NS_EXIT_FAIL, "cannot bring lo up: socket");
-	strcpy(ifr.ifr_name, "lo");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
-		err(NS_EXIT_FAIL, "cannot read the flags of lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-		err(NS_EXIT_FAIL, "cannot bring lo up");
-	close(s);
-}
-
 static int
 new_netns(const struct netnslink_opts *o)
 {
@@ -655,7 +638,8 @@ new_netns(const struct netnslink_opts *o)
 	if (unshare(CLONE_NEWNET) != 0)
 		err(NS_EXIT_FAIL, "cannot create a network namespace");
 	if (o->loopback)
-		bring_loopback_up();
+		if (ns_loopback_up() != 0)
+			err(NS_EXIT_FAIL, "cannot bring lo up");
 	bind_nsfile("/proc/thread-self/ns/net", path);
 	free(path);
 	free(dir);

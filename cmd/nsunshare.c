@@ -1042,20 +1042,8 @@ set_names(const struct nsunshare_opts *o)
 static void
 bring_up_loopback(const struct nsunshare_opts *o)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s;
-
-	if (!o->loopback)
-		return;
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo: socket");
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+	if (o->loopback && ns_loopback_up() != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo");
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot bring up lo");
-	close(s);
 }
 
 static void

@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <linux/openat2.h>
+#include <net/if.h>
 #include <poll.h>
 #include <pwd.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -773,6 +775,27 @@ ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
 		unlink(target);
 	errno = saved;
 	return -1;
+}
+
+/* ---- network namespaces ------------------------------------------------ */
+
+int
+ns_loopback_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s, rc = -1, saved;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	saved = errno;
+	close(s);
+	errno = saved;
+	return rc;
 }
 
 /* ---- capabilities (libcap) --------------------------------------------- */

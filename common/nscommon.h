@@ -191,6 +191,12 @@ noreturn void ns_exit_like(int wstatus);
 int ns_bind_nsfile(const char *src, const char *target, bool excl,
 		   const char **why);
 
+/* ---- network namespaces ------------------------------------------------ */
+
+/* Bring up lo in the calling thread's network namespace (a new one has it
+ * down).  0 or -1 with errno. */
+int ns_loopback_up(void);
+
 /* ---- capabilities (libcap) --------------------------------------------- */
 
 /* Raise every permitted capability into inheritable and ambient so that
