@@ -82,9 +82,24 @@ static const struct ns_column columns[NCOLS] = {
 
 enum { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
 
+/*
+ * The kernel's namespace types: ns_types first, then those /proc/self/ns
+ * shows that this build does not know (a newer kernel's), listed by name.
+ * Room for a few: the kernel gains about one type in five years.
+ */
+#define KT_EXTRA 4
+#define KT_MAX (NS_NTYPES + KT_EXTRA)
+struct kernel_types {
+	const struct ns_type *t[KT_MAX];
+	size_t n;
+	struct ns_type extra[KT_EXTRA];
+	char extra_name[KT_EXTRA][NS_TYPE_NAME_MAX];
+};
+
 struct nsls_opts {
 	struct ns_output out;
-	unsigned types; /* bit per ns_types index; all when 0 */
+	struct kernel_types kt;
+	unsigned types; /* bit per kt index; all when 0 */
 	pid_t task;	/* -p, 0 for every process */
 	int tree;
 	bool persistent;
@@ -114,7 +129,7 @@ struct ns {
 
 struct proc {
 	pid_t pid;
-	ino_t ino[NS_NTYPES];
+	ino_t ino[KT_MAX]; /* by kt index */
 };
 
 struct scan {
@@ -186,6 +201,88 @@ set_default_columns(struct nsls_opts *o)
 	}
 }
 
+/* ---- the kernel's namespace types --------------------------------------- */
+
+/*
+ * Every process has the same entries in /proc/PID/ns: ours say which types
+ * this kernel has.  The *_for_children entries are no type of their own.
+ */
+static void
+discover_types(struct kernel_types *kt)
+{
+	static const char children[] = "_for_children";
+	const size_t clen = sizeof(children) - 1;
+	struct dirent *d;
+	DIR *dir;
+
+	for (kt->n = 0; kt->n < NS_NTYPES; kt->n++)
+		kt->t[kt->n] = &ns_types[kt->n];
+	dir = opendir("/proc/self/ns");
+	if (dir == NULL)
+		return; /* said when /proc itself is opened */
+	while ((d = readdir(dir)) != NULL) {
+		const char *name = d->d_name;
+		size_t len = strlen(name), i;
+
+		if (name[0] == '.' || ns_type_by_name(name) != NULL ||
+		    (len > clen && strcmp(name + len - clen, children) == 0))
+			continue;
+		if (len >= NS_TYPE_NAME_MAX || kt->n == KT_MAX) {
+			warnx("namespace type '%s' is not listed: no room "
+			      "for it in this version",
+			      name);
+			continue;
+		}
+		i = kt->n - NS_NTYPES;
+		memcpy(kt->extra_name[i], name, len + 1);
+		kt->extra[i] = (struct ns_type){ .name = kt->extra_name[i] };
+		kt->t[kt->n++] = &kt->extra[i];
+	}
+	closedir(dir);
+}
+
+static bool
+kt_index_by_name(const struct kernel_types *kt, const char *name, size_t *ti)
+{
+	const struct ns_type *t = ns_type_by_name(name);
+
+	if (t != NULL) {
+		*ti = ns_type_index(t);
+		return true;
+	}
+	for (size_t i = NS_NTYPES; i < kt->n; i++) {
+		if (strcmp(kt->t[i]->name, name) == 0) {
+			*ti = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static size_t
+kt_index(const struct kernel_types *kt, const struct ns_type *t)
+{
+	for (size_t i = NS_NTYPES; i < kt->n; i++)
+		if (kt->t[i] == t)
+			return i;
+	return ns_type_index(t);
+}
+
+/* "TYPE:[INO]" of a type the kernel has: 0, its kt index and inode. */
+static int
+kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
+	      ino_t *ino)
+{
+	char name[NS_TYPE_NAME_MAX];
+
+	if (ns_split_ns_link(link, name, ino) != 0 ||
+	    !kt_index_by_name(kt, name, ti))
+		return -1;
+	return 0;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
 static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
@@ -207,8 +304,8 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const struct ns_type *t;
 	bool list = false, tree_set = false;
+	size_t ti = 0;
 	int c;
 
 	o->tree = TREE_PROCESS;
@@ -228,12 +325,11 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			o->persistent = true;
 			break;
 		case 't':
-			t = ns_type_by_name(optarg);
-			if (t == NULL)
+			if (!kt_index_by_name(&o->kt, optarg, &ti))
 				ns_usage_error(NS_EXIT_USAGE,
 					       "unknown namespace type: '%s'",
 					       optarg);
-			o->types |= 1u << ns_type_index(t);
+			o->types |= 1u << ti;
 			break;
 		case 'T':
 			tree_set = true;
@@ -402,15 +498,14 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 	     unsigned stat_types)
 {
 	struct proc p = { .pid = pid };
-	const struct ns_type *lt;
-	char path[64], link[64];
+	char path[32 + NS_TYPE_NAME_MAX], link[64], name[NS_TYPE_NAME_MAX];
 	bool seen = false;
 	ssize_t n;
 
-	for (size_t t = 0; t < NS_NTYPES; t++) {
+	for (size_t t = 0; t < o->kt.n; t++) {
 		if (!(stat_types & (1u << t)))
 			continue;
-		snprintf(path, sizeof(path), "%d/ns/%s", pid, ns_types[t].name);
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, o->kt.t[t]->name);
 		/*
 		 * readlink gives "net:[INO]" from the process alone; stat
 		 * would also look up the nsfs dentry, about twice the cost.
@@ -418,7 +513,7 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 		n = readlinkat(s->procdir, path, link, sizeof(link) - 1);
 		if (n > 0) {
 			link[n] = '\0';
-			if (ns_parse_ns_link(link, &lt, &p.ino[t]) != 0)
+			if (ns_split_ns_link(link, name, &p.ino[t]) != 0)
 				continue;
 		}
 		if (n <= 0) {
@@ -433,12 +528,12 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 		}
 		seen = true;
 	}
-	for (size_t t = 0; t < NS_NTYPES; t++) {
+	for (size_t t = 0; t < o->kt.n; t++) {
 		struct ns *ns;
 
 		if (p.ino[t] == 0 || !want_type(o, t))
 			continue;
-		ns = ns_get(s, p.ino[t], &ns_types[t]);
+		ns = ns_get(s, p.ino[t], o->kt.t[t]);
 		if (ns->nprocs++ == 0 || pid < ns->pid)
 			ns->pid = pid;
 	}
@@ -650,8 +745,12 @@ static bool
 wanted_nsfs_root(const struct nsls_opts *o, const char *root,
 		 const struct ns_type **t, ino_t *ino)
 {
-	return ns_parse_ns_link(root, t, ino) == 0 &&
-	       want_type(o, ns_type_index(*t));
+	size_t ti;
+
+	if (kt_parse_link(&o->kt, root, &ti, ino) != 0 || !want_type(o, ti))
+		return false;
+	*t = o->kt.t[ti];
+	return true;
 }
 
 static void
@@ -1000,9 +1099,9 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 			continue;
 		}
 		while ((d = readdir(dir)) != NULL) {
-			const struct ns_type *t;
 			struct ns *ns;
 			ssize_t n;
+			size_t ti;
 			ino_t ino;
 
 			if (d->d_name[0] < '0' || d->d_name[0] > '9')
@@ -1033,10 +1132,10 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 					   "sock:%d:%s", pid, d->d_name);
 				continue;
 			}
-			if (ns_parse_ns_link(link, &t, &ino) != 0 ||
-			    !want_type(o, ns_type_index(t)))
+			if (kt_parse_link(&o->kt, link, &ti, &ino) != 0 ||
+			    !want_type(o, ti))
 				continue;
-			ns = ns_get(s, ino, t);
+			ns = ns_get(s, ino, o->kt.t[ti]);
 			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
 				   d->d_name);
 			if (ns->path == NULL &&
@@ -1523,13 +1622,13 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 static bool
 is_shown(const struct ns *ns, const struct nsls_opts *o, const ino_t *task_ns)
 {
-	if (!want_type(o, ns_type_index(ns->type)))
+	size_t t = kt_index(&o->kt, ns->type);
+
+	if (!want_type(o, t))
 		return false;
 	if (o->persistent && ns->nprocs > 0)
 		return false;
 	if (o->task != 0) {
-		size_t t = ns_type_index(ns->type);
-
 		if (task_ns[t] != ns->ino)
 			return false;
 	}
@@ -1559,7 +1658,7 @@ tree_parent(const struct scan *s, const struct nsls_opts *o,
 		pp = proc_find(s, sh->ppid);
 		if (pp == NULL)
 			return NULL;
-		return ns_find(s, pp->ino[ns_type_index(ns->type)]);
+		return ns_find(s, pp->ino[kt_index(&o->kt, ns->type)]);
 	}
 	return NULL;
 }
@@ -1721,7 +1820,7 @@ main(int argc, char **argv)
 {
 	struct nsls_opts o = { 0 };
 	struct scan s = { .procdir = -1, .rtnl = -1 };
-	ino_t task_ns[NS_NTYPES] = { 0 };
+	ino_t task_ns[KT_MAX] = { 0 };
 	unsigned stat_types;
 	struct stat st;
 	bool holders;
@@ -1729,14 +1828,15 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* Before the options: --help and -V to a full disk are failures too */
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
+	discover_types(&o.kt);
 	parse_args(argc, argv, &o);
 	holders = want_col(&o, COL_HOLDERS) || o.persistent;
 	s.procdir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s.procdir < 0)
 		err(NS_EXIT_FAIL, "cannot open /proc");
-	stat_types = o.types ? o.types : (1u << NS_NTYPES) - 1;
+	stat_types = o.types ? o.types : (1u << o.kt.n) - 1;
 	if (o.task != 0)
-		stat_types |= (1u << NS_NTYPES) - 1;
+		stat_types |= (1u << o.kt.n) - 1;
 	scan_proc(&s, &o, stat_types);
 	if (s.nprocs > 0)
 		qsort(s.procs, s.nprocs, sizeof(*s.procs), proc_cmp);

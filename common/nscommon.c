@@ -403,16 +403,17 @@ ns_type_of_fd(int fd)
 }
 
 int
-ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
+ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino)
 {
 	const char *br = strchr(s, ':'), *num;
 	unsigned long long v;
-	char name[16];
 	char *end;
 
-	/* The kernel writes "TYPE:[INO]", INO decimal, not 0, no sign, space
-	 * or leading zero */
-	if (br == NULL || br == s || (size_t)(br - s) >= sizeof(name) ||
+	/* The kernel writes "TYPE:[INO]": TYPE in [a-z0-9_], INO decimal, not
+	 * 0, no sign, space or leading zero */
+	if (br == NULL || br == s || (size_t)(br - s) >= NS_TYPE_NAME_MAX ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+		    (size_t)(br - s) ||
 	    br[1] != '[' || br[2] < '1' || br[2] > '9') {
 		errno = EINVAL;
 		return -1;
@@ -426,12 +427,24 @@ ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
 	}
 	memcpy(name, s, (size_t)(br - s));
 	name[br - s] = '\0';
+	*ino = (ino_t)v;
+	return 0;
+}
+
+int
+ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
+{
+	char name[NS_TYPE_NAME_MAX];
+	ino_t v;
+
+	if (ns_split_ns_link(s, name, &v) != 0)
+		return -1;
 	*type = ns_type_by_name(name);
 	if (*type == NULL) {
 		errno = ENOENT;
 		return -1;
 	}
-	*ino = (ino_t)v;
+	*ino = v;
 	return 0;
 }
 

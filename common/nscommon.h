@@ -117,10 +117,14 @@ void ns_type_getopt(struct option longopts[NS_NTYPES],
 /* Type of an open namespace file (NS_GET_NSTYPE), NULL if it is not one. */
 const struct ns_type *ns_type_of_fd(int fd);
 /*
- * Split "net:[4026531833]", as readlink(2) of /proc/PID/ns/net and an nsfs
- * mount's root show it.  0, or -1 with errno EINVAL when malformed and
- * ENOENT when the type is not in ns_types (a newer kernel's).
+ * Split "net:[4026531833]", as readlink(2) of /proc/PID/ns/net, an open
+ * namespace fd and an nsfs mount's root show it, into the type's name and
+ * the inode, whatever the type (a newer kernel's too).  0, or -1 with errno
+ * EINVAL when malformed.
  */
+#define NS_TYPE_NAME_MAX 32
+int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
+/* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
 /* Inode of the namespace file NAME ("net", "pid_for_children") below the
  * /proc/PID directory fd, 0 with errno on failure. */

@@ -899,11 +899,56 @@ pidns_target() {
 }
 
 # ---- namespace types the table does not have ---------------------------------------
-# A kernel newer than the build cannot be faked in /proc.  The closest real
-# thing: /proc/PID/ns holds entries that are not type names
-# (pid_for_children, time_for_children), and a namespace can be reachable
-# only through one of them.  Unknown "TYPE:[INODE]" text itself is covered
-# by the ns_link fuzz harness (future:[N] in its corpus).
+# No kernel here has a type newer than the build, so the first row makes a
+# /proc that shows one: in a private mount namespace, a tmpfs over /proc
+# whose entries lead to a real procfs, except the ns directory of the
+# process that then execs nsls, which gains "future:[4026599999]" beside
+# its real links.  The only fabricated /proc of the suite.  The rows after
+# it are real: /proc/PID/ns entries that are no type (*_for_children), and
+# a namespace reachable only through one of them.
+
+# with_future_type CMD...: exec CMD (same PID) under that /proc
+with_future_type() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -m sh -ec '
+		real=$(mktemp -d)
+		mount -t proc proc "$real"
+		mount -t tmpfs tmpfs /proc
+		for e in "$real"/*; do
+			[ "${e##*/}" = "$$" ] || ln -s "$e" "/proc/${e##*/}"
+		done
+		ln -sfn "$$" /proc/self
+		mkdir -p "/proc/$$/ns"
+		for e in "$real/$$"/*; do
+			[ "${e##*/}" = ns ] || ln -s "$e" "/proc/$$/${e##*/}"
+		done
+		for e in "$real/$$/ns"/*; do
+			ln -s "$(readlink "$e")" "/proc/$$/ns/${e##*/}"
+		done
+		ln -s "future:[4026599999]" "/proc/$$/ns/future"
+		exec "$@"' with_future_type "$@"
+}
+
+@test "nsls: a type newer than the build (a made-up /proc): listed by its name, -t takes it" {
+	before
+	run --separate-stderr with_future_type nsls -J -o NS,TYPE,NPROCS,PATH
+	drop_unreadable_warning
+	assert_success
+	assert_equal "$stderr" ""
+	run jq -r '.namespaces[] | select(.type == "future") |
+		"\(.ns) \(.nprocs) \(.path)"' <<<"$output"
+	assert_output --regexp '^4026599999 1 /proc/[0-9]+/ns/future$'
+	run --separate-stderr with_future_type nsls -rn -t future -o TYPE,NS
+	drop_unreadable_warning
+	assert_success
+	assert_output "future 4026599999"
+	assert_equal "$stderr" ""
+	run --separate-stderr nsls -t future
+	assert_equal "$status" 2
+	assert_equal "$stderr" "nsls: unknown namespace type: 'future'
+Try 'nsls --help' for more information."
+	unchanged
+}
 
 @test "nsls: /proc/PID/ns entries that are not types are never listed as types" {
 	local extra
