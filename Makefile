@@ -56,6 +56,9 @@ $(BUILDDIR)/common/%.o: common/%.c common/nscommon.h
 	@mkdir -p $(@D)
 	$(CC) $(NS_CFLAGS) -c -o $@ $<
 
+# --version is printed from here
+$(BUILDDIR)/common/nscommon.o: VERSION
+
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(AR) rcs $@ $^
 

@@ -303,24 +303,87 @@ path_of(const char *dir, const char *name)
 	return path;
 }
 
+/*
+ * What a run made of the directory: the directories it created and the
+ * self-bind it put on the last of them.  A run that exits with a failure
+ * takes them back (the bind first, then the directories, deepest first, each
+ * only while empty), so it leaves no directory behind.  A directory that
+ * was there before is left as it is, prepared or not, as ip netns leaves it.
+ */
+struct made_dirs {
+	char **path;
+	size_t n;
+	char *self_bind;
+};
+
+static void
+undo_made_dirs(int status, void *arg)
+{
+	struct made_dirs *md = arg;
+
+	if (status != NS_EXIT_OK && md->self_bind != NULL &&
+	    umount2(md->self_bind, MNT_DETACH) != 0)
+		warn("cannot undo the bind mount of %s", md->self_bind);
+	free(md->self_bind);
+	while (md->n > 0) {
+		char *dir = md->path[--md->n];
+
+		if (status != NS_EXIT_OK)
+			(void)rmdir(dir); /* not empty: someone else's now */
+		free(dir);
+	}
+	free(md->path);
+	free(md);
+}
+
+static struct made_dirs *
+new_made_dirs(void)
+{
+	struct made_dirs *md = calloc(1, sizeof(*md));
+
+	if (md == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	if (on_exit(undo_made_dirs, md) != 0)
+		errx(NS_EXIT_FAIL, "cannot register the undo of mkdir");
+	return md;
+}
+
+static void
+note_made_dir(struct made_dirs *md, const char *dir)
+{
+	char **grown = reallocarray(md->path, md->n + 1, sizeof(*grown));
+
+	if (grown == NULL || (grown[md->n] = strdup(dir)) == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	md->path = grown;
+	md->n++;
+}
+
+/* mkdir -p, noting each directory it creates. */
 static int
-make_dirs(const char *path)
+make_dirs(const char *path, struct made_dirs *md)
 {
 	char *p = strdup(path);
 	int saved;
 
 	if (p == NULL)
 		return -1;
-	for (char *s = p + 1; *s != '\0'; s++) {
-		if (*s != '/')
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s != '\0')
 			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			goto fail;
-		*s = '/';
+		if (s[-1] != '/') {
+			char end = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0755) == 0)
+				note_made_dir(md, p);
+			else if (errno != EEXIST)
+				goto fail;
+			*s = end;
+		}
+		if (*s == '\0')
+			break;
 	}
-	if (mkdir(p, 0755) != 0 && errno != EEXIST)
-		goto fail;
 	free(p);
 	return 0;
 fail:
@@ -418,11 +481,12 @@ make_own_shared_mount(const char *dir)
 static char *
 prepare_dir(const char *dir, bool for_mounts)
 {
+	struct made_dirs *md = new_made_dirs();
 	enum mount_state state;
 	char *canon;
 	int fd;
 
-	if (make_dirs(dir) != 0)
+	if (make_dirs(dir, md) != 0)
 		err(NS_EXIT_FAIL, "cannot create %s", dir);
 	canon = realpath(dir, NULL);
 	if (canon == NULL)
@@ -441,10 +505,13 @@ prepare_dir(const char *dir, bool for_mounts)
 		err(NS_EXIT_FAIL, "cannot lock %s", canon);
 	if (mount_state(canon, &state) != 0)
 		err(NS_EXIT_FAIL, "cannot tell how %s is mounted", canon);
-	if (state == NOT_MOUNTED)
+	if (state == NOT_MOUNTED) {
 		make_own_shared_mount(canon);
-	else if (state == MOUNTED_NOT_SHARED &&
-		 mount(NULL, canon, NULL, MS_SHARED | MS_REC, NULL) != 0)
+		/* Ours to take back only on a directory this run made. */
+		if (md->n > 0 && (md->self_bind = strdup(canon)) == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate");
+	} else if (state == MOUNTED_NOT_SHARED &&
+		   mount(NULL, canon, NULL, MS_SHARED | MS_REC, NULL) != 0)
 		err(NS_EXIT_FAIL, "cannot make %s a shared mount", canon);
 	close(fd);
 	return canon;

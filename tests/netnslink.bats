@@ -336,13 +336,34 @@ netnslink: cannot remove /run/netns/nope: No such file or directory"
 	require_userns
 	d=/tmp/nst-netnslink-$$-$RANDOM
 	mkdir -m 755 "$d" && chown nobody "$d"
-	run -1 --separate-stderr as_nobody netnslink --dir "$d/n" --new a
-	assert_equal "$stderr" "netnslink: cannot bind-mount $d/n onto itself: Operation not permitted"
-	run ls -A "$d/n"
+	run -1 --separate-stderr as_nobody netnslink --dir "$d/n/m" --new a
+	assert_equal "$stderr" "netnslink: cannot bind-mount $d/n/m onto itself: Operation not permitted"
+	# the directories it made are gone again
+	run ls -A "$d"
 	assert_output ""
-	run mounts_at "$d/n"
+	run mounts_at "$d/n/m"
 	assert_output 0
 	rm -rf "$d"
+}
+
+@test "a failure after the directory was made and bound takes both back; an old directory stays" {
+	d=$(mktemp -d)
+	run unshare -m bash -c '
+		d=$1
+		fail_unshare() { strace -qq -o /dev/null -e inject=unshare:error=ENOMEM "$@"; }
+		fail_unshare netnslink --dir "$d/x/y" --new a; echo "rc=$?"
+		ls -A "$d"; grep -c " $d/" /proc/self/mountinfo
+		netnslink --dir "$d/x/y" --new b
+		fail_unshare netnslink --dir "$d/x/y" --new c; echo "rc=$?"
+		ls -A "$d/x/y"; grep -c " $d/" /proc/self/mountinfo' sh "$d"
+	rmdir "$d" 2>/dev/null || rm -r "$d"
+	assert_output "netnslink: cannot create a network namespace: Cannot allocate memory
+rc=1
+0
+netnslink: cannot create a network namespace: Cannot allocate memory
+rc=1
+b
+2"
 }
 
 @test "as nobody in its own user and mount namespace: --new, --list, -d work" {
