@@ -314,6 +314,7 @@ read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 
 /* ---- show --------------------------------------------------------------- */
 
+/* A row per range; R NULL for a map not written yet (empty numbers). */
 static void
 add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 	const struct ns_idrange *r, const char *setgroups)
@@ -331,18 +332,23 @@ add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 			data = kind;
 			break;
 		case COL_INSIDE:
-			snprintf(num, sizeof(num), "%u", r->inside);
+			if (r != NULL)
+				snprintf(num, sizeof(num), "%u", r->inside);
 			break;
 		case COL_OUTSIDE:
-			snprintf(num, sizeof(num), "%u", r->outside);
+			if (r != NULL)
+				snprintf(num, sizeof(num), "%u", r->outside);
 			break;
 		case COL_COUNT:
-			snprintf(num, sizeof(num), "%u", r->count);
+			if (r != NULL)
+				snprintf(num, sizeof(num), "%u", r->count);
 			break;
 		default:
 			data = setgroups;
 			break;
 		}
+		if (r == NULL && data == num)
+			data = NULL;
 		if (scols_line_set_data(ln, i, data) != 0)
 			err(NS_EXIT_FAIL, "cannot make the table");
 	}
@@ -361,10 +367,11 @@ show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
-	for (size_t i = 0; i < uids.n; i++)
-		add_row(tb, o, "uid", &uids.r[i], setgroups);
-	for (size_t i = 0; i < gids.n; i++)
-		add_row(tb, o, "gid", &gids.r[i], setgroups);
+	/* A map not written yet is a row too: its setgroups state shows. */
+	for (size_t i = 0; i < uids.n || i == 0; i++)
+		add_row(tb, o, "uid", uids.n ? &uids.r[i] : NULL, setgroups);
+	for (size_t i = 0; i < gids.n || i == 0; i++)
+		add_row(tb, o, "gid", gids.n ? &gids.r[i] : NULL, setgroups);
 	if (ns_table_print(tb) != 0)
 		err(NS_EXIT_FAIL, "cannot print the table");
 	return NS_EXIT_OK;
@@ -377,10 +384,20 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 {
 	const char *kind = o->translate_gid ? "gid" : "uid";
 	struct ns_idmap map;
+	struct stat self;
 	uint32_t out;
 
+	bool same;
+
 	read_map(p, o->translate_gid ? "gid_map" : "uid_map", &map);
-	if (ns_idmap_translate(&map, o->id, !o->outside, &out) != 0) {
+	/*
+	 * Read from inside the namespace, the map shows the parent's ids, not
+	 * ours: there, a mapped id is itself, both ways.
+	 */
+	if (stat("/proc/self/ns/user", &self) != 0)
+		err(NS_EXIT_FAIL, "cannot read your user namespace");
+	same = ns_inode_at(p->procfd, "user") == self.st_ino;
+	if (ns_idmap_translate(&map, o->id, same || !o->outside, &out) != 0) {
 		if (o->outside)
 			warnx("%s %u is not mapped into the user namespace of "
 			      "PID %d",
@@ -391,7 +408,7 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 			      kind, o->id, (int)p->pid);
 		return NS_EXIT_FAIL;
 	}
-	printf("%u\n", out);
+	printf("%u\n", same ? o->id : out);
 	return NS_EXIT_OK;
 }
 
@@ -687,6 +704,31 @@ maps_outside_root(const struct ns_idmap *map)
 }
 
 /*
+ * The kernel takes one map from a caller without privilege: a single line
+ * of its own id.  Anything more needs the capability nsmap is installed
+ * with; find out before the first write, or the kernel would refuse the
+ * second map after setgroups or the first map is already made.
+ */
+static void
+check_capable(const struct ns_proc *p, const struct ns_idmap *map, bool gid,
+	      const struct caller *me)
+{
+	uint32_t own = gid ? me->gid : me->uid;
+	int cap = gid ? CAP_SETGID : CAP_SETUID;
+
+	if (map->n == 0 ||
+	    (map->n == 1 && map->r[0].count == 1 && map->r[0].outside == own))
+		return;
+	if (ns_caps_effective(cap) &&
+	    (gid || !maps_outside_root(map) || ns_caps_effective(CAP_SETFCAP)))
+		return;
+	errx(NS_EXIT_FAIL,
+	     "cannot write %s map of PID %d: %s (ranges beyond your own "
+	     "id need nsmap installed with file capabilities)",
+	     gid ? "gid" : "uid", (int)p->pid, strerror(EPERM));
+}
+
+/*
  * Hold in the effective set only the capability this one write needs
  * (CAP_SETFCAP: the kernel asks for it when outside uid 0 is mapped).
  */
@@ -729,6 +771,8 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 	if (!me->root) {
 		(void)check_allowed(&o->uid_map, false, me);
 		gid_from_sub = check_allowed(&o->gid_map, true, me);
+		check_capable(p, &o->uid_map, false, me);
+		check_capable(p, &o->gid_map, true, me);
 	}
 	if (o->uid_map.n)
 		check_not_written(p, "uid_map", "uid");

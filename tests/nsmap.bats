@@ -111,13 +111,18 @@ CAPS_NSMAP() {
 	assert_output $'uid 10\ngid 5'
 }
 
-@test "--show of an unmapped namespace prints nothing, status 0" {
+@test "--show of a map not written yet: a row with empty numbers, so setgroups shows" {
 	require_root
 	new_target
-	run -0 nsmap "$TARGET"
-	assert_output ""
+	run -0 nsmap -rn "$TARGET"
+	assert_output $'uid    allow\ngid    allow'
+	echo deny >"/proc/$TARGET/setgroups"
 	run -0 nsmap -J "$TARGET"
-	[ "$(jq '.idmaps | length' <<<"$output")" -eq 0 ]
+	[ "$(jq -c '.idmaps[1]' <<<"$output")" = \
+		'{"kind":"gid","inside":null,"outside":null,"count":null,"setgroups":"deny"}' ]
+	nsmap -u 0:1000:2 "$TARGET"
+	run -0 nsmap -rn -o KIND,INSIDE,COUNT "$TARGET"
+	assert_output $'uid 0 2\ngid  '
 }
 
 @test "--uid/--gid translate inside to here, --outside the other way" {
@@ -149,6 +154,22 @@ CAPS_NSMAP() {
 	assert_output ""
 	[ "$stderr" = "nsmap: uid 0 is not mapped into the user namespace of PID $TARGET" ]
 	run -1 nsmap --gid=0 "$TARGET"
+}
+
+@test "--uid/--gid from inside the namespace: a mapped id is itself, both ways" {
+	require_userns
+	bin=$(nobody_bin)
+	# shellcheck disable=SC2016 # $$ is the inner shell's
+	run as_nobody "$bin/nsunshare" -U -r sh -c '
+		for a in --uid=0 "--uid=0 --outside" --gid=0; do
+			"$1/nsmap" $a $$ || echo "rc=$?"
+		done
+		"$1/nsmap" --uid=7 $$ 2>&1 || echo "rc=$?"' sh "$bin"
+	assert_success
+	assert_equal "${#lines[@]}" 5
+	assert_equal "${lines[*]:0:3}" "0 0 0"
+	assert_line -n 3 -e '^nsmap: uid 7 of the user namespace of PID [0-9]+ is not mapped$'
+	assert_line -n 4 "rc=1"
 }
 
 @test "a map already written: 'already written', not EPERM; nothing changes" {
@@ -271,6 +292,22 @@ CAPS_NSMAP() {
 		"$bin/nsmap" -u 0:100000:10 "$TARGET"
 	assert_output -p "need nsmap installed with file capabilities"
 	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+}
+
+@test "without file capabilities a refused map is refused before anything is written" {
+	require_userns
+	new_target nobody
+	bin=$(nobody_bin)
+	# own uid (allowed alone) with a subgid range: neither map, no setgroups
+	run -1 with_subids "nobody:100000:65536" "nobody:100000:65536" \
+		"$bin/nsmap" -u 0:65534:1 -g 0:100000:10 "$TARGET"
+	assert_output "nsmap: cannot write gid map of PID $TARGET: Operation not permitted (ranges beyond your own id need nsmap installed with file capabilities)"
+	run -1 with_subids "nobody:100000:65536" "nobody:100000:65536" \
+		"$bin/nsmap" --setgroups=deny -u 0:100000:10 "$TARGET"
+	assert_output -p "cannot write uid map of PID $TARGET"
+	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
+	[ -z "$(cat "/proc/$TARGET/gid_map")" ]
+	assert_equal "$(cat "/proc/$TARGET/setgroups")" allow
 }
 
 @test "make install-caps: nsmap keeps only CAP_SETUID and CAP_SETGID while running" {
