@@ -241,6 +241,40 @@ race() {
 	unchanged
 }
 
+# A link names a PID, not a process: one made as the target exits must be
+# taken back, or it would name whoever gets the PID next.  No mount is made
+# for a link, so this row runs in our own mount namespace, where a stray
+# mount would show.
+@test "netnslink --symlink PID NAME: a target exiting meanwhile is status 1 and leaves no link" {
+	mkdir "$D/n"
+	before
+	race 1 '^netnslink: (cannot open PID [0-9]+: No such process|PID [0-9]+ exited)$' \
+		plain sh -c \
+		'netnslink --dir "$1" --symlink @PID@ x && netnslink --dir "$1" -d x' sh "$D/n"
+	unchanged
+}
+
+# The race above almost never lands between symlink(2) and the check after
+# it; here the target is killed (and reaped: its PID free for anyone) while
+# netnslink is held on its way back from symlink(2) (at_stage, below).
+@test "netnslink --symlink PID NAME: a target exiting just after symlink(2) is 'PID N exited', 1, link taken back" {
+	local pid rc=0
+	mkdir "$D/n"
+	before
+	spawn sleep "$NAP"
+	pid=$SPAWNED_PID
+	at_stage symlink:delay_exit netnslink --dir "$D/n" --symlink "$pid" x
+	[ -L "$D/n/x" ]
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+	wait_until ended "$STRACE_PID"
+	wait "$STRACE_PID" || rc=$?
+	assert_equal "$rc" 1
+	run grep -v '^strace: ' "$D/.state.stage-err"
+	assert_output "netnslink: PID $pid exited"
+	unchanged
+}
+
 @test "nsls -p PID: a target exiting meanwhile is status 1, 'No such process'" {
 	before
 	race 1 '^nsls: cannot read namespaces of PID [0-9]+: No such process$' \
@@ -655,6 +689,7 @@ at_stage() {
 	unshare) nr=272 ;;
 	clone) nr=56 ;;
 	setns) nr=308 ;;
+	symlink) nr=88 ;;
 	esac
 	spawn env --default-signal=INT,QUIT \
 		strace -o /dev/null -e trace="${inj%%:*}" \

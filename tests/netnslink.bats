@@ -163,6 +163,31 @@ $PID\$"
 	assert_output "here current"
 }
 
+# The VM's own PID 1 is not ours to look at, so "host" is tested where PID 1
+# is: a new PID namespace with its own /proc, in which the caller's PID 1 is
+# the shell that runs the script.  "host" is read from the /proc mounted in
+# the caller's mount namespace, and wins over "current".
+@test "PID 1's namespace is allowed and --list says host; another netns has no note" {
+	d=$BATS_TEST_TMPDIR/names
+	run unshare -pf --mount-proc bash -ec '
+		netnslink --dir "$1" 1 h
+		netnslink --dir "$1" --new other
+		unshare -n bash -ec "netnslink --dir \"\$1\" \$\$ c
+			netnslink --dir \"\$1\" -r -n -o note,name" _ "$1"
+		echo --
+		netnslink --dir "$1" -r -n -o note,name
+		netnslink --dir "$1" -J -o name,note | jq -c "[.netns[].note]"' _ "$d"
+	assert_success
+	assert_output "current c
+host h
+ other
+--
+ c
+host h
+ other
+[null,\"host\",null]"
+}
+
 @test "/run/netns becomes a shared mount of its own: a name made later appears in a copy" {
 	run priv "netnslink --new first
 		awk '\$5 == \"/run/netns\"' /proc/self/mountinfo
