@@ -111,8 +111,8 @@ usage(void)
 	      "     --keep-caps           keep capabilities across exec\n"
 	      " -R, --root=DIR            change the root directory\n"
 	      " -w, --wd=DIR              change the working directory\n"
-	      " -S, --setuid=UID          set the user id\n"
-	      " -G, --setgid=GID          set the group id\n"
+	      " -S, --setuid=UID|NAME     set the user id\n"
+	      " -G, --setgid=GID|NAME     set the group id\n"
 	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with "
 	      "-T)\n"
 	      "     --boottime=SECS       offset of CLOCK_BOOTTIME (with -T)\n"
@@ -729,12 +729,10 @@ persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 			 t->name, children ? "_for_children" : "");
 		if (ns_bind_nsfile(src, o->persist[i], false, &why) == 0)
 			continue;
-		if (why != NULL)
-			warnx("cannot persist %s namespace on %s: %s: %s",
-			      t->name, o->persist[i], strerror(errno), why);
-		else
-			warn("cannot persist %s namespace on %s", t->name,
-			     o->persist[i]);
+		/* Named as the long option, however it was typed (-nFILE). */
+		warnx("--%s=%s: cannot persist the %s namespace: %s%s%s",
+		      t->long_opt, o->persist[i], t->name, strerror(errno),
+		      why ? ": " : "", why ? why : "");
 		made[i] = false;
 		undo_persist(o, i, made);
 		return -1;

@@ -93,6 +93,34 @@ new_types() {
 		"0 0 0 1 0 0 1 deny "
 }
 
+@test "-s and --setgroups: /proc/PID/setgroups reads allow or deny as asked" {
+	local o
+	for o in "--setgroups=allow allow" "--setgroups deny deny" \
+		"-s allow allow" "-s deny deny" "-sdeny deny"; do
+		# shellcheck disable=SC2016,SC2086 # expanded by the inner sh
+		run -0 nsunshare -U ${o% *} sh -c 'cat /proc/$$/setgroups'
+		assert_output "${o##* }"
+	done
+	# Written before the helper writes gid_map, after which it is fixed.
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 nsunshare -s allow --map-users=0:0:1 --map-groups=0:0:1 \
+		sh -c 'cat /proc/$$/setgroups /proc/$$/gid_map'
+	assert_equal "$(echo $output)" "allow 0 0 1"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 nsunshare -s deny --map-users=0:0:1 --map-groups=0:0:1 \
+		sh -c 'cat /proc/$$/setgroups /proc/$$/gid_map'
+	assert_equal "$(echo $output)" "deny 0 0 1"
+	require_userns
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 as_nobody nsunshare -U -s deny sh -c 'cat /proc/$$/setgroups'
+	assert_output deny
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 as_nobody nsunshare -U --setgroups=allow sh -c 'cat /proc/$$/setgroups'
+	assert_output allow
+	run -0 as_nobody nsunshare -Ur -s deny cat /proc/self/setgroups
+	assert_output deny
+}
+
 @test "as nobody: -Ur maps root to 65534, -c keeps the user" {
 	require_userns
 	run -0 as_nobody nsunshare -Ur sh -c 'id -u; cat /proc/self/uid_map
@@ -110,6 +138,15 @@ new_types() {
 	assert_output $'1\nsh\n3'
 	run -0 as_nobody nsunshare -Urn --loopback ip -o link show lo
 	assert_output --partial "<LOOPBACK,UP,LOWER_UP>"
+}
+
+@test "as nobody: -Uru --hostname container prints container" {
+	require_userns
+	local before
+	before=$(hostname)
+	run -0 as_nobody nsunshare -Uru --hostname container hostname
+	assert_output container
+	assert_equal "$(hostname)" "$before"
 }
 
 @test "as nobody: a namespace without -U is refused with the reason, 125" {
@@ -187,7 +224,7 @@ new_types() {
 
 @test "a persist that fails leaves nothing: no file, no mount" {
 	run -125 --separate-stderr nsunshare --net="$D/ok" --uts=/nonexistent/dir/file true
-	assert_equal "$stderr" "nsunshare: cannot persist uts namespace on /nonexistent/dir/file: No such file or directory"
+	assert_equal "$stderr" "nsunshare: --uts=/nonexistent/dir/file: cannot persist the uts namespace: No such file or directory"
 	assert_equal "$(ls -A "$D")" ""
 	assert_equal "$(findmnt -n "$D/ok")" ""
 }
@@ -196,7 +233,7 @@ new_types() {
 	mount -t tmpfs tmpfs "$D"
 	mount --make-shared "$D"
 	run -125 --separate-stderr nsunshare --propagation=unchanged --mount="$D/mnt" true
-	assert_equal "$stderr" "nsunshare: cannot persist mnt namespace on $D/mnt: Invalid argument: a mount namespace can be persisted only on a private mount (e.g. mount --bind DIR DIR; mount --make-private DIR)"
+	assert_equal "$stderr" "nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: a mount namespace can be persisted only on a private mount (e.g. mount --bind DIR DIR; mount --make-private DIR)"
 	assert_equal "$(ls -A "$D")" ""
 	umount "$D"
 }
@@ -220,6 +257,43 @@ new_types() {
 	local rc=0
 	wait "$SPAWNED_PID" || rc=$?
 	assert_equal "$(kill -l "$rc")" TERM
+}
+
+# wait_status CMD...: "SIGNAL CORE STATUS" of CMD as waitpid(2) reports it
+# (perl's $?); a shell's $? cannot tell death by signal N from exit 128+N.
+wait_status() {
+	perl -e 'system @ARGV; print $? & 127, " ", ($? & 128) >> 7, " ", $? >> 8' -- "$@"
+}
+
+# with_cores DIR CMD...: CMD run in DIR with core dumps allowed.
+with_cores() {
+	cd "$1" && ulimit -c unlimited && shift && "$@"
+}
+
+@test "-f: waitpid sees nsunshare killed by the child's signal, not exit 128+N; no core file" {
+	run -0 wait_status nsunshare -f sh -c 'kill -TERM $$'
+	assert_output "15 0 0"
+	run -0 wait_status nsunshare -f sh -c 'exit 143'
+	assert_output "0 0 143"
+	# SIGQUIT dumps core by default.  The child allows itself none, so
+	# that a core in the directory could only be nsunshare's.
+	mkdir "$D/cwd"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 with_cores "$D/cwd" wait_status nsunshare -f sh -c 'ulimit -c 0; kill -QUIT $$'
+	assert_output "3 0 0"
+	assert_equal "$(ls -A "$D/cwd")" ""
+	# Where the kernel writes cores to the working directory, show that
+	# one would have been written there without nsunshare's care.
+	case $(cat /proc/sys/kernel/core_pattern) in
+	'|'* | */*) ;;
+	*)
+		mkdir "$D/ctl"
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		run -0 with_cores "$D/ctl" wait_status sh -c 'kill -QUIT $$'
+		assert_output "3 1 0"
+		[ -n "$(ls -A "$D/ctl")" ]
+		;;
+	esac
 }
 
 @test "-pf: kill -HUP reaches PID 1 that traps it" {
@@ -362,10 +436,20 @@ caps() {
 		"private shared shared private,slave private"
 }
 
+# differential [--nobody] OPTIONS...: unshare and nsunshare, given the same
+# OPTIONS (as nobody with --nobody), make the same types of namespace new
+# and write the same uid_map, gid_map and setgroups.
 differential() {
-	local a b
-	a=$(unshare "$@" sh -c "$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups")
-	b=$(nsunshare "$@" sh -c "$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups")
+	local a b cmd="$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups"
+	local -a who=()
+	if [ "$1" = --nobody ]; then
+		who=(as_nobody)
+		shift
+	fi
+	a=$("${who[@]}" unshare "$@" sh -c "$cmd")
+	b=$("${who[@]}" env LSAN_OPTIONS=detect_leaks=0 nsunshare "$@" sh -c "$cmd")
+	assert_equal "$(grep -c = <<<"$a")" 8
+	assert_equal "$(grep -c = <<<"$b")" 8
 	assert_equal "$(new_types "$(grep = <<<"$b")")" "$(new_types "$(grep = <<<"$a")")"
 	assert_equal "$(grep -v = <<<"$b")" "$(grep -v = <<<"$a")"
 }
@@ -380,14 +464,10 @@ differential() {
 
 @test "differential: same namespaces and maps as unshare, as nobody" {
 	require_userns
-	local o a b cmd="$ns_report; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups"
-	for o in -Ur -c "-Urn" "-Urpf" "-Ucm"; do
+	local o
+	for o in -Ur -c "-Urn" "-Urpf" "-Ucm" "-Urui" "-UrCT" "-U --setgroups=deny"; do
 		# shellcheck disable=SC2086
-		a=$(as_nobody unshare $o sh -c "$cmd")
-		# shellcheck disable=SC2086
-		b=$(as_nobody env LSAN_OPTIONS=detect_leaks=0 nsunshare $o sh -c "$cmd")
-		assert_equal "$(grep -v = <<<"$b")" "$(grep -v = <<<"$a")"
-		assert_equal "$(grep -c = <<<"$b")" 8
+		differential --nobody $o
 	done
 }
 
@@ -434,8 +514,10 @@ differential() {
 --info-fd=-1|nsunshare: --info-fd: invalid file descriptor '-1'
 --net=|nsunshare: --net: empty file name
 -n=|nsunshare: --net: empty file name
---net=/nonexistent/dir/file|nsunshare: cannot persist net namespace on /nonexistent/dir/file: No such file or directory
---net=$D/nodir/ns|nsunshare: cannot persist net namespace on $D/nodir/ns: No such file or directory
+--net=/nonexistent/dir/file|nsunshare: --net=/nonexistent/dir/file: cannot persist the net namespace: No such file or directory
+--net=$D/nodir/ns|nsunshare: --net=$D/nodir/ns: cannot persist the net namespace: No such file or directory
+-n/nonexistent/x|nsunshare: --net=/nonexistent/x: cannot persist the net namespace: No such file or directory
+-C=/nonexistent/x|nsunshare: --cgroup=/nonexistent/x: cannot persist the cgroup namespace: No such file or directory
 -r --setgroups=allow|nsunshare: --setgroups=allow cannot go with a single mapped group (-r, -c, --map-group): the kernel needs deny for that
 -w /nonexistent|nsunshare: cannot change directory to /nonexistent: No such file or directory
 -f -w /nonexistent|nsunshare: cannot change directory to /nonexistent: No such file or directory
