@@ -361,7 +361,7 @@ race() {
 }
 
 @test "nsunshare --net=FILE on a read-only /run/netns: status 125, nothing made" {
-	row 125 "^nsunshare: cannot persist net namespace on /run/netns/nst-$MARK: Read-only file system$" \
+	row 125 "^nsunshare: --net=/run/netns/nst-$MARK: cannot persist the net namespace: Read-only file system$" \
 		unshare -m --propagation private \
 		"$FAULTENV" run-ro /run/netns nsunshare --net="/run/netns/nst-$MARK" true
 	assert_output "left: keep"
@@ -407,7 +407,7 @@ race() {
 
 @test "nsunshare --net=FILE on a full directory: status 125, No space, no stray file" {
 	mkdir "$D/full"
-	row 125 "^nsunshare: cannot persist net namespace on $D/full/x: No space left on device$" \
+	row 125 "^nsunshare: --net=$D/full/x: cannot persist the net namespace: No space left on device$" \
 		unshare -m --propagation private \
 		"$FAULTENV" full "$D/full" nsunshare --net="$D/full/x" true
 	assert_output ""
