@@ -719,15 +719,21 @@ struct nsfs_mount {
 	char *point; /* from the root of MNTNS */
 };
 
+/*
+ * Mount namespaces by inode, and their lowest PID: open addressing, as the
+ * namespace table, but of every mount namespace met, also with mnt not a
+ * wanted type (-t net), so a lookup per process or mount is O(1).
+ */
+struct mntns_pid {
+	ino_t ino; /* 0: a free slot */
+	pid_t pid; /* 0: none known yet */
+};
+
 struct nsfs_mounts {
 	struct nsfs_mount *m;
 	size_t n;
-	/* Foreign mount namespaces they are in, and their lowest PID. */
-	struct {
-		ino_t ino;
-		pid_t pid;
-	} * mntns;
-	size_t nmntns;
+	struct mntns_pid *mntns;
+	size_t nmntns, msize;
 };
 
 static void
@@ -751,6 +757,54 @@ wanted_nsfs_root(const struct nsls_opts *o, const char *root,
 		return false;
 	*t = o->kt.t[ti];
 	return true;
+}
+
+static struct mntns_pid *
+mntns_slot(const struct nsfs_mounts *ms, ino_t ino)
+{
+	size_t i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (ms->msize - 1);
+
+	while (ms->mntns[i].ino != 0 && ms->mntns[i].ino != ino)
+		i = (i + 1) & (ms->msize - 1);
+	return &ms->mntns[i];
+}
+
+static struct mntns_pid *
+mntns_find(const struct nsfs_mounts *ms, ino_t ino)
+{
+	struct mntns_pid *e;
+
+	if (ms->msize == 0)
+		return NULL;
+	e = mntns_slot(ms, ino);
+	return e->ino != 0 ? e : NULL;
+}
+
+/* Mount namespace INO with PID if new; NULL if it was there already. */
+static struct mntns_pid *
+mntns_add(struct nsfs_mounts *ms, ino_t ino, pid_t pid)
+{
+	struct mntns_pid *e;
+
+	if (mntns_find(ms, ino) != NULL)
+		return NULL;
+	if (2 * (ms->nmntns + 1) > ms->msize) {
+		struct mntns_pid *old = ms->mntns;
+		size_t oldsize = ms->msize;
+
+		ms->msize = oldsize ? 2 * oldsize : 64;
+		ms->mntns = calloc(ms->msize, sizeof(*ms->mntns));
+		if (ms->mntns == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate");
+		for (size_t i = 0; i < oldsize; i++)
+			if (old[i].ino != 0)
+				*mntns_slot(ms, old[i].ino) = old[i];
+		free(old);
+	}
+	e = mntns_slot(ms, ino);
+	*e = (struct mntns_pid){ ino, pid };
+	ms->nmntns++;
+	return e;
 }
 
 static void
@@ -908,18 +962,9 @@ find_nsfs_mounts_by_proc(struct scan *s, const struct nsls_opts *o,
 		const struct proc *p = &s->procs[i];
 		char path[64], *text, *line, *save = NULL;
 		struct ns_mountinfo mi;
-		bool seen = false;
 
-		if (p->ino[0] == 0)
+		if (p->ino[0] == 0 || mntns_add(ms, p->ino[0], p->pid) == NULL)
 			continue;
-		for (size_t j = 0; j < ms->nmntns && !seen; j++)
-			seen = ms->mntns[j].ino == p->ino[0];
-		if (seen)
-			continue;
-		ms->mntns =
-			xrealloc(ms->mntns, ms->nmntns + 1, sizeof(*ms->mntns));
-		ms->mntns[ms->nmntns].ino = p->ino[0];
-		ms->mntns[ms->nmntns++].pid = p->pid;
 		snprintf(path, sizeof(path), "%d/mountinfo", p->pid);
 		text = read_file_at(s->procdir, path, NULL, false);
 		if (text == NULL)
@@ -950,23 +995,15 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 {
 	size_t missing = 0;
 
-	for (size_t i = 0; i < ms->n; i++) {
-		bool seen = ms->m[i].mntns == self_mnt;
-
-		for (size_t j = 0; j < ms->nmntns && !seen; j++)
-			seen = ms->mntns[j].ino == ms->m[i].mntns;
-		if (seen)
-			continue;
-		ms->mntns =
-			xrealloc(ms->mntns, ms->nmntns + 1, sizeof(*ms->mntns));
-		ms->mntns[ms->nmntns].ino = ms->m[i].mntns;
-		ms->mntns[ms->nmntns++].pid = 0;
-		missing++;
-	}
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->m[i].mntns != self_mnt &&
+		    mntns_add(ms, ms->m[i].mntns, 0) != NULL)
+			missing++;
 	for (size_t i = 0; i < s->nprocs && missing > 0; i++) {
 		struct proc *p = &s->procs[i];
 		char path[64], link[64];
 		const struct ns_type *t;
+		struct mntns_pid *e;
 		ssize_t n;
 
 		if (p->ino[0] == 0) {
@@ -981,12 +1018,10 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 				continue;
 			}
 		}
-		for (size_t j = 0; j < ms->nmntns; j++) {
-			if (ms->mntns[j].ino == p->ino[0] &&
-			    ms->mntns[j].pid == 0) {
-				ms->mntns[j].pid = p->pid;
-				missing--;
-			}
+		e = mntns_find(ms, p->ino[0]);
+		if (e != NULL && e->pid == 0) {
+			e->pid = p->pid;
+			missing--;
 		}
 	}
 }
@@ -1002,7 +1037,8 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 	for (size_t i = 0; i < ms->n; i++) {
 		const struct nsfs_mount *m = &ms->m[i];
 		struct ns *ns = ns_get(s, m->ino, m->type);
-		pid_t pid = 0;
+		const struct mntns_pid *e;
+		pid_t pid;
 
 		if (m->mntns == self_mnt) {
 			add_string(&ns->holders, &ns->nholders, "mount:%s",
@@ -1012,9 +1048,8 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 				ns->path = xstrdup(m->point);
 			continue;
 		}
-		for (size_t j = 0; j < ms->nmntns && pid == 0; j++)
-			if (ms->mntns[j].ino == m->mntns)
-				pid = ms->mntns[j].pid;
+		e = mntns_find(ms, m->mntns);
+		pid = e != NULL ? e->pid : 0;
 		if (pid == 0) {
 			add_string(&ns->holders, &ns->nholders,
 				   "mount:mnt:[%lu]%s", (unsigned long)m->mntns,

@@ -26,26 +26,68 @@ teardown_file() {
 	cleanup_nobody_bin
 }
 
-# A process in new mnt, uts, ipc, net and pid namespaces; sets HOLDER
-# (the unshare process) and MEMBER (its child, PID 1 of the new pid ns).
+# A process in new namespaces of every type (a user namespace mapping our
+# root); sets HOLDER (the unshare process) and MEMBER (its child, PID 1 of
+# the new pid ns, and the one in the new time ns: both are for children).
 start_holder() {
-	spawn nsunshare -f -m -u -i -n -p sleep 1000
+	spawn nsunshare -f -U -r -C -T -m -u -i -n -p sleep 1000
 	HOLDER=$SPAWNED_PID
 	MEMBER=$(first_child "$HOLDER")
 	wait_until in_new_ns "$MEMBER" pid
+	wait_until in_new_ns "$MEMBER" time
 }
 
-# Rows of both listings for the namespaces of process $1 only: other suites
+# A process in new user (no id map), cgroup and time namespaces only; sets
+# UHOLDER and UMEMBER (its child, in the new time ns).
+start_user_holder() {
+	spawn nsunshare -f -U -C -T sleep 1000
+	UHOLDER=$SPAWNED_PID
+	UMEMBER=$(first_child "$UHOLDER")
+	wait_until in_new_ns "$UMEMBER" time
+}
+
+# Rows of a listing for the namespaces of process $1 only: other suites
 # run at the same time, so nothing else is stable enough to compare.
 rows_for() {
-	local pid=$1 t ino
+	local pid=$1 t ino inos='' out
 	shift
 	for t in mnt uts ipc net pid user cgroup time; do
 		ino=$(ns_inode "$pid" "$t")
 		# Our own namespaces change with every other suite's process.
 		[ "$ino" != "$(ns_inode $$ "$t")" ] || continue
-		"$@" 2>/dev/null | awk -v i="$ino" '$1 == i'
-	done | sort -u
+		inos="$inos $ino"
+	done
+	out=$("$@" 2>/dev/null) || return
+	awk -v l="$inos" '
+		BEGIN { n = split(l, a, " "); for (i = 1; i <= n; i++) w[a[i]] }
+		$1 in w' <<<"$out" | sort -u
+}
+
+# lsns_retry ARGS...: lsns, run again when it fails.  lsns 2.38 gives up
+# on the whole listing (no output, no message, status 1) when a process it
+# is reading exits at the wrong moment: a few runs in a hundred while other
+# suites start and end processes.
+lsns_retry() {
+	local _ out
+	for _ in 1 2 3 4 5; do
+		if out=$(lsns "$@"); then
+			printf '%s\n' "$out"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# same_rows_as_lsns PID ARGS...: `nsls -rn ARGS -o NS,TYPE,NPROCS,PID` and
+# the same lsns command agree on PID's namespaces; the rows in $output.
+same_rows_as_lsns() {
+	local pid=$1 mine
+	shift
+	echo "# rows of PID $pid's namespaces in: -rn $* -o NS,TYPE,NPROCS,PID"
+	run -0 rows_for "$pid" nsls -rn "$@" -o NS,TYPE,NPROCS,PID
+	mine=$output
+	run -0 rows_for "$pid" lsns_retry -rn "$@" -o NS,TYPE,NPROCS,PID
+	assert_equal "$mine" "$output"
 }
 
 # in_new_ns PID TYPE: is PID's TYPE namespace no longer ours?  (A function,
@@ -125,30 +167,64 @@ in_our_ns() {
 	assert_line --regexp "^ *$(ns_inode $$ net) net +[0-9]+ +[0-9]+ "
 }
 
-@test "same NS, TYPE, NPROCS, PID as lsns for every type of a new process" {
+@test "same NS, TYPE, NPROCS, PID as lsns for new namespaces of every type, list and tree" {
 	start_holder
-	run -0 rows_for "$MEMBER" nsls -rn -l -o NS,TYPE,NPROCS,PID
-	mine=$output
-	run -0 rows_for "$MEMBER" lsns -rn -l -o NS,TYPE,NPROCS,PID
-	assert_equal "$mine" "$output"
-	# Five new namespaces: each shows 2 processes or 1 (the pid ns).
-	assert_line --regexp "^$(ns_inode "$MEMBER" net) net 2 $HOLDER$"
-	assert_line --regexp "^$(ns_inode "$MEMBER" pid) pid 1 $MEMBER$"
+	start_user_holder
+	for mode in -l ""; do
+		# shellcheck disable=SC2086 # $mode is an option or nothing
+		same_rows_as_lsns "$MEMBER" $mode
+		assert_equal "${#lines[@]}" 8
+		# Six made by HOLDER, with MEMBER in them too; pid and time
+		# are its children's, so MEMBER's alone.
+		for t in mnt uts ipc net user cgroup; do
+			assert_line "$(ns_inode "$MEMBER" "$t") $t 2 $HOLDER"
+		done
+		assert_line "$(ns_inode "$MEMBER" pid) pid 1 $MEMBER"
+		assert_line "$(ns_inode "$MEMBER" time) time 1 $MEMBER"
+		# shellcheck disable=SC2086
+		same_rows_as_lsns "$UMEMBER" $mode
+		assert_equal "${#lines[@]}" 3
+		assert_line "$(ns_inode "$UMEMBER" user) user 2 $UHOLDER"
+		assert_line "$(ns_inode "$UMEMBER" cgroup) cgroup 2 $UHOLDER"
+		assert_line "$(ns_inode "$UMEMBER" time) time 1 $UMEMBER"
+	done
 }
 
-@test "-t net and -p PID: the same rows as lsns -t net and lsns -p PID" {
+@test "-t TYPE for each of the 8 types, and -p PID: the same rows as lsns" {
 	start_holder
-	run -0 rows_for "$MEMBER" nsls -rn -l -t net -o NS,TYPE,NPROCS,PID
-	mine=$output
-	run -0 rows_for "$MEMBER" lsns -rn -l -t net -o NS,TYPE,NPROCS,PID
-	assert_equal "$mine" "$output"
-	assert_equal "$(echo "$mine" | wc -l)" 1
-
-	run -0 rows_for "$MEMBER" nsls -rn -l -p "$MEMBER" -o NS,TYPE,NPROCS,PID
-	mine=$output
-	run -0 rows_for "$MEMBER" lsns -rn -l -p "$MEMBER" -o NS,TYPE,NPROCS,PID
-	assert_equal "$mine" "$output"
-	assert_equal "$(echo "$mine" | wc -l)" 5
+	start_user_holder
+	for t in mnt uts ipc net pid user cgroup time; do
+		for mode in -l ""; do
+			# shellcheck disable=SC2086 # $mode is an option or nothing
+			same_rows_as_lsns "$MEMBER" $mode -t "$t"
+			assert_output --regexp "^$(ns_inode "$MEMBER" "$t") $t [12] [0-9]+$"
+			# shellcheck disable=SC2086
+			same_rows_as_lsns "$UMEMBER" $mode -t "$t"
+			case $t in
+			user | cgroup | time)
+				assert_output --regexp "^$(ns_inode "$UMEMBER" "$t") $t [12] [0-9]+$" ;;
+			*) assert_output "" ;;
+			esac
+		done
+	done
+	for mode in -l ""; do
+		# shellcheck disable=SC2086 # $mode is an option or nothing
+		same_rows_as_lsns "$MEMBER" $mode -p "$MEMBER"
+		assert_equal "${#lines[@]}" 8
+		# HOLDER is still in our pid and time namespaces.
+		# shellcheck disable=SC2086
+		same_rows_as_lsns "$MEMBER" $mode -p "$HOLDER"
+		assert_equal "${#lines[@]}" 6
+		# shellcheck disable=SC2086
+		same_rows_as_lsns "$UMEMBER" $mode -p "$UMEMBER"
+		assert_equal "${#lines[@]}" 3
+		# shellcheck disable=SC2086
+		same_rows_as_lsns "$UMEMBER" $mode -p "$UHOLDER"
+		assert_equal "${#lines[@]}" 2
+		# shellcheck disable=SC2086
+		same_rows_as_lsns "$MEMBER" $mode -p "$MEMBER" -t time -t user
+		assert_equal "${#lines[@]}" 2
+	done
 	run -0 --separate-stderr nsls -rn -l -p "$MEMBER" -o TYPE
 	assert_equal "$(sort <<<"$output" | tr '\n' ' ')" "cgroup ipc mnt net pid time user uts "
 }
@@ -158,7 +234,7 @@ in_our_ns() {
 	cols=NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NSFS,PNS,ONS
 	run -0 --separate-stderr nsls -J -l -o "$cols" -t pid
 	mine=$(jq -c '[.namespaces[0] | to_entries[] | [.key, (.value|type)]]' <<<"$output")
-	run -0 --separate-stderr lsns -J -l -o "$cols" -t pid
+	run -0 --separate-stderr lsns_retry -J -l -o "$cols" -t pid
 	theirs=$(jq -c '[.namespaces[0] | to_entries[] | [.key, (.value|type)]]' <<<"$output")
 	assert_equal "$mine" "$theirs"
 	run -0 --separate-stderr nsls -J -l -t pid
@@ -174,7 +250,7 @@ in_our_ns() {
 	run -0 drop_copies "$f" <<<"$output"
 	assert_line "$ino net 0 mount:$f $f"
 	# lsns cannot see it at all.
-	run lsns -rn -l -t net -o NS
+	run -0 lsns_retry -rn -l -t net -o NS
 	refute_line "$ino"
 }
 
@@ -325,7 +401,7 @@ has_nsfs_mount() {
 		run -0 rows_for "$pid" nsls -rn -l -t net -o NS,NETNSID
 		mine=$output
 		# lsns says "unassigned" where nsls leaves the cell empty.
-		run -0 rows_for "$pid" lsns -rn -l -t net -o NS,NETNSID
+		run -0 rows_for "$pid" lsns_retry -rn -l -t net -o NS,NETNSID
 		assert_equal "$mine" "${output/% unassigned/ }"
 	done
 	run -0 --separate-stderr nsls -rn -l -o NS,NETNSID "$(ns_inode "$withid" net)"
@@ -340,7 +416,7 @@ has_nsfs_mount() {
 	wait_until in_new_ns "$pid" net
 	ino=$(ns_inode "$pid" net)
 	run -0 --separate-stderr nsls -r -l -o +PATH,NPROCS "$ino"
-	assert_equal "${lines[0]}" "$(lsns -r -l -o +PATH,NPROCS | head -n 1)"
+	assert_equal "${lines[0]}" "$(lsns_retry -r -l -o +PATH,NPROCS | head -n 1)"
 	assert_equal "${lines[0]}" "NS TYPE NPROCS PID USER COMMAND PATH NPROCS"
 	assert_equal "${lines[1]}" "$ino net 1 $pid root sleep\x201000 /proc/$pid/ns/net 1"
 	assert_equal "${#lines[@]}" 2
@@ -349,7 +425,7 @@ has_nsfs_mount() {
 		# shellcheck disable=SC2086 # the words are options
 		run -0 --separate-stderr nsls -r -l $args "$ino"
 		# shellcheck disable=SC2086
-		assert_equal "${lines[0]}" "$(lsns -r -l $args | head -n 1)"
+		assert_equal "${lines[0]}" "$(lsns_retry -r -l $args | head -n 1)"
 		assert_equal "${lines[0]}" "NS TYPE NPROCS PID USER NETNSID NSFS COMMAND PATH"
 	done
 }
@@ -366,7 +442,7 @@ has_nsfs_mount() {
 	assert_output "$all"
 	run -0 --separate-stderr nsls -rn -l --output-all "$ino"
 	assert_output --regexp "^$ino net /proc/$pid/ns/net 1 $pid [0-9]+ sleep\\\\x201000 0 root "
-	theirs=$(lsns -J -l --output-all -t net | jq -c '.namespaces[0] | keys_unsorted')
+	theirs=$(lsns_retry -J -l --output-all -t net | jq -c '.namespaces[0] | keys_unsorted')
 	# shellcheck disable=SC2016 # jq variables
 	run -0 jq -e --argjson t "$theirs" '. as $m | $t - $m == []' <<<"$all"
 }
@@ -383,7 +459,7 @@ has_nsfs_mount() {
 	run -0 --separate-stderr nsls -n -l -o NS,TYPE,COMMAND "$ino"
 	assert_output "$ino net  sleep 1000"
 	run -0 --separate-stderr nsls -r -l -o NS,TYPE,NPROCS,PID,COMMAND "$ino"
-	assert_output "$(lsns -r -l -o NS,TYPE,NPROCS,PID,COMMAND -t net |
+	assert_output "$(lsns_retry -r -l -o NS,TYPE,NPROCS,PID,COMMAND -t net |
 		awk -v i="$ino" 'NR == 1 || $1 == i')"
 	assert_line --index 1 "$ino net 1 $pid sleep\x201000"
 	run -0 --separate-stderr nsls -rn -l -o NS,TYPE "$ino"

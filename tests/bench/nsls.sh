@@ -21,12 +21,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A mix of types: every holder a new uts+ipc+net, every other a mnt, every
-# third a pid namespace; KIDS sleepers inherit them.
+# A mix of all eight types: every holder a new uts+ipc+net, every other a
+# mnt, every third a pid, every fourth a user (mapping root), every fifth a
+# cgroup, every sixth a time namespace (its children's: the sleepers');
+# KIDS sleepers inherit them.
 for i in $(seq 1 "$HOLDERS"); do
 	flags="-u -i -n"
 	((i % 2)) && flags="$flags -m"
 	((i % 3)) || flags="$flags -f -p"
+	((i % 4)) || flags="$flags -U -r"
+	((i % 5)) || flags="$flags -C"
+	((i % 6)) || flags="$flags -T"
 	# shellcheck disable=SC2086
 	unshare $flags sh -c "for k in \$(seq $KIDS); do sleep 600 & done; wait" &
 	PIDS+=($!)
@@ -57,8 +62,9 @@ syscalls() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# The default listing (the process tree), the full list, one type.
 cols=NS,TYPE,NPROCS,PID,USER,COMMAND
-for args in "-l -o $cols" "-l -t net -o $cols"; do
+for args in "-o $cols" "-l -o $cols" "-l -t net -o $cols"; do
 	mine=() theirs=()
 	for _ in $(seq "$RUNS"); do
 		# shellcheck disable=SC2086
@@ -72,8 +78,10 @@ for args in "-l -o $cols" "-l -t net -o $cols"; do
 	sm=$(syscalls "$NSLS" $args)
 	# shellcheck disable=SC2086
 	st=$(syscalls lsns $args)
-	printf '%-22s nsls %6d us  lsns %6d us  ratio %5.1fx  ' \
-		"${args% -o*}" "$m" "$t" "$(echo "$t / $m" | bc -l)"
+	label=${args%-o *}
+	label=${label% }
+	printf '%-10s nsls %6d us  lsns %6d us  ratio %5.1fx  ' \
+		"${label:-default}" "$m" "$t" "$(echo "$t / $m" | bc -l)"
 	printf 'syscalls/process nsls %.2f lsns %.2f\n' \
 		"$(echo "$sm / $nprocs" | bc -l)" "$(echo "$st / $nprocs" | bc -l)"
 done
@@ -92,7 +100,11 @@ os.waitpid(pid, 0)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 PY
 }
-# shellcheck disable=SC2086
-echo "peak RSS (KiB): nsls $(peak_rss "$NSLS" -l -o $cols)" \
-	"lsns $(peak_rss lsns -l -o $cols)"
+for args in "-o $cols" "-l -o $cols"; do
+	label=${args%-o *}
+	label=${label% }
+	# shellcheck disable=SC2086
+	echo "peak RSS (KiB), ${label:-default}: nsls $(peak_rss "$NSLS" $args)" \
+		"lsns $(peak_rss lsns $args)"
+done
 echo "nsls -P (fd and socket scan): $(timeit "$NSLS" -P -l) us"
