@@ -193,12 +193,14 @@ check_args(struct nsjoin_opts *o)
 
 /*
  * "-n NAME" as ip netns exec users type it.  getopt gives an optional value
- * only attached (-nNAME, --net=NAME), so NAME would be taken for the
- * program; but without a target a bare -n has nothing to join, so there the
- * next word is the name (or FILE).  With --target, -n keeps nsenter's
- * meaning: the target's network namespace.
+ * only attached (-nNAME, --net=NAME), and its leading '+' stops it at NAME
+ * as at the program; but without a target a bare -n has nothing to join, so
+ * there the word getopt stopped at is the name (or FILE), and the options
+ * go on after it.  With --target (or -a, -N) before it, -n keeps nsenter's
+ * meaning: the target's network namespace, and the word is the program.
+ * Returns whether it took the word.
  */
-static void
+static bool
 take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 {
 	size_t net = ns_type_index(ns_type_by_name("net"));
@@ -206,13 +208,14 @@ take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 
 	if (o->target != 0 || o->all || !o->want[net] || o->file[net] != NULL ||
 	    o->net_socket >= 0 || optind >= argc)
-		return;
+		return false;
 	word = argv[optind++];
 	if (*word == '\0')
 		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
 	o->file[net] = word;
 	if (strchr(word, '/') == NULL)
 		o->netns_name = word;
+	return true;
 }
 
 static void
@@ -246,13 +249,23 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 	};
 	struct option longopts[NS_NTYPES + ARRAY_SIZE(own_longopts)];
 	char nsopts[NS_TYPE_SHORTOPTS_SIZE], shortopts[64];
-	int c;
+	int c, before;
 
 	ns_type_getopt(longopts, nsopts);
 	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
 	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFhV",
 		 nsopts);
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	for (;;) {
+		before = optind;
+		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		/* Stopped at a word, or past a "--" it consumed: after "--"
+		 * comes the program, never a NAME. */
+		if (c == -1) {
+			if (optind > before ||
+			    !take_separate_netns_name(o, argc, argv))
+				break;
+			continue;
+		}
 		switch (c) {
 		case 't':
 			if (ns_parse_pid(optarg, &o->target) != 0)
@@ -322,7 +335,6 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			parse_ns_opt(c, optarg, o);
 		}
 	}
-	take_separate_netns_name(o, argc, argv);
 	o->argv = optind < argc ? argv + optind : NULL;
 	check_args(o);
 }

@@ -15,6 +15,7 @@ teardown() {
 	kill_spawned
 	if [ -n "${NETNS:-}" ]; then
 		ip netns del "$NETNS" 2>/dev/null || true
+		rm -rf "/etc/netns/$NETNS"
 	fi
 	if [ -n "${JUNK:-}" ]; then
 		rm -rf "$JUNK"
@@ -113,6 +114,27 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	run -0 nsjoin -t "$TARGET" -p -F sh -c 'exit 0'
 }
 
+@test "-p: a program killed by a signal kills nsjoin by the same signal, no core" {
+	start_target -p
+	# perl tells a death by signal N from an exit with 128+N; bash cannot.
+	report='system @ARGV; printf "%d %d %d\n", $? & 127, ($? & 128) >> 7, $? >> 8'
+	run -0 no_leak_check perl -e "$report" -- \
+		nsjoin -t "$TARGET" -p sh -c 'kill -TERM $$'
+	assert_output "15 0 0"
+	run -0 no_leak_check perl -e "$report" -- \
+		nsjoin -t "$TARGET" -p sh -c 'exit 143'
+	assert_output "0 0 143"
+	# with cores allowed, nsjoin's own re-raised QUIT still leaves none
+	dir=$BATS_TEST_TMPDIR/cwd
+	mkdir "$dir"
+	run -0 no_leak_check bash -c \
+		'cd "$1" && shift && ulimit -c unlimited && exec "$@"' _ "$dir" \
+		perl -e "$report" -- nsjoin -t "$TARGET" -p sh -c \
+		'ulimit -c 0; kill -QUIT $$'
+	assert_output "3 0 0"
+	assert_equal "$(ls -A "$dir")" ""
+}
+
 @test "-p -F: no fork, the program keeps our PID namespace, nsjoin says nothing" {
 	start_target -p
 	# bash's PID, then the program's: equal when nsjoin did not fork.
@@ -164,6 +186,34 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output --partial "cannot run '$NETNS'"
 }
 
+@test "-n NAME as a separate word: options after NAME are options, up to the program" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	# options after NAME were taken for the program: 127, cannot run '...'
+	run -0 --separate-stderr nsjoin -n "$NETNS" --netns-etc \
+		stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	assert_equal "$stderr" ""
+	run -0 nsjoin --net "$NETNS" -- stat -L -c %i /proc/self/ns/net
+	assert_output "$want"
+	# a -t after NAME is a target: net from NAME, uts from the target
+	start_target -u
+	run -0 nsjoin -n "$NETNS" -t "$TARGET" -u sh -c \
+		'stat -L -c %i /proc/self/ns/net /proc/self/ns/uts'
+	assert_output "$(printf '%s\n%s' "$want" "$(ns_inode "$TARGET" uts)")"
+	run -125 --separate-stderr nsjoin -n "$NETNS" -u true
+	assert_equal "${stderr_lines[0]}" \
+		"nsjoin: a namespace option without FILE needs --target"
+	# the program's own options stay the program's
+	run -0 nsjoin -n "$NETNS" sh -c 'echo "$*"' sh -t 1 -u --netns-etc
+	assert_output "-t 1 -u --netns-etc"
+	# after --, the next word is the program, never a NAME
+	run -125 --separate-stderr nsjoin -n -- "$NETNS"
+	assert_equal "${stderr_lines[0]}" \
+		"nsjoin: a namespace option without FILE needs --target"
+}
+
 @test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
 	NETNS=$(unique_name nsjoin)
 	ip netns add "$NETNS"
@@ -176,6 +226,48 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[ "$(mount_count)" = "$before" ]
 	run -125 nsjoin -t $$ -n --netns-etc true
 	assert_output --partial "--netns-etc needs"
+}
+
+@test "--netns-etc: a fresh /sys shows the network namespace's own interfaces" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	host=$(ls /sys/class/net)
+	[ "$host" != lo ] || skip "the host has no interface but lo"
+	sys_before=$(grep -c ' /sys ' /proc/self/mountinfo)
+	before=$(mount_count)
+	run -0 --separate-stderr nsjoin -n "$NETNS" --netns-etc ls /sys/class/net
+	assert_output lo
+	assert_equal "$stderr" ""
+	# the same as ip netns exec; without --netns-etc, /sys is still ours
+	run -0 ip netns exec "$NETNS" ls /sys/class/net
+	assert_output lo
+	run -0 nsjoin -n "$NETNS" ls /sys/class/net
+	assert_output "$host"
+	[ "$(mount_count)" = "$before" ]
+	[ "$(grep -c ' /sys ' /proc/self/mountinfo)" = "$sys_before" ]
+}
+
+@test "--netns-etc where sysfs cannot be mounted: a warning, the old /sys, status 0" {
+	# sysfs is mounted for a network namespace only by who has
+	# CAP_SYS_ADMIN over its owner: after joining a user namespace of
+	# its own, nsjoin has none over NETNS, owned by the initial one.
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	mkdir -p "/etc/netns/$NETNS"
+	echo "nameserver 192.0.2.54" >"/etc/netns/$NETNS/resolv.conf"
+	start_target -U -r
+	host=$(ls /sys/class/net)
+	before=$(mount_count)
+	run -0 --separate-stderr nsjoin --user="/proc/$TARGET/ns/user" \
+		-n "$NETNS" --netns-etc sh -c \
+		'ls /sys/class/net; cat /etc/resolv.conf
+		stat -L -c %i /proc/self/ns/net /proc/self/ns/user'
+	rm -rf "/etc/netns/$NETNS"
+	assert_equal "$stderr" "nsjoin: cannot mount a fresh /sys for $NETNS, keeping the old one: Operation not permitted"
+	assert_output "$(printf '%s\n%s\n%s\n%s' "$host" \
+		"nameserver 192.0.2.54" "$(stat -L -c %i "/run/netns/$NETNS")" \
+		"$(ns_inode "$TARGET" user)")"
+	[ "$(mount_count)" = "$before" ]
 }
 
 @test "-r and -w: root and working directory from the target or as given" {
@@ -440,6 +532,68 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	done
 }
 
+@test "a PID reused while nsjoin waits to join: refused, 125, never joined" {
+	command -v strace >/dev/null || skip "needs strace"
+	# In a PID namespace of our own, so that PID 2 can be handed out
+	# again on purpose: nsjoin opens target 2 and is held at the entry
+	# of its first setns(2); meanwhile 2 is killed, and a new process in
+	# a network namespace of its own is given PID 2.  The first setns is
+	# the pidfd one, or (EINVAL injected) the one an old kernel refuses,
+	# after which nsjoin goes through /proc/PID/ns.
+	script='
+	dir=$1 inject=$2
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	target=$!
+	until [ "$(netns_of $target)" != "$(netns_of self)" ]; do :; done
+	echo "target $target $(netns_of $target)"
+	strace -qq -o "$dir/strace" -e trace=pidfd_open,setns \
+		-e inject=setns:$inject nsjoin -t $target -n \
+		stat -L -c %i /proc/self/ns/net >"$dir/out" 2>"$dir/err" &
+	tracer=$!
+	for _ in $(seq 1 1000); do
+		grep -qs "^setns(" "$dir/strace" && break
+		sleep 0.01
+	done
+	kill -KILL $target
+	wait $target 2>/dev/null
+	echo $((target - 1)) >/proc/sys/kernel/ns_last_pid
+	unshare -n sleep 1000 &
+	new=$!
+	until [ "$(netns_of $new)" != "$(netns_of self)" ]; do :; done
+	echo "new $new $(netns_of $new)"
+	rc=0
+	wait $tracer || rc=$?
+	echo "status $rc"
+	kill -KILL $new'
+	for inject in delay_enter=3000000 \
+		error=EINVAL:delay_enter=3000000:when=1; do
+		rm -f "$BATS_TEST_TMPDIR"/{strace,out,err}
+		run -0 no_leak_check unshare -pf --mount-proc bash -c \
+			"$script" _ "$BATS_TEST_TMPDIR" "$inject"
+		assert_equal "${#lines[@]}" 3 || fail "$output"
+		read -r what target old <<<"${lines[0]}"
+		assert_equal "$what" target
+		read -r what new reused <<<"${lines[1]}"
+		assert_equal "$what" new
+		# the PID really was reused, by a process in another netns
+		assert_equal "$new" "$target"
+		[ "$reused" != "$old" ]
+		assert_equal "${lines[2]}" "status 125"
+		# target 2 was opened before it died; the join came after
+		log=$(cat "$BATS_TEST_TMPDIR/strace")
+		pidfd=$(sed -n "s/^pidfd_open($target, 0) *= \([0-9]*\)$/\1/p" \
+			<<<"$log")
+		[ -n "$pidfd" ] || fail "$log"
+		grep -q "^setns($pidfd, CLONE_NEWNET).*(DELAYED)" <<<"$log" ||
+			fail "$log"
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/err")" \
+			"nsjoin: cannot join namespaces of PID $target: it has exited"
+		# the program never ran, in either namespace
+		assert_equal "$(cat "$BATS_TEST_TMPDIR/out")" ""
+	done
+}
+
 @test "kernel without setns(pidfd) (EINVAL injected): joined through /proc/PID/ns" {
 	command -v strace >/dev/null || skip "needs strace"
 	start_target -n -u
@@ -523,6 +677,16 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[[ $stderr == "nsjoin: cannot run '/nonexistent/prog': No such file or directory" ]]
 	run -126 nsjoin -t "$TARGET" -u /etc/passwd
 	run -0 nsjoin -t "$TARGET" -u env SHELL=/bin/true nsjoin -t "$TARGET" -u
+}
+
+@test "no program: \$SHELL runs, or /bin/sh with SHELL unset or empty" {
+	start_target -n
+	run -0 env -u SHELL nsjoin -t "$TARGET" -n <<<'echo "$0"; stat -L -c %i /proc/self/ns/net'
+	assert_output "$(printf '/bin/sh\n%s' "$(ns_inode "$TARGET" net)")"
+	run -0 env SHELL= nsjoin -t "$TARGET" -n <<<'echo "$0"'
+	assert_output /bin/sh
+	run -0 env SHELL=/bin/bash nsjoin -t "$TARGET" -n <<<'echo "$0"'
+	assert_output /bin/bash
 }
 
 @test "--help and --version go to stdout, exit 0" {
