@@ -11,11 +11,22 @@ setup() {
 	require_root
 }
 
+# /etc/netns/$NETNS/resolv.conf with the line $1; /etc/netns too where
+# the machine has none (taken back in teardown).
+etc_netns_resolv() {
+	[ -d /etc/netns ] || ETC_NETNS_MADE=1
+	mkdir -p "/etc/netns/$NETNS"
+	echo "$1" >"/etc/netns/$NETNS/resolv.conf"
+}
+
 teardown() {
 	kill_spawned
 	if [ -n "${NETNS:-}" ]; then
 		ip netns del "$NETNS" 2>/dev/null || true
 		rm -rf "/etc/netns/$NETNS"
+	fi
+	if [ -n "${ETC_NETNS_MADE:-}" ]; then
+		rmdir /etc/netns 2>/dev/null || true
 	fi
 	if [ -n "${JUNK:-}" ]; then
 		rm -rf "$JUNK"
@@ -217,8 +228,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 @test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
 	NETNS=$(unique_name nsjoin)
 	ip netns add "$NETNS"
-	mkdir -p "/etc/netns/$NETNS"
-	echo "nameserver 192.0.2.53" >"/etc/netns/$NETNS/resolv.conf"
+	etc_netns_resolv "nameserver 192.0.2.53"
 	before=$(mount_count)
 	run -0 nsjoin --net="$NETNS" --netns-etc cat /etc/resolv.conf
 	rm -rf "/etc/netns/$NETNS"
@@ -253,8 +263,7 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	# its own, nsjoin has none over NETNS, owned by the initial one.
 	NETNS=$(unique_name nsjoin)
 	ip netns add "$NETNS"
-	mkdir -p "/etc/netns/$NETNS"
-	echo "nameserver 192.0.2.54" >"/etc/netns/$NETNS/resolv.conf"
+	etc_netns_resolv "nameserver 192.0.2.54"
 	start_target -U -r
 	host=$(ls /sys/class/net)
 	before=$(mount_count)
