@@ -32,8 +32,10 @@ for i in $(seq 1 "$HOLDERS"); do
 	((i % 4)) || flags="$flags -U -r"
 	((i % 5)) || flags="$flags -C"
 	((i % 6)) || flags="$flags -T"
+	# nsunshare: util-linux 2.38's unshare -f prints a sigprocmask error
+	# when the cleanup kills it
 	# shellcheck disable=SC2086
-	unshare $flags sh -c "for k in \$(seq $KIDS); do sleep 600 & done; wait" &
+	"$BIN/nsunshare" $flags sh -c "for k in \$(seq $KIDS); do sleep 600 & done; wait" &
 	PIDS+=($!)
 	disown $!
 done
