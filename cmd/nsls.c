@@ -415,10 +415,17 @@ xstrdup(const char *s)
 	return d;
 }
 
+/* First slot of INO in an open-addressing table of SIZE (a power of 2). */
+static size_t
+ino_hash(ino_t ino, size_t size)
+{
+	return (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (size - 1);
+}
+
 static size_t
 hash_slot(const struct scan *s, ino_t ino)
 {
-	size_t i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (s->hsize - 1);
+	size_t i = ino_hash(ino, s->hsize);
 
 	while (s->hash[i] != NULL && s->hash[i]->ino != ino)
 		i = (i + 1) & (s->hsize - 1);
@@ -762,7 +769,7 @@ wanted_nsfs_root(const struct nsls_opts *o, const char *root,
 static struct mntns_pid *
 mntns_slot(const struct nsfs_mounts *ms, ino_t ino)
 {
-	size_t i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (ms->msize - 1);
+	size_t i = ino_hash(ino, ms->msize);
 
 	while (ms->mntns[i].ino != 0 && ms->mntns[i].ino != ino)
 		i = (i + 1) & (ms->msize - 1);
