@@ -386,7 +386,6 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 	struct ns_idmap map;
 	struct stat self;
 	uint32_t out;
-
 	bool same;
 
 	read_map(p, o->translate_gid ? "gid_map" : "uid_map", &map);
@@ -742,17 +741,11 @@ write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
 
 	if (!me->root && ns_caps_effective_only(need, nneed) != 0)
 		err(NS_EXIT_FAIL, "cannot set capabilities");
-	if (ns_idmap_write(p->procfd, file, map) != 0) {
-		if (errno == EPERM && !me->root && !ns_caps_effective(need[0]))
-			errx(NS_EXIT_FAIL,
-			     "cannot write %s map of PID %d: %s "
-			     "(ranges beyond your own id need "
-			     "nsmap installed with file "
-			     "capabilities)",
-			     kind, (int)p->pid, strerror(EPERM));
+	/* A missing capability was refused before the first write
+	 * (check_capable): a refusal here is the kernel's own. */
+	if (ns_idmap_write(p->procfd, file, map) != 0)
 		err(NS_EXIT_FAIL, "cannot write %s map of PID %d", kind,
 		    (int)p->pid);
-	}
 }
 
 static int
