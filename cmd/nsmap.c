@@ -4,17 +4,22 @@
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "nscommon.h"
@@ -47,36 +52,45 @@ struct nsmap_opts {
 	int cols[NCOLS];
 	size_t ncols;
 	pid_t pid;
+	char newidmap_kind; /* 'u' or 'g': "-u PID INSIDE OUTSIDE COUNT..." */
 };
+
+/* Linux 6.11+: the user namespace of a pidfd's process, without a path. */
+#ifndef PIDFD_GET_USER_NAMESPACE
+#define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
+#endif
 
 /* What the caller is, fixed once at start. */
 struct caller {
 	uid_t uid;
 	gid_t gid;
 	bool root;
-	char *name; /* NULL when the uid has no account */
+	char *name;   /* NULL when the uid has no account */
+	gid_t pw_gid; /* the account's primary group */
 };
 
 static noreturn void
 usage(void)
 {
 	printf("Usage:\n"
-	       " nsmap [-u MAP] [-g MAP] [--setgroups=allow|deny] PID\n"
-	       " nsmap --auto [--setgroups=allow|deny] PID\n"
+	       " nsmap [-u MAP] [-g MAP] [-s allow|deny] PID\n"
+	       " nsmap -u|-g PID INSIDE OUTSIDE COUNT... [-s allow|deny]\n"
+	       " nsmap --auto [-s allow|deny] PID\n"
 	       " nsmap [--show] [-J|-r] [-n] [-o LIST] [--output-all] PID\n"
 	       " nsmap --uid=ID|--gid=ID [--outside] PID\n"
 	       " nsmap --check [-u MAP] [-g MAP] PID\n"
 	       "\n"
 	       "Write, show, check or translate the uid/gid maps of the user\n"
-	       "namespace of PID.  MAP is INSIDE:OUTSIDE:COUNT[,...].\n"
+	       "namespace of PID.  MAP is INSIDE:OUTSIDE:COUNT[,...]; the\n"
+	       "second form takes newuidmap's and newgidmap's order.\n"
 	       "\n"
 	       "Options:\n"
 	       " -u, --map-uid MAP        write the uid map\n"
 	       " -g, --map-gid MAP        write the gid map\n"
 	       " -a, --auto               map your own ids and subordinate "
 	       "ranges\n"
-	       "     --setgroups=WHAT     allow or deny setgroups(2) first\n"
-	       " -s, --show               print the maps (default)\n"
+	       " -s, --setgroups WHAT     allow or deny setgroups(2) first\n"
+	       "     --show               print the maps (default)\n"
 	       "     --uid=ID             translate a uid from inside to here\n"
 	       "     --gid=ID             translate a gid from inside to here\n"
 	       "     --outside            translate from here to inside "
@@ -95,6 +109,27 @@ usage(void)
 	exit(NS_EXIT_OK);
 }
 
+/*
+ * "-u PID INSIDE OUTSIDE COUNT ...": newuidmap's order.  A bare number is
+ * never a MAP (a range has three numbers), so it can only be the PID.
+ */
+static bool
+is_newidmap_pid(const char *arg, struct nsmap_opts *o, char kind)
+{
+	pid_t pid;
+
+	if (ns_parse_pid(arg, &pid) != 0)
+		return false;
+	if (o->newidmap_kind != 0)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "-%c PID: newuidmap's order takes one map a run "
+			       "(already -%c PID)",
+			       kind, o->newidmap_kind);
+	o->newidmap_kind = kind;
+	o->pid = pid;
+	return true;
+}
+
 static void
 add_map_spec(struct ns_idmap *map, const char *spec, const char *kind)
 {
@@ -103,6 +138,36 @@ add_map_spec(struct ns_idmap *map, const char *spec, const char *kind)
 	if (ns_idmap_add_spec(map, spec, &why) != 0)
 		ns_usage_error(NS_EXIT_USAGE, "invalid %s map '%s': %s", kind,
 			       spec, why);
+}
+
+/* The operands after PID in newuidmap's order: INSIDE OUTSIDE COUNT... */
+static void
+add_newidmap_ranges(struct nsmap_opts *o, char **args, int n)
+{
+	struct ns_idmap *map =
+		o->newidmap_kind == 'u' ? &o->uid_map : &o->gid_map;
+	const char *kind = o->newidmap_kind == 'u' ? "uid" : "gid";
+	const char *why;
+
+	if (n == 0 || n % 3 != 0)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "-%c PID takes INSIDE OUTSIDE COUNT, three "
+			       "numbers a range (%d given)",
+			       o->newidmap_kind, n);
+	for (int i = 0; i < n; i += 3) {
+		uint32_t v[3];
+
+		for (int k = 0; k < 3; k++)
+			if (ns_parse_u32(args[i + k], &v[k]) != 0)
+				ns_usage_error(NS_EXIT_USAGE,
+					       "invalid %s map: '%s' is not a "
+					       "number",
+					       kind, args[i + k]);
+		if (ns_idmap_add(map, v[0], v[1], v[2], &why) != 0)
+			ns_usage_error(NS_EXIT_USAGE,
+				       "invalid %s map at '%s %s %s': %s", kind,
+				       args[i], args[i + 1], args[i + 2], why);
+	}
 }
 
 static void
@@ -159,11 +224,41 @@ pick_mode(struct nsmap_opts *o)
 		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
 }
 
+/*
+ * -s was --show until nsunshare's -s (--setgroups) took the letter for the
+ * whole suite.  "-s PID" and "-s -J" of an old script still show the maps:
+ * a separate word after -s that is neither allow nor deny is read again as
+ * the next argument.
+ */
+static void
+parse_short_s(char **argv, struct nsmap_opts *o)
+{
+	if (strcmp(optarg, "allow") == 0 || strcmp(optarg, "deny") == 0) {
+		o->setgroups = optarg;
+		return;
+	}
+	const char *opt = optind >= 2 ? argv[optind - 2] : "";
+
+	/* "-s WORD" or "-rs WORD": the word is argv[optind - 1] itself. */
+	if (optind >= 2 && optarg == argv[optind - 1] && opt[0] == '-' &&
+	    opt[1] != '-' && opt[strlen(opt) - 1] == 's') {
+		warnx("-s without allow or deny is read as --show; "
+		      "use --show (-s means --setgroups now)");
+		o->show = true;
+		optind--;
+		return;
+	}
+	ns_usage_error(NS_EXIT_USAGE,
+		       "-s takes allow or deny, not '%s' (--show has no "
+		       "short option now)",
+		       optarg);
+}
+
 static void
 parse_args(int argc, char **argv, struct nsmap_opts *o)
 {
 	enum {
-		OPT_SETGROUPS = CHAR_MAX + 1,
+		OPT_SHOW = CHAR_MAX + 1,
 		OPT_UID,
 		OPT_GID,
 		OPT_OUTSIDE,
@@ -172,8 +267,8 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		{ "map-uid", required_argument, NULL, 'u' },
 		{ "map-gid", required_argument, NULL, 'g' },
 		{ "auto", no_argument, NULL, 'a' },
-		{ "setgroups", required_argument, NULL, OPT_SETGROUPS },
-		{ "show", no_argument, NULL, 's' },
+		{ "setgroups", required_argument, NULL, 'S' },
+		{ "show", no_argument, NULL, OPT_SHOW },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "gid", required_argument, NULL, OPT_GID },
 		{ "outside", no_argument, NULL, OPT_OUTSIDE },
@@ -188,22 +283,28 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, nargs;
 
 	o->out.json_name = "idmaps";
-	while ((c = getopt_long(argc, argv, "u:g:ascJrno:HhV", longopts,
+	/* 'S' is --setgroups by its long name only: no -S letter. */
+	while ((c = getopt_long(argc, argv, "u:g:as:cJrno:HhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			add_map_spec(&o->uid_map, optarg, "uid");
+			if (!is_newidmap_pid(optarg, o, 'u'))
+				add_map_spec(&o->uid_map, optarg, "uid");
 			break;
 		case 'g':
-			add_map_spec(&o->gid_map, optarg, "gid");
+			if (!is_newidmap_pid(optarg, o, 'g'))
+				add_map_spec(&o->gid_map, optarg, "gid");
 			break;
 		case 'a':
 			o->auto_map = true;
 			break;
-		case OPT_SETGROUPS:
+		case 's':
+			parse_short_s(argv, o);
+			break;
+		case 'S':
 			if (strcmp(optarg, "allow") != 0 &&
 			    strcmp(optarg, "deny") != 0)
 				ns_usage_error(
@@ -213,7 +314,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 					optarg);
 			o->setgroups = optarg;
 			break;
-		case 's':
+		case OPT_SHOW:
 			o->show = true;
 			break;
 		case OPT_UID:
@@ -243,13 +344,28 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		o->cols[i] = i;
 	o->ncols = NCOLS;
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols, NCOLS);
-	if (optind == argc)
-		ns_usage_error(NS_EXIT_USAGE, "no PID given");
-	if (argc - optind > 1)
-		ns_usage_error(NS_EXIT_USAGE, "unexpected argument '%s'",
-			       argv[optind + 1]);
-	if (ns_parse_pid(argv[optind], &o->pid) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid PID '%s'", argv[optind]);
+	nargs = argc - optind;
+	if (o->newidmap_kind != 0) {
+		add_newidmap_ranges(o, argv + optind, nargs);
+		if (o->auto_map || o->check)
+			ns_usage_error(NS_EXIT_USAGE,
+				       "-%c PID INSIDE OUTSIDE COUNT writes a "
+				       "map: not with --auto or --check",
+				       o->newidmap_kind);
+	} else {
+		if (nargs == 0)
+			ns_usage_error(NS_EXIT_USAGE, "no PID given");
+		if (nargs > 1)
+			ns_usage_error(NS_EXIT_USAGE,
+				       "unexpected argument '%s' (a map is "
+				       "-u INSIDE:OUTSIDE:COUNT PID, or "
+				       "-u PID INSIDE OUTSIDE COUNT in "
+				       "newuidmap's order)",
+				       argv[optind + 1]);
+		if (ns_parse_pid(argv[optind], &o->pid) != 0)
+			ns_usage_error(NS_EXIT_USAGE, "invalid PID '%s'",
+				       argv[optind]);
+	}
 	pick_mode(o);
 	if (o->mode == MODE_TRANSLATE)
 		parse_translate_id(o);
@@ -266,6 +382,7 @@ limit_privilege(struct caller *me)
 {
 	static const int keep[] = { CAP_SETUID, CAP_SETGID, CAP_SETFCAP };
 	struct passwd *pw;
+	const char *login;
 
 	if (getuid() != geteuid() || getgid() != getegid())
 		errx(NS_EXIT_FAIL, "refusing to run setuid or setgid: install "
@@ -279,21 +396,172 @@ limit_privilege(struct caller *me)
 		if (ns_caps_limit(keep, ARRAY_SIZE(keep)) != 0)
 			err(NS_EXIT_FAIL, "cannot drop capabilities");
 	}
-	errno = 0;
-	pw = getpwuid(me->uid);
+	/*
+	 * Who the caller is, as shadow's get_my_pwent: the login name's
+	 * entry if it has the caller's uid (one of several names of a uid),
+	 * else the uid's first entry.
+	 */
 	me->name = NULL;
-	if (pw != NULL && (me->name = strdup(pw->pw_name)) == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate memory");
+	me->pw_gid = (gid_t)-1;
+	login = getlogin();
+	pw = login != NULL && *login != '\0' ? getpwnam(login) : NULL;
+	if (pw == NULL || pw->pw_uid != me->uid)
+		pw = getpwuid(me->uid);
+	if (pw != NULL) {
+		me->name = strdup(pw->pw_name);
+		if (me->name == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate memory");
+		me->pw_gid = pw->pw_gid;
+	}
 }
 
+/* ---- /proc, trusted only once checked ----------------------------------- */
+
+/* First line of FILE below the directory fd DIR starting with KEY. */
+static bool
+proc_field(int dir, const char *file, const char *key, char *out, size_t size)
+{
+	size_t cap = 0, klen = strlen(key);
+	char *line = NULL;
+	bool found = false;
+	FILE *f;
+	int fd;
+
+	fd = ns_openat_beneath(dir, file, O_RDONLY);
+	if (fd < 0 || (f = fdopen(fd, "re")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (!found && getline(&line, &cap, f) >= 0) {
+		if (strncmp(line, key, klen) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(out, size, "%s",
+			 line + klen + strspn(line + klen, "\t "));
+		found = true;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * /proc, checked to be procfs of our own pid namespace: there our own
+ * status shows one pid, ours (a procfs of an ancestor namespace shows
+ * more, one of another namespace has no "self").  The fd of /proc/self is
+ * returned; the /proc fd goes to *ROOT when ROOT is not NULL.
+ */
+static int
+open_own_proc(int *root)
+{
+	char path[32], link[32], nspid[64];
+	struct statfs sfs;
+	ssize_t len;
+	int fd, self = -1;
+
+	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open /proc");
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not procfs");
+	snprintf(path, sizeof(path), "%d", (int)getpid());
+	len = readlinkat(fd, "self", link, sizeof(link) - 1);
+	if (len > 0) {
+		link[len] = '\0';
+		if (strcmp(link, path) == 0)
+			self = ns_openat_beneath(fd, path,
+						 O_RDONLY | O_DIRECTORY);
+	}
+	if (self < 0 ||
+	    !proc_field(self, "status", "NSpid:", nspid, sizeof(nspid)) ||
+	    strcmp(nspid, path) != 0)
+		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not the procfs "
+				   "of your pid namespace");
+	if (root != NULL)
+		*root = fd;
+	else
+		close(fd);
+	return self;
+}
+
+/* Inode of our own user namespace, read through a checked /proc. */
+static ino_t
+own_userns(void)
+{
+	int self = open_own_proc(NULL);
+	ino_t ino = ns_inode_at(self, "user");
+
+	if (ino == 0)
+		err(NS_EXIT_FAIL, "cannot read your user namespace");
+	close(self);
+	return ino;
+}
+
+/*
+ * The directory ns_proc_open found under /proc/PID must be the pidfd's
+ * process, not another one bind-mounted over it: procfs of our own pid
+ * namespace says which pid it is.
+ */
 static void
 open_target(pid_t pid, struct ns_proc *p)
 {
+	char want[32], shown[32];
+
+	close(open_own_proc(NULL));
 	if (ns_proc_open(pid, p) != 0) {
 		if (errno == ESRCH)
 			errx(NS_EXIT_FAIL, "no process with PID %d", (int)pid);
 		err(NS_EXIT_FAIL, "cannot open PID %d", (int)pid);
 	}
+	snprintf(want, sizeof(want), "%d", (int)pid);
+	if (!proc_field(p->procfd, "status", "Pid:", shown, sizeof(shown))) {
+		if (ns_proc_check_alive(p) != 0)
+			errx(NS_EXIT_FAIL, "no process with PID %d", (int)pid);
+		err(NS_EXIT_FAIL, "cannot read the status of PID %d", (int)pid);
+	}
+	if (strcmp(shown, want) != 0)
+		errx(NS_EXIT_FAIL,
+		     "cannot trust /proc/%d: it shows PID %s (a mount "
+		     "over it?)",
+		     (int)pid, shown);
+}
+
+/*
+ * The user namespace of the target as an fd: from its pidfd where the
+ * kernel can (no path at all), else through the checked /proc/PID; either
+ * way it must be a user namespace.
+ */
+static int
+open_target_userns(const struct ns_proc *p)
+{
+	const struct ns_type *t;
+	int fd = -1;
+
+	if (p->pidfd >= 0)
+		fd = ioctl(p->pidfd, PIDFD_GET_USER_NAMESPACE, 0);
+	if (fd < 0)
+		fd = ns_proc_open_ns(p, "user");
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open the user namespace of PID %d",
+		    (int)p->pid);
+	t = ns_type_of_fd(fd);
+	if (t == NULL || t->flag != CLONE_NEWUSER)
+		errx(NS_EXIT_FAIL,
+		     "cannot trust ns/user of PID %d: not a "
+		     "user namespace",
+		     (int)p->pid);
+	return fd;
+}
+
+static ino_t
+fd_inode(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		err(NS_EXIT_FAIL, "cannot stat a namespace");
+	return st.st_ino;
 }
 
 static void
@@ -384,18 +652,18 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 {
 	const char *kind = o->translate_gid ? "gid" : "uid";
 	struct ns_idmap map;
-	struct stat self;
 	uint32_t out;
 	bool same;
+	int ns;
 
 	read_map(p, o->translate_gid ? "gid_map" : "uid_map", &map);
 	/*
 	 * Read from inside the namespace, the map shows the parent's ids, not
 	 * ours: there, a mapped id is itself, both ways.
 	 */
-	if (stat("/proc/self/ns/user", &self) != 0)
-		err(NS_EXIT_FAIL, "cannot read your user namespace");
-	same = ns_inode_at(p->procfd, "user") == self.st_ino;
+	ns = open_target_userns(p);
+	same = fd_inode(ns) == own_userns();
+	close(ns);
 	if (ns_idmap_translate(&map, o->id, same || !o->outside, &out) != 0) {
 		if (o->outside)
 			warnx("%s %u is not mapped into the user namespace of "
@@ -490,19 +758,17 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 	ino_t *seen = NULL;
 	size_t nseen = 0;
 	struct dirent *d;
-	int found = 0;
+	int found = 0, root, ns;
 	DIR *proc;
 
-	proc = opendir("/proc");
+	close(open_own_proc(&root));
+	proc = fdopendir(root);
 	if (proc == NULL)
 		err(NS_EXIT_FAIL, "cannot open /proc");
-	(void)seen_before(&seen, &nseen, ns_inode_at(target->procfd, "user"));
-	{
-		struct stat st;
-
-		if (stat("/proc/self/ns/user", &st) == 0)
-			(void)seen_before(&seen, &nseen, st.st_ino);
-	}
+	ns = open_target_userns(target);
+	(void)seen_before(&seen, &nseen, fd_inode(ns));
+	close(ns);
+	(void)seen_before(&seen, &nseen, own_userns());
 	while ((d = readdir(proc)) != NULL) {
 		struct ns_idmap other;
 		struct ns_proc p;
@@ -566,6 +832,46 @@ check_maps(const struct nsmap_opts *o, const struct ns_proc *p,
 
 /* ---- write --------------------------------------------------------------- */
 
+/*
+ * shadow's newuidmap and newgidmap act only for a caller with an account
+ * whose real gid is its primary group (unless login.defs sets
+ * GRANT_AUX_GROUP_SUBIDS), and only on a process running as that uid and
+ * gid: the same here, word for word where it can be.
+ */
+static void
+check_identity(const struct ns_proc *p, const struct caller *me)
+{
+	struct stat st;
+	int aux;
+
+	if (me->name == NULL)
+		errx(NS_EXIT_FAIL,
+		     "cannot determine your user name: uid %u has no "
+		     "entry in the passwd database",
+		     (unsigned)me->uid);
+	if (me->gid != me->pw_gid) {
+		aux = ns_logindefs_bool("/etc/login.defs",
+					"GRANT_AUX_GROUP_SUBIDS");
+		if (aux < 0)
+			err(NS_EXIT_FAIL, "cannot read /etc/login.defs");
+		if (!aux)
+			errx(NS_EXIT_FAIL,
+			     "your gid %u is not the primary group %u of "
+			     "user '%s' (only with GRANT_AUX_GROUP_SUBIDS "
+			     "yes in /etc/login.defs)",
+			     (unsigned)me->gid, (unsigned)me->pw_gid, me->name);
+	}
+	/* /proc/PID belongs to the process's effective uid and gid. */
+	if (fstat(p->procfd, &st) != 0)
+		err(NS_EXIT_FAIL, "cannot stat /proc/%d", (int)p->pid);
+	if (st.st_uid != me->uid || st.st_gid != me->gid)
+		errx(NS_EXIT_FAIL,
+		     "PID %d runs as uid %u gid %u, not as you (uid %u "
+		     "gid %u)",
+		     (int)p->pid, (unsigned)st.st_uid, (unsigned)st.st_gid,
+		     (unsigned)me->uid, (unsigned)me->gid);
+}
+
 /* The kernel lets only the namespace's owner (or root) act for it. */
 static void
 check_owner(const struct ns_proc *p, const struct caller *me)
@@ -573,10 +879,7 @@ check_owner(const struct ns_proc *p, const struct caller *me)
 	uid_t owner;
 	int fd;
 
-	fd = ns_proc_open_ns(p, "user");
-	if (fd < 0)
-		err(NS_EXIT_FAIL, "cannot open the user namespace of PID %d",
-		    (int)p->pid);
+	fd = open_target_userns(p);
 	if (ioctl(fd, NS_GET_OWNER_UID, &owner) != 0)
 		err(NS_EXIT_FAIL,
 		    "cannot get the owner of the user namespace "
@@ -630,8 +933,8 @@ check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
 	bool from_sub = false;
 	int n;
 
-	n = ns_subid_ranges(path, me->name, gid ? me->gid : me->uid, sub,
-			    NS_IDMAP_MAX);
+	/* Both files are keyed by user: a group never owns a subgid range. */
+	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
 	if (n < 0)
 		err(NS_EXIT_FAIL, "cannot read %s", path);
 	for (size_t i = 0; i < map->n; i++) {
@@ -674,8 +977,8 @@ auto_map(struct ns_idmap *map, bool gid, const struct caller *me)
 	const char *why;
 	int n;
 
-	n = ns_subid_ranges(path, me->name, gid ? me->gid : me->uid, sub,
-			    NS_IDMAP_MAX);
+	/* Both files are keyed by user: a group never owns a subgid range. */
+	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
 	if (n < 0)
 		err(NS_EXIT_FAIL, "cannot read %s", path);
 	map->n = 0;
@@ -728,24 +1031,131 @@ check_capable(const struct ns_proc *p, const struct ns_idmap *map, bool gid,
 }
 
 /*
+ * What the kernel checks in a map write (kernel/user_namespace.c,
+ * map_write) besides what ns_idmap_add already did: the whole text under
+ * one page, and every outside range inside a single range of the parent
+ * namespace's own map; and that the writer's namespace is the target's
+ * parent (or the target itself).  Checked for both maps and setgroups
+ * before the first write, so that no refusal comes after a write.
+ */
+static void
+check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
+		   const char *setgroups)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct ns_idmap parent[2];
+	bool have_parent = false;
+	int ns, up;
+	ino_t own = own_userns();
+
+	ns = open_target_userns(p);
+	up = ioctl(ns, NS_GET_PARENT);
+	if (fd_inode(ns) != own) {
+		if (up < 0 || fd_inode(up) != own)
+			errx(NS_EXIT_FAIL,
+			     "the user namespace of PID %d is not a child of "
+			     "yours: only its parent namespace may write its "
+			     "maps",
+			     (int)p->pid);
+		have_parent = true;
+	}
+	if (up >= 0)
+		close(up);
+	close(ns);
+	if (have_parent) {
+		int self = open_own_proc(NULL);
+
+		if (ns_idmap_read(self, "uid_map", &parent[0]) != 0 ||
+		    ns_idmap_read(self, "gid_map", &parent[1]) != 0)
+			err(NS_EXIT_FAIL, "cannot read your own id maps");
+		close(self);
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct ns_idmap *map = k ? &o->gid_map : &o->uid_map;
+		const char *kind = k ? "gid" : "uid";
+		const struct ns_idrange *bad;
+		size_t bytes;
+
+		if (map->n == 0)
+			continue;
+		bytes = ns_idmap_text_size(map);
+		if (page > 0 && bytes >= (size_t)page)
+			errx(NS_EXIT_FAIL,
+			     "the %s map is %zu bytes as written to the "
+			     "kernel, which takes less than %ld; nothing "
+			     "written",
+			     kind, bytes, page);
+		if (have_parent &&
+		    (bad = ns_idmap_unmapped(map, &parent[k])) != NULL)
+			errx(NS_EXIT_FAIL,
+			     "%s range %u-%u is not within one range mapped "
+			     "in your own user namespace; nothing written",
+			     kind, bad->outside,
+			     bad->outside + (bad->count - 1));
+	}
+	if (setgroups != NULL) {
+		char now[16];
+
+		read_setgroups(p, now, sizeof(now));
+		if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
+			errx(NS_EXIT_FAIL,
+			     "setgroups of PID %d is already deny, and the "
+			     "kernel never allows it again",
+			     (int)p->pid);
+		if (strcmp(now, setgroups) != 0 && o->gid_map.n == 0) {
+			struct ns_idmap gids;
+
+			read_map(p, "gid_map", &gids);
+			if (gids.n != 0)
+				errx(NS_EXIT_FAIL,
+				     "cannot deny setgroups of PID %d: its "
+				     "gid map is already written",
+				     (int)p->pid);
+		}
+	}
+}
+
+/* What is already written, for a message about a later failure. */
+struct written {
+	char text[64];
+};
+
+static void
+note_written(struct written *w, const char *what)
+{
+	size_t len = strlen(w->text);
+
+	snprintf(w->text + len, sizeof(w->text) - len, "%s%s", len ? ", " : "",
+		 what);
+}
+
+/*
  * Hold in the effective set only the capability this one write needs
  * (CAP_SETFCAP: the kernel asks for it when outside uid 0 is mapped).
  */
 static void
 write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
-	  const struct caller *me)
+	  const struct caller *me, struct written *w)
 {
 	const char *file = kind[0] == 'u' ? "uid_map" : "gid_map";
 	int need[2] = { kind[0] == 'u' ? CAP_SETUID : CAP_SETGID, CAP_SETFCAP };
 	size_t nneed = kind[0] == 'u' && maps_outside_root(map) ? 2 : 1;
+	char what[16];
 
 	if (!me->root && ns_caps_effective_only(need, nneed) != 0)
 		err(NS_EXIT_FAIL, "cannot set capabilities");
-	/* A missing capability was refused before the first write
-	 * (check_capable): a refusal here is the kernel's own. */
-	if (ns_idmap_write(p->procfd, file, map) != 0)
-		err(NS_EXIT_FAIL, "cannot write %s map of PID %d", kind,
-		    (int)p->pid);
+	/* Every rule the kernel applies was checked before the first write
+	 * (check_kernel_rules, check_capable): a refusal here is news. */
+	if (ns_idmap_write(p->procfd, file, map) != 0) {
+		if (w->text[0] == '\0')
+			err(NS_EXIT_FAIL, "cannot write %s map of PID %d", kind,
+			    (int)p->pid);
+		err(NS_EXIT_FAIL,
+		    "cannot write %s map of PID %d (already written: %s)", kind,
+		    (int)p->pid, w->text);
+	}
+	snprintf(what, sizeof(what), "%s map", kind);
+	note_written(w, what);
 }
 
 static int
@@ -753,9 +1163,12 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 	   const struct caller *me)
 {
 	const char *setgroups = o->setgroups;
+	struct written w = { "" };
 	bool gid_from_sub = true;
 	char now[16];
 
+	if (!me->root)
+		check_identity(p, me);
 	check_owner(p, me);
 	if (o->auto_map) {
 		auto_map(&o->uid_map, false, me);
@@ -779,19 +1192,24 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 			     "denied");
 		setgroups = "deny";
 	}
+	check_kernel_rules(o, p, setgroups);
 	if (setgroups != NULL) {
 		read_setgroups(p, now, sizeof(now));
-		if (strcmp(now, setgroups) != 0 &&
-		    ns_setgroups_write(p->procfd, setgroups) != 0)
-			err(NS_EXIT_FAIL,
-			    "cannot write '%s' to setgroups of "
-			    "PID %d",
-			    setgroups, (int)p->pid);
+		if (strcmp(now, setgroups) != 0) {
+			if (ns_setgroups_write(p->procfd, setgroups) != 0)
+				err(NS_EXIT_FAIL,
+				    "cannot write '%s' to setgroups of "
+				    "PID %d",
+				    setgroups, (int)p->pid);
+			note_written(&w, strcmp(setgroups, "deny") == 0
+						 ? "setgroups deny"
+						 : "setgroups allow");
+		}
 	}
 	if (o->uid_map.n)
-		write_map(p, "uid", &o->uid_map, me);
+		write_map(p, "uid", &o->uid_map, me, &w);
 	if (o->gid_map.n)
-		write_map(p, "gid", &o->gid_map, me);
+		write_map(p, "gid", &o->gid_map, me, &w);
 	return NS_EXIT_OK;
 }
 
@@ -803,6 +1221,13 @@ main(int argc, char **argv)
 	struct ns_proc p;
 	int status;
 
+	/*
+	 * Before anything else: a process holding capabilities its caller
+	 * lacks must not leave a core file or a readable /proc/PID/mem,
+	 * environ or fd to that caller.
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		err(NS_EXIT_FAIL, "cannot make the process non-dumpable");
 	limit_privilege(&me);
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &opts);

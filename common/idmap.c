@@ -12,8 +12,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "nscommon.h"
@@ -114,6 +116,39 @@ ns_idmap_add_spec(struct ns_idmap *map, const char *spec, const char **why)
 fail:
 	map->n = before;
 	return -1;
+}
+
+size_t
+ns_idmap_text_size(const struct ns_idmap *map)
+{
+	size_t bytes = 0;
+
+	for (size_t i = 0; i < map->n; i++)
+		bytes += (size_t)snprintf(NULL, 0, "%u %u %u\n",
+					  map->r[i].inside, map->r[i].outside,
+					  map->r[i].count);
+	return bytes;
+}
+
+const struct ns_idrange *
+ns_idmap_unmapped(const struct ns_idmap *map, const struct ns_idmap *parent)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ns_idrange *r = &map->r[i];
+		bool inside_one = false;
+
+		/* The parent's ids are its INSIDE column, as it reads it. */
+		for (size_t j = 0; j < parent->n && !inside_one; j++) {
+			const struct ns_idrange *q = &parent->r[j];
+
+			inside_one = r->outside >= q->inside &&
+				     (uint64_t)r->outside + r->count <=
+					     (uint64_t)q->inside + q->count;
+		}
+		if (!inside_one)
+			return r;
+	}
+	return NULL;
 }
 
 char *
@@ -303,17 +338,32 @@ ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 
 /* ---- /etc/subuid, /etc/subgid -------------------------------------------- */
 
+/*
+ * A number as shadow reads it from these files, but decimal only: shadow
+ * (strtoul base 0) reads "0100" as octal 64 and "0x10" as 16, so a field
+ * with a leading zero or a prefix is refused here, never read differently.
+ */
+static int
+parse_subid_number(const char *s, uint32_t *out)
+{
+	if (s[0] == '0' && s[1] != '\0')
+		return -1;
+	return ns_parse_u32(s, out);
+}
+
 int
 ns_subid_parse_line(char *line, char **owner, uint32_t *start, uint32_t *count)
 {
-	char *fields[3], *p = line;
+	char *fields[3];
 
+	/*
+	 * As shadow: the owner is the text before the first colon, blanks
+	 * included (" alice" is nobody's name), so nothing is trimmed.
+	 */
 	line[strcspn(line, "\n")] = '\0';
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '\0' || *p == '#')
+	if (*line == '\0' || *line == '#')
 		return 1;
-	fields[0] = p;
+	fields[0] = line;
 	for (int k = 1; k < 3; k++) {
 		char *colon = strchr(fields[k - 1], ':');
 
@@ -324,26 +374,38 @@ ns_subid_parse_line(char *line, char **owner, uint32_t *start, uint32_t *count)
 	}
 	if (strchr(fields[2], ':') != NULL)
 		return -1;
-	if (*fields[0] == '\0' || ns_parse_u32(fields[1], start) != 0 ||
-	    ns_parse_u32(fields[2], count) != 0 || *count == 0 ||
+	if (*fields[0] == '\0' || parse_subid_number(fields[1], start) != 0 ||
+	    parse_subid_number(fields[2], count) != 0 || *count == 0 ||
 	    (uint64_t)*start + *count > UINT32_MAX)
 		return -1;
 	*owner = fields[0];
 	return 0;
 }
 
+/*
+ * shadow's rule (lib/subordinateio.c find_range, 4.13 to 4.19): the owner
+ * is the user NAME as text, or the user's uid as text exactly as "%u"
+ * prints it ("01003" is not uid 1003: it may be a user called 01003), or
+ * any other name in the passwd database with the same uid (an alias).  A
+ * group is never an owner, in /etc/subgid neither.
+ */
 static bool
-owner_matches(const char *owner, const char *name, uint32_t id)
+owner_matches(const char *owner, const char *name, uid_t uid)
 {
-	uint32_t v;
+	char text[16];
+	struct passwd *pw;
 
 	if (name != NULL && strcmp(owner, name) == 0)
 		return true;
-	return ns_parse_u32(owner, &v) == 0 && v == id;
+	snprintf(text, sizeof(text), "%u", (unsigned)uid);
+	if (strcmp(owner, text) == 0)
+		return true;
+	pw = getpwnam(owner);
+	return pw != NULL && pw->pw_uid == uid;
 }
 
 int
-ns_subid_ranges(const char *path, const char *name, uint32_t id,
+ns_subid_ranges(const char *path, const char *name, uid_t uid,
 		struct ns_idrange *out, size_t max)
 {
 	size_t cap = 0, found = 0;
@@ -357,7 +419,7 @@ ns_subid_ranges(const char *path, const char *name, uint32_t id,
 	while (getline(&line, &cap, f) >= 0) {
 		if (ns_subid_parse_line(line, &owner, &start, &count) != 0)
 			continue;
-		if (!owner_matches(owner, name, id) || found >= max)
+		if (found >= max || !owner_matches(owner, name, uid))
 			continue;
 		out[found++] = (struct ns_idrange){ 0, start, count };
 	}
@@ -369,4 +431,50 @@ ns_subid_ranges(const char *path, const char *name, uint32_t id,
 	}
 	fclose(f);
 	return (int)found;
+}
+
+/*
+ * login.defs as shadow reads it (lib/getdef.c): "NAME VALUE" a line, blanks
+ * around, '#' comments, the value may be in double quotes, the last line
+ * naming the item wins, and a boolean is true when the value is "yes" in
+ * any case.
+ */
+int
+ns_logindefs_bool(const char *path, const char *item)
+{
+	size_t cap = 0, len;
+	char *line = NULL;
+	bool yes = false;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (f == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while (getline(&line, &cap, f) >= 0) {
+		char *name, *value, *end;
+
+		len = strlen(line);
+		while (len > 0 && isspace((unsigned char)line[len - 1]))
+			line[--len] = '\0';
+		name = line + strspn(line, " \t");
+		if (*name == '\0' || *name == '#')
+			continue;
+		end = name + strcspn(name, " \t");
+		if (*end == '\0')
+			continue;
+		*end = '\0';
+		if (strcmp(name, item) != 0)
+			continue;
+		value = end + 1 + strspn(end + 1, " \"\t");
+		value[strcspn(value, "\"")] = '\0';
+		yes = strcasecmp(value, "yes") == 0;
+	}
+	free(line);
+	if (ferror(f)) {
+		fclose(f);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	return yes;
 }

@@ -248,6 +248,15 @@ int ns_idmap_add(struct ns_idmap *map, uint32_t inside, uint32_t outside,
 		 uint32_t count, const char **why);
 /* Text as the kernel wants it: "INSIDE OUTSIDE COUNT\n" a line; malloc'd. */
 char *ns_idmap_format(const struct ns_idmap *map);
+/* Length of that text: the kernel refuses a write of a page or more. */
+size_t ns_idmap_text_size(const struct ns_idmap *map);
+/*
+ * The first range of MAP whose outside ids are not all inside ONE range of
+ * PARENT, the writer's own map as it reads it (the kernel maps each range
+ * through a single range of the parent namespace), or NULL.
+ */
+const struct ns_idrange *ns_idmap_unmapped(const struct ns_idmap *map,
+					   const struct ns_idmap *parent);
 /* Parse the kernel's own text (uid_map as read back). 0 or -1 errno. */
 int ns_idmap_parse_kernel(const char *text, struct ns_idmap *map);
 /* Read uid_map or gid_map (FILE) below the /proc/PID dir fd. */
@@ -275,13 +284,21 @@ int ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 int ns_subid_parse_line(char *line, char **owner, uint32_t *start,
 			uint32_t *count);
 /*
- * The ranges PATH (/etc/subuid or /etc/subgid) gives to the user NAME or
- * numeric ID, appended as outside ranges {0, START, COUNT} to OUT (inside
- * left 0 for the caller to assign).  Returns the number of ranges found,
- * -1 with errno on a read error.
+ * The ranges PATH (/etc/subuid or /etc/subgid) gives to the user NAME (may
+ * be NULL) whose uid is UID, as shadow's newuidmap/newgidmap decide it: an
+ * owner field equal to NAME, to UID printed in decimal, or to another name
+ * of UID in the passwd database.  Both files are keyed by user.  Appended
+ * as outside ranges {0, START, COUNT} to OUT (inside left 0 for the caller
+ * to assign).  Returns the number of ranges found, -1 with errno on a read
+ * error.
  */
-int ns_subid_ranges(const char *path, const char *name, uint32_t id,
+int ns_subid_ranges(const char *path, const char *name, uid_t uid,
 		    struct ns_idrange *out, size_t max);
+/*
+ * Is ITEM set to "yes" (any case) in the login.defs file PATH, as shadow
+ * reads it?  1 yes, 0 no or no such file, -1 with errno on a read error.
+ */
+int ns_logindefs_bool(const char *path, const char *item);
 
 /* ---- output (output.c, libsmartcols) ------------------------------------ */
 

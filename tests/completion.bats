@@ -206,6 +206,11 @@ make_netns() {
 	assert_output "$(printf '%s\n' allow deny)"
 }
 
+@test "nsmap -s <TAB> offers allow and deny, as --setgroups" {
+	run -0 complete_line "nsmap -s "
+	assert_output "$(printf '%s\n' allow deny)"
+}
+
 @test "nsmap <PID><TAB> offers the running process" {
 	start_sleeper
 	run -0 complete_line "nsmap -u 0:1000:1 $SLEEPER"
