@@ -58,6 +58,24 @@ ns_usage_error(int status, const char *fmt, ...)
 }
 
 void
+ns_usage_exclusive(int status, const char *a, const char *b)
+{
+	ns_usage_error(status, "%s and %s are mutually exclusive", a, b);
+}
+
+void
+ns_usage_invalid(int status, const char *what, const char *arg)
+{
+	ns_usage_error(status, "invalid %s: '%s'", what, arg);
+}
+
+void
+ns_oom(int status)
+{
+	errx(status, "out of memory");
+}
+
+void
 ns_try_help(int status)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n",

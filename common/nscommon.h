@@ -52,6 +52,19 @@ enum {
 noreturn void ns_usage_error(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The recurring usage errors, worded once for all five programs (each
+ * followed by "Try 'PROG --help' ..." and exit STATUS):
+ *   "PROG: A and B are mutually exclusive"
+ *   "PROG: invalid WHAT: 'ARG'"            (WHAT: "PID", "--kill-child signal")
+ */
+noreturn void ns_usage_exclusive(int status, const char *a, const char *b);
+noreturn void ns_usage_invalid(int status, const char *what, const char *arg);
+
+/* "PROG: out of memory", exit STATUS: the one wording for a failed
+ * malloc, strdup or asprintf. */
+noreturn void ns_oom(int status);
+
 /* After getopt has said what is wrong: "Try 'PROG --help' ...", exit. */
 noreturn void ns_try_help(int status);
 
