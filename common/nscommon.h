@@ -55,7 +55,7 @@ noreturn void ns_usage_error(int status, const char *fmt, ...)
 /* After getopt has said what is wrong: "Try 'PROG --help' ...", exit. */
 noreturn void ns_try_help(int status);
 
-/* Print "PROG (nstools) VERSION" and exit 0. */
+/* Print "PROG from nstools VERSION" (as util-linux does) and exit 0. */
 noreturn void ns_print_version(void);
 
 /* At exit, check that stdout was written and closed cleanly; if it was

@@ -75,7 +75,7 @@ bad_option_says_try_help() {
 
 version_is_the_suite_version() {
 	run -0 "$1" --version
-	assert_output "$1 (nstools) $(cat "$BATS_TEST_DIRNAME/../VERSION")"
+	assert_output "$1 from nstools $(cat "$BATS_TEST_DIRNAME/../VERSION")"
 }
 
 # ---- nsunshare ---------------------------------------------------------------
@@ -92,7 +92,7 @@ version_is_the_suite_version() {
 @test "nsunshare --no-such-option: Try 'nsunshare --help', status 125" {
 	bad_option_says_try_help nsunshare 125
 }
-@test "nsunshare --version prints nsunshare (nstools) VERSION" {
+@test "nsunshare --version prints nsunshare from nstools VERSION" {
 	version_is_the_suite_version nsunshare
 }
 
@@ -110,7 +110,7 @@ version_is_the_suite_version() {
 @test "nsjoin --no-such-option: Try 'nsjoin --help', status 125" {
 	bad_option_says_try_help nsjoin 125
 }
-@test "nsjoin --version prints nsjoin (nstools) VERSION" {
+@test "nsjoin --version prints nsjoin from nstools VERSION" {
 	version_is_the_suite_version nsjoin
 }
 
@@ -128,7 +128,7 @@ version_is_the_suite_version() {
 @test "nsmap --no-such-option: Try 'nsmap --help', status 2" {
 	bad_option_says_try_help nsmap 2
 }
-@test "nsmap --version prints nsmap (nstools) VERSION" {
+@test "nsmap --version prints nsmap from nstools VERSION" {
 	version_is_the_suite_version nsmap
 }
 
@@ -146,7 +146,7 @@ version_is_the_suite_version() {
 @test "nsls --no-such-option: Try 'nsls --help', status 2" {
 	bad_option_says_try_help nsls 2
 }
-@test "nsls --version prints nsls (nstools) VERSION" {
+@test "nsls --version prints nsls from nstools VERSION" {
 	version_is_the_suite_version nsls
 }
 
@@ -164,6 +164,6 @@ version_is_the_suite_version() {
 @test "netnslink --no-such-option: Try 'netnslink --help', status 2" {
 	bad_option_says_try_help netnslink 2
 }
-@test "netnslink --version prints netnslink (nstools) VERSION" {
+@test "netnslink --version prints netnslink from nstools VERSION" {
 	version_is_the_suite_version netnslink
 }

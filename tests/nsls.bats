@@ -582,7 +582,7 @@ has_nsfs_mount() {
 	run -0 nsls --help
 	assert_line --index 0 "Usage: nsls [options] [NS ...]"
 	run -0 nsls -V
-	assert_output --regexp '^nsls \(nstools\) [0-9]'
+	assert_output --regexp '^nsls from nstools [0-9]'
 	run -0 nsls -H
 	assert_line --regexp '^ *HOLDERS +<string array> '
 	run -0 nsls -H -J

@@ -424,7 +424,7 @@ CAPS_NSMAP() {
 	assert_line -n 0 "Usage:"
 	[ -z "$(awk 'length > 80' <<<"$output")" ]
 	run -0 nsmap -V
-	assert_output -e '^nsmap \(nstools\) [0-9]'
+	assert_output -e '^nsmap from nstools [0-9]'
 	run -0 nsmap -H
 	assert_line -p SETGROUPS
 }

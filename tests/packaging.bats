@@ -108,12 +108,12 @@ files_under() {
 	)"
 }
 
-@test "each installed program's --version prints PROG (nstools) VERSION" {
+@test "each installed program's --version prints PROG from nstools VERSION" {
 	local p
 	run -0 pkg_make install
 	for p in $PROGRAMS; do
 		run -0 "$DEST/usr/bin/$p" --version
-		assert_output "$p (nstools) $VERSION"
+		assert_output "$p from nstools $VERSION"
 	done
 }
 
@@ -189,6 +189,6 @@ files_under() {
 	run -0 make -s -C "$DEST/nstools-$VERSION" -j2 BUILDDIR=build
 	for p in $PROGRAMS; do
 		run -0 "$DEST/nstools-$VERSION/build/$p" --version
-		assert_output "$p (nstools) $VERSION"
+		assert_output "$p from nstools $VERSION"
 	done
 }
