@@ -63,13 +63,14 @@ teardown_file() {
 }
 
 setup() {
-	# every row makes its fault as root (a skip in setup_file would
-	# fail the whole file as non-root)
-	require_root
 	D=$(mktemp -d "$BATS_TEST_TMPDIR/fault.XXXXXX")
 	MARK=$RANDOM$RANDOM
 	# a sleep no other process has: the row's process marker
 	NAP="3600.$MARK"
+	# Every row makes its fault as root.  Not in setup_file: a skip
+	# there fails the whole file.  Not before NAP is set: teardown runs
+	# after a skip, and pkill -f "" would kill every process of the user.
+	require_root
 	TARGET=
 	FAULTENV=$BATS_FILE_TMPDIR/faultenv
 	# LeakSanitizer (SANITIZE=1) cannot stop a process whose children go
