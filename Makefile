@@ -37,7 +37,7 @@ LDFLAGS ?=
 # Warnings are errors in the project's own gates (make check, lint, fuzz,
 # CI), never in a packager's plain `make`: a newer compiler's warning must
 # not break a distribution's build.  WERROR=0 or 1 decides either way.
-ifneq ($(filter check check-valgrind distcheck lint fuzz,$(MAKECMDGOALS)),)
+ifneq ($(filter check check-nonroot check-valgrind distcheck lint fuzz,$(MAKECMDGOALS)),)
 WERROR ?= 1
 endif
 WERROR ?= 0
@@ -77,7 +77,7 @@ COMPLETIONS := $(wildcard $(addprefix cmd/completion/,$(PROGS)))
 TESTS ?= tests
 BATS ?= bats
 
-.PHONY: all check check-valgrind lint lint-man bench demo deps install install-caps uninstall clean fuzz \
+.PHONY: all check check-nonroot check-valgrind lint lint-man bench demo deps install install-caps uninstall clean fuzz \
 	dist distcheck
 
 all: $(BINS) $(BUILT_MAN1) $(BUILT_MAN8)
@@ -117,7 +117,8 @@ lint-man: $(BUILT_MAN1) $(BUILT_MAN8)
 
 # Static analysis of the C sources and the shell scripts (see .clang-tidy),
 # and the layout .clang-format gives.
-SHELL_SCRIPTS = tests/helper.bash tests/run-bats .ci/run \
+SHELL_SCRIPTS = tests/helper.bash tests/run-bats \
+	$(wildcard .ci/run .ci/packaging dist/debian/*.postinst) \
 	$(wildcard tests/*.sh tests/bench/*.sh) $(COMPLETIONS)
 lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
@@ -133,6 +134,21 @@ lint: lint-man
 # The bats run ends on one plain "N passed, N failed" line for CI to read.
 check: all lint-man
 	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) tests/run-bats $(BATS) $(TESTS)
+
+# make check as a distribution runs it: as a non-root user (nobody, or
+# NONROOT_USER), on a copy of the tree that user owns; as root.  The
+# root-only tests skip, each with its reason.
+NONROOT_USER ?= nobody
+check-nonroot:
+	@[ "$$(id -u)" -eq 0 ] || \
+		{ echo "check-nonroot: run as root; as a user, make check"; exit 1; }
+	@d=$$(mktemp -d /tmp/nstools-nonroot.XXXXXX) && \
+	trap 'rm -rf "$$d"' EXIT && trap 'exit 1' INT TERM && \
+	chmod 755 "$$d" && \
+	cp -a . "$$d/src" && rm -rf "$$d/src/$(BUILDDIR)" && \
+	chown -R $(NONROOT_USER): "$$d" && cd "$$d/src" && \
+	setpriv --reuid=$(NONROOT_USER) --regid="$$(id -g $(NONROOT_USER))" \
+		--clear-groups env HOME="$$d" $(MAKE) check TESTS="$(TESTS)"
 
 # The paths that end without exec'ing a command, each under valgrind
 # memcheck: no error, no definite leak (tests/valgrind.sh; as root).
@@ -154,12 +170,15 @@ demo: all
 # setcap/getcap from libcap2-bin, mount/umount, git for make dist); the
 # rest of util-linux (unshare, nsenter, lsns, setpriv) is always installed.
 # The gates CI runs besides make check: make fuzz (clang with libFuzzer),
-# make lint (cppcheck, clang-tidy, shellcheck), make check-valgrind.
+# make lint (cppcheck, clang-tidy, shellcheck), make check-valgrind, and
+# .ci/packaging (debhelper, lintian, blhc, rpm's rpmbuild, makepkg with
+# bsdtar from libarchive-tools).
 DEB_PKGS := build-essential pkg-config libcap-dev libsmartcols-dev bats \
 	bats-support bats-assert mandoc uidmap iproute2 jq strace \
 	bash-completion procps libcap2-bin mount git \
 	clang libclang-rt-dev clang-tidy clang-format cppcheck shellcheck \
-	valgrind
+	valgrind bsdextrautils \
+	debhelper dpkg-dev fakeroot lintian blhc rpm makepkg libarchive-tools
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
