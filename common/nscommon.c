@@ -86,7 +86,7 @@ ns_try_help(int status)
 void
 ns_print_version(void)
 {
-	printf("%s (nstools) %s\n", program_invocation_short_name,
+	printf("%s from nstools %s\n", program_invocation_short_name,
 	       NSTOOLS_VERSION);
 	exit(EXIT_SUCCESS);
 }

@@ -68,7 +68,7 @@ noreturn void ns_oom(int status);
 /* After getopt has said what is wrong: "Try 'PROG --help' ...", exit. */
 noreturn void ns_try_help(int status);
 
-/* Print "PROG (nstools) VERSION" and exit 0. */
+/* Print "PROG from nstools VERSION" (as util-linux does) and exit 0. */
 noreturn void ns_print_version(void);
 
 /* At exit, check that stdout was written and closed cleanly; if it was

@@ -9,7 +9,10 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-MAN_DIR=$BATS_TEST_DIRNAME/../man
+# The pages as make builds and installs them (dated, with the footer).
+MAN_DIR=$NSTOOLS_BIN/man
+REPO=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+VERSION=$(cat "$REPO/VERSION")
 
 # man_text PROG: the rendered man page, plain text.
 man_text() {
@@ -75,7 +78,7 @@ bad_option_says_try_help() {
 
 version_is_the_suite_version() {
 	run -0 "$1" --version
-	assert_output "$1 (nstools) $(cat "$BATS_TEST_DIRNAME/../VERSION")"
+	assert_output "$1 from nstools $(cat "$BATS_TEST_DIRNAME/../VERSION")"
 }
 
 # ---- nsunshare ---------------------------------------------------------------
@@ -92,7 +95,7 @@ version_is_the_suite_version() {
 @test "nsunshare --no-such-option: Try 'nsunshare --help', status 125" {
 	bad_option_says_try_help nsunshare 125
 }
-@test "nsunshare --version prints nsunshare (nstools) VERSION" {
+@test "nsunshare --version prints nsunshare from nstools VERSION" {
 	version_is_the_suite_version nsunshare
 }
 
@@ -110,7 +113,7 @@ version_is_the_suite_version() {
 @test "nsjoin --no-such-option: Try 'nsjoin --help', status 125" {
 	bad_option_says_try_help nsjoin 125
 }
-@test "nsjoin --version prints nsjoin (nstools) VERSION" {
+@test "nsjoin --version prints nsjoin from nstools VERSION" {
 	version_is_the_suite_version nsjoin
 }
 
@@ -128,7 +131,7 @@ version_is_the_suite_version() {
 @test "nsmap --no-such-option: Try 'nsmap --help', status 2" {
 	bad_option_says_try_help nsmap 2
 }
-@test "nsmap --version prints nsmap (nstools) VERSION" {
+@test "nsmap --version prints nsmap from nstools VERSION" {
 	version_is_the_suite_version nsmap
 }
 
@@ -146,7 +149,7 @@ version_is_the_suite_version() {
 @test "nsls --no-such-option: Try 'nsls --help', status 2" {
 	bad_option_says_try_help nsls 2
 }
-@test "nsls --version prints nsls (nstools) VERSION" {
+@test "nsls --version prints nsls from nstools VERSION" {
 	version_is_the_suite_version nsls
 }
 
@@ -164,6 +167,45 @@ version_is_the_suite_version() {
 @test "netnslink --no-such-option: Try 'netnslink --help', status 2" {
 	bad_option_says_try_help netnslink 2
 }
-@test "netnslink --version prints netnslink (nstools) VERSION" {
+@test "netnslink --version prints netnslink from nstools VERSION" {
 	version_is_the_suite_version netnslink
+}
+
+# ---- every page ----------------------------------------------------------------
+
+# A date as mdoc writes it: "November 23, 2026".
+MDOC_DATE='(January|February|March|April|May|June|July|August|September|October|November|December) [1-9][0-9]?, [0-9]{4}'
+
+@test "every built man page ends in 'nstools VERSION  DATE  nstools VERSION', the date fixed" {
+	local page last when
+	for page in "$REPO"/man/*.[18]; do
+		# the source leaves both to the build
+		grep -qx '\.Dd \$Mdocdate\$' "$page"
+		grep -qx '\.Os' "$page"
+		last=$(mandoc -Tascii "$MAN_DIR/${page##*/}" | col -bx |
+			sed -n '$p')
+		[[ $last =~ ^nstools\ $VERSION\ +($MDOC_DATE)\ +nstools\ $VERSION$ ]] ||
+			fail "${page##*/}: footer is '$last'"
+		# the date of the page's last commit, not the day it is read
+		git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1 || continue
+		[ -z "$(git -C "$REPO" status --porcelain -- "$page")" ] || continue
+		[ -n "${SOURCE_DATE_EPOCH:-}" ] && continue
+		when=$(git -C "$REPO" log -1 --format=%ct -- "$page")
+		assert_equal "${BASH_REMATCH[1]}" \
+			"$(LC_ALL=C date -u -d "@$when" '+%B %-d, %Y')"
+	done
+}
+
+@test "SOURCE_DATE_EPOCH dates the built man pages: the same bytes on every build" {
+	local out=$BATS_TEST_TMPDIR/b1 page
+	run -0 env SOURCE_DATE_EPOCH=86400 make -s -C "$REPO" \
+		BUILDDIR="$out" "$out/man/nsls.8" "$out/man/nsjoin.1"
+	run -0 sed -n '/^\.Dd/p; /^\.Os/p' "$out/man/nsls.8"
+	assert_output "$(printf '%s\n' '.Dd January 2, 1970' ".Os nstools $VERSION")"
+	run -0 mandoc -Tlint -Wwarning "$out/man/nsls.8" "$out/man/nsjoin.1"
+	cp "$out/man/nsjoin.1" "$BATS_TEST_TMPDIR/first"
+	rm -rf "$out"
+	run -0 env SOURCE_DATE_EPOCH=86400 make -s -C "$REPO" \
+		BUILDDIR="$out" "$out/man/nsjoin.1"
+	cmp "$BATS_TEST_TMPDIR/first" "$out/man/nsjoin.1"
 }

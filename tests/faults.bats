@@ -16,7 +16,6 @@ bats_require_minimum_version 1.5.0
 load helper
 
 setup_file() {
-	require_root
 	# faultenv FAULT DIR CMD...: in the private mount namespace it is run
 	# in, make FAULT at DIR, run CMD, list what is left in DIR ("left: X"
 	# lines on stdout) and end with CMD's status.
@@ -68,6 +67,10 @@ setup() {
 	MARK=$RANDOM$RANDOM
 	# a sleep no other process has: the row's process marker
 	NAP="3600.$MARK"
+	# Every row makes its fault as root.  Not in setup_file: a skip
+	# there fails the whole file.  Not before NAP is set: teardown runs
+	# after a skip, and pkill -f "" would kill every process of the user.
+	require_root
 	TARGET=
 	FAULTENV=$BATS_FILE_TMPDIR/faultenv
 	# LeakSanitizer (SANITIZE=1) cannot stop a process whose children go

@@ -410,7 +410,7 @@ b
 	syn=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh DESCRIPTION/p' "$BATS_TEST_DIRNAME/../man/netnslink.8" | grep -c '^\.Nm')
 	assert_equal "$(grep -c '^ netnslink \[options\]' <<<"$output")" "$syn"
 	run -0 netnslink -V
-	assert_output --regexp '^netnslink \(nstools\) '
+	assert_output --regexp '^netnslink from nstools '
 	[ "$(awk '{ if (length > 80) print }' <<<"$(netnslink --help)")" = "" ]
 }
 

@@ -704,5 +704,5 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[ -z "$stderr" ]
 	while IFS= read -r l; do [ "${#l}" -le 80 ]; done <<<"$output"
 	run -0 nsjoin -V
-	assert_output --regexp '^nsjoin \(nstools\) [0-9.]+$'
+	assert_output --regexp '^nsjoin from nstools [0-9.]+$'
 }

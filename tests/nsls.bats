@@ -242,6 +242,7 @@ in_our_ns() {
 }
 
 @test "a net namespace held only by a bind mount: NPROCS 0, HOLDERS mount:PATH, -P" {
+	require_root
 	new_file
 	f=$FILE
 	run -0 nsunshare --net="$f" true
@@ -261,6 +262,7 @@ has_nsfs_mount() {
 }
 
 @test "a net namespace mounted only in another mount namespace: mount:/proc/PID/root/PATH, also with -t net" {
+	require_root
 	new_file
 	f=$FILE
 	spawn nsunshare -m sh -c "nsunshare --net='$f' true && exec sleep 1000"
@@ -278,6 +280,7 @@ has_nsfs_mount() {
 }
 
 @test "a mount namespace no process is in, holding a net namespace mount: mount:mnt:[NS]PATH" {
+	require_root
 	new_file
 	f=$FILE
 	spawn nsunshare -m sh -c "nsunshare --net='$f' true && exec sleep 1000"
@@ -297,6 +300,7 @@ has_nsfs_mount() {
 
 @test "as nobody: a namespace mounted in its own mount namespace is found through /proc" {
 	require_userns
+	require_userns
 	nobody_bin >/dev/null
 	f=$(as_nobody mktemp /tmp/nsls-nobody.XXXXXX)
 	MADE_FILES+=("$f")
@@ -311,6 +315,7 @@ has_nsfs_mount() {
 }
 
 @test "a namespace held only by an open fd: HOLDERS fd:PID:FD" {
+	require_root
 	spawn nsunshare -n sleep 1000
 	netpid=$SPAWNED_PID
 	wait_until in_new_ns "$netpid" net
@@ -347,6 +352,7 @@ has_nsfs_mount() {
 }
 
 @test "a user namespace that owns a mounted net namespace: child:NS, -T owner nests them" {
+	require_root
 	new_file
 	f=$FILE
 	run -0 nsunshare -U -r --net="$f" true
@@ -411,6 +417,7 @@ has_nsfs_mount() {
 }
 
 @test "-o +LIST: lsns's default columns, then the ones asked for" {
+	require_root
 	spawn nsunshare -n sleep 1000
 	pid=$SPAWNED_PID
 	wait_until in_new_ns "$pid" net
@@ -431,6 +438,7 @@ has_nsfs_mount() {
 }
 
 @test "--output-all: every column, also in JSON; lsns's all among them" {
+	require_root
 	spawn nsunshare -n sleep 1000
 	pid=$SPAWNED_PID
 	wait_until in_new_ns "$pid" net
@@ -448,6 +456,7 @@ has_nsfs_mount() {
 }
 
 @test "-n: no header line; -r: one line a namespace, single spaces, lsns's escapes" {
+	require_root
 	spawn nsunshare -n sleep 1000
 	pid=$SPAWNED_PID
 	wait_until in_new_ns "$pid" net
@@ -467,6 +476,7 @@ has_nsfs_mount() {
 }
 
 @test "-u: a long command line in full on a narrow terminal, cut without it" {
+	require_root
 	command -v script >/dev/null || skip "needs script(1)"
 	long="sleep 1000$(printf ' 0%.0s' $(seq 40))"
 	# shellcheck disable=SC2086 # the words of $long are sleep's arguments
@@ -485,6 +495,7 @@ has_nsfs_mount() {
 }
 
 @test "-W: a namespace's holders on one line, joined by commas" {
+	require_root
 	new_file
 	f=$FILE
 	spawn nsunshare --net="$f" sleep 1000
@@ -516,6 +527,7 @@ has_nsfs_mount() {
 
 @test "as nobody: lists its own user namespace, says how many it could not read" {
 	require_userns
+	require_userns
 	nobody_bin >/dev/null
 	bin=$NOBODY_BIN
 	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
@@ -529,6 +541,7 @@ has_nsfs_mount() {
 }
 
 @test "processes exiting mid-scan are skipped: every run exits 0 and lists ours" {
+	require_root
 	spawn nsunshare -n -u sleep 1000
 	pid=$SPAWNED_PID
 	wait_until in_new_ns "$pid" net
@@ -582,7 +595,7 @@ has_nsfs_mount() {
 	run -0 nsls --help
 	assert_line --index 0 "Usage: nsls [options] [NS ...]"
 	run -0 nsls -V
-	assert_output --regexp '^nsls \(nstools\) [0-9]'
+	assert_output --regexp '^nsls from nstools [0-9]'
 	run -0 nsls -H
 	assert_line --regexp '^ *HOLDERS +<string array> '
 	run -0 nsls -H -J

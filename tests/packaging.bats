@@ -78,6 +78,10 @@ files_under() {
 		cmp "$REPO/cmd/completion/$p" "$DEST$cdir/$p"
 		cmp "$NSTOOLS_BIN/$p" "$DEST/usr/bin/$p"
 	done
+	# the man pages as built: dated, "nstools VERSION" as the footer
+	run -0 grep -h '^\.Os' "$DEST"/usr/share/man/man[18]/*
+	assert_output "$(for p in $PROGRAMS; do echo ".Os nstools $VERSION"; done)"
+	run -1 grep -l 'Mdocdate' -r "$DEST"
 }
 
 @test "make install: COMPLETIONSDIR is PREFIX/share/bash-completion/completions without pkg-config's, or as given" {
@@ -85,6 +89,12 @@ files_under() {
 	[ -f "$DEST/opt/nstools/share/bash-completion/completions/nsls" ]
 	run -0 pkg_make install COMPLETIONSDIR=/etc/bash_completion.d
 	[ -f "$DEST/etc/bash_completion.d/netnslink" ]
+}
+
+@test "PREFIX=/usr/local: completions under PREFIX, not bash-completion's /usr" {
+	run -0 pkg_make install PREFIX=/usr/local
+	[ -f "$DEST/usr/local/share/bash-completion/completions/nsls" ]
+	[ ! -e "$DEST/usr/share" ]
 }
 
 @test "installed completions load by program name in bash-completion" {
@@ -108,12 +118,12 @@ files_under() {
 	)"
 }
 
-@test "each installed program's --version prints PROG (nstools) VERSION" {
+@test "each installed program's --version prints PROG from nstools VERSION" {
 	local p
 	run -0 pkg_make install
 	for p in $PROGRAMS; do
 		run -0 "$DEST/usr/bin/$p" --version
-		assert_output "$p (nstools) $VERSION"
+		assert_output "$p from nstools $VERSION"
 	done
 }
 
@@ -177,18 +187,97 @@ files_under() {
 	local out=$DEST/out p
 	run -0 make -s -C "$REPO" BUILDDIR="$out" dist
 	[ -f "$out/nstools-$VERSION.tar.gz" ]
+	(cd "$out" && sha256sum --quiet -c "nstools-$VERSION.tar.gz.sha256")
 
 	run -0 tar -tzf "$out/nstools-$VERSION.tar.gz"
 	# Everything is under nstools-VERSION/.
 	assert_equal "$(grep -cv "^nstools-${VERSION}/" <<<"$output")" 0
+	# The committed tree less this repository's CI and git files
+	# (.gitattributes export-ignore).
 	assert_equal "$(grep -v '/$' <<<"$output" | sed "s|^nstools-$VERSION/||" |
-		sort)" "$(git -C "$REPO" ls-tree -r --name-only HEAD | sort)"
+		sort)" "$(git -C "$REPO" ls-tree -r --name-only HEAD |
+		grep -Ev '^(\.ci/|\.gitignore$|\.gitattributes$)' | sort)"
 
 	tar -xzf "$out/nstools-$VERSION.tar.gz" -C "$DEST"
 	# BUILDDIR from an outer `make check BUILDDIR=...` must not leak in
 	run -0 make -s -C "$DEST/nstools-$VERSION" -j2 BUILDDIR=build
 	for p in $PROGRAMS; do
 		run -0 "$DEST/nstools-$VERSION/build/$p" --version
-		assert_output "$p (nstools) $VERSION"
+		assert_output "$p from nstools $VERSION"
 	done
+}
+
+@test "make -f DIR/Makefile from another directory fails and says make -C DIR" {
+	run -2 make -C "$DEST" -f "$REPO/Makefile" BUILDDIR="$DEST/b"
+	assert_output -p "run make in the nstools directory, as make -C $REPO"
+	[ ! -e "$DEST/b" ]
+}
+
+@test "make clean removes BUILDDIR as given, and will not remove /" {
+	mkdir -p "$DEST/b/common"
+	: >"$DEST/b/nsls"
+	run -0 make -s -C "$REPO" BUILDDIR="$DEST/b" clean
+	[ ! -e "$DEST/b" ]
+	[ -d "$DEST" ]
+	run -2 make -s -C "$REPO" BUILDDIR=/ clean
+	assert_output -p "will not remove BUILDDIR=/"
+}
+
+# make_n VAR=VALUE...: the commands a fresh build into $DEST/b would run.
+make_n() {
+	make -C "$REPO" -n BUILDDIR="$DEST/b" "$@"
+}
+
+@test "CC, AR, CPPFLAGS, CFLAGS, LDFLAGS, INSTALL, PKG_CONFIG are used as given" {
+	local line
+	run -0 env CC=my-cc AR=my-ar CPPFLAGS=-DMY_CPP CFLAGS=-MY_CFLAGS \
+		LDFLAGS=-MY_LDFLAGS INSTALL=my-install PKG_CONFIG=pkg-config \
+		make -C "$REPO" -n BUILDDIR="$DEST/b" DESTDIR="$DEST" install
+	# every compile and link line has CPPFLAGS and CFLAGS; each link
+	# line LDFLAGS too (blhc reads the build log this way)
+	for line in "${lines[@]}"; do
+		case $line in
+		my-cc*-c\ *)
+			[[ $line == *-DMY_CPP*-MY_CFLAGS* ]] || fail "compile: $line" ;;
+		my-cc*)
+			[[ $line == *-DMY_CPP*-MY_CFLAGS*-MY_LDFLAGS* ]] ||
+				fail "link: $line" ;;
+		esac
+	done
+	assert_line -p "my-ar rcs"
+	assert_line -p "my-install -m 755"
+	assert_equal "$(grep -c '^my-cc .*-o .*/b/nsls ' <<<"$output")" 1
+	refute_output --regexp -- '-Werror( |$)'
+	run -0 make_n CPPFLAGS=-D_FORTIFY_SOURCE=2 CFLAGS='-O2 -g'
+	assert_line -p "cc -D_GNU_SOURCE"
+	assert_line -p -- "-D_FORTIFY_SOURCE=2"
+}
+
+@test "-Werror only where the project asks for it: make check, WERROR=1 (-Werror=format-security from CFLAGS stays)" {
+	run -0 make_n
+	refute_output --regexp -- '-Werror( |$)'
+	run -0 make_n WERROR=1
+	assert_line -p -- "-Wextra -Werror"
+	run -0 make_n check
+	assert_line -p -- "-Wextra -Werror"
+	run -0 make_n check WERROR=0
+	refute_output --regexp -- '-Werror( |$)'
+}
+
+@test "make install-caps without CAP_SETFCAP stops before installing anything" {
+	local -a who=()
+	[ "$(id -u)" -ne 0 ] ||
+		who=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	chmod 777 "$DEST"
+	run -2 "${who[@]}" make -s -C "$REPO" -o all BUILDDIR="$NSTOOLS_BIN" \
+		DESTDIR="$DEST" PREFIX=/usr install-caps
+	assert_output -p "install-caps: setting file capabilities needs CAP_SETFCAP (root); nothing was installed"
+	assert_equal "$(files_under "$DEST")" ""
+}
+
+@test "make install-caps under fakeroot says no capability would reach the package" {
+	run -2 env FAKEROOTKEY=1 make -s -C "$REPO" -o all \
+		BUILDDIR="$NSTOOLS_BIN" DESTDIR="$DEST" PREFIX=/usr install-caps
+	assert_output -p "install-caps: under fakeroot no file capability reaches the package"
+	assert_equal "$(files_under "$DEST")" ""
 }
