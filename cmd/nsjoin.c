@@ -447,6 +447,12 @@ open_target_ns(const struct ns_proc *p, size_t i)
 {
 	int fd = ns_proc_open_ns(p, ns_types[i].name);
 
+	if (fd < 0 && errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is "
+		     "covered by a mount",
+		     ns_types[i].name, (int)p->pid, (int)p->pid,
+		     ns_types[i].name);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s namespace of PID %d",
 		    ns_types[i].name, (int)p->pid);
@@ -491,14 +497,18 @@ same_as_ours(const struct ns_proc *p, size_t i)
 {
 	struct stat self, them;
 	char path[64];
+	int fd, r;
 
 	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_types[i].name);
 	if (stat(path, &self) != 0)
 		return false;
-	snprintf(path, sizeof(path), "ns/%s", ns_types[i].name);
-	if (fstatat(p->procfd, path, &them, 0) != 0)
+	fd = ns_proc_open_ns(p, ns_types[i].name);
+	if (fd < 0)
 		return false;
-	return self.st_dev == them.st_dev && self.st_ino == them.st_ino;
+	r = fstat(fd, &them);
+	close(fd);
+	return r == 0 && self.st_dev == them.st_dev &&
+	       self.st_ino == them.st_ino;
 }
 
 static void
@@ -1019,9 +1029,10 @@ keep_capabilities(void)
 		err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
 }
 
-/* The kernel puts only children into a joined PID namespace. */
+/* The kernel puts only children into a joined PID namespace.  PROC_ROOT is
+ * our own /proc, opened before joining, to look at the child through. */
 static void
-fork_for_pid_namespace(void)
+fork_for_pid_namespace(int proc_root)
 {
 	sigset_t old;
 	pid_t child;
@@ -1033,9 +1044,49 @@ fork_for_pid_namespace(void)
 	if (child == 0) {
 		if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+		if (proc_root >= 0)
+			close(proc_root);
 		return;
 	}
-	ns_forward_and_exit_like(child);
+	ns_forward_and_exit_like_at(proc_root, child);
+}
+
+/*
+ * /proc as it is before any join, checked (ns_proc_root_open): the target
+ * is opened through it, and a forked child is watched through it.  Without
+ * a target, a /proc that fails the check only costs the emulated signal
+ * death of a PID 1 child (-1).
+ */
+static int
+open_proc_root(const struct nsjoin_opts *o)
+{
+	int fd;
+
+	if (o->target == 0 &&
+	    (!o->want[ns_type_index(ns_type_by_name("pid"))] || o->no_fork))
+		return -1;
+	fd = ns_proc_root_open();
+	if (fd >= 0 || o->target == 0)
+		return fd;
+	if (errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open PID %d: /proc is not the procfs of our PID "
+		     "namespace",
+		     (int)o->target);
+	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d: cannot open /proc",
+	    (int)o->target);
+}
+
+static void
+open_target(const struct nsjoin_opts *o, int proc_root, struct ns_proc *p)
+{
+	if (ns_proc_open_at(proc_root, o->target, p) == 0)
+		return;
+	if (errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open PID %d: /proc/%d is covered by a mount",
+		     (int)o->target, (int)o->target);
+	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o->target);
 }
 
 int
@@ -1045,6 +1096,7 @@ main(int argc, char **argv)
 	struct ns_proc proc = { .pid = 0, .pidfd = -1, .procfd = -1 };
 	struct nsjoin_taken taken = { 0 };
 	struct nsjoin_plan plan;
+	int proc_root;
 
 	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	parse_args(argc, argv, &o);
@@ -1053,8 +1105,9 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		err(NS_EXIT_OWN_FAILURE,
 		    "cannot make the process non-dumpable");
-	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
+	proc_root = open_proc_root(&o);
+	if (o.target != 0)
+		open_target(&o, proc_root, &proc);
 
 	open_namespaces(&o, &proc, &plan);
 	take_from_target(&o, &proc, plan.flags, &taken);
@@ -1070,6 +1123,6 @@ main(int argc, char **argv)
 	if (o.keep_caps)
 		keep_capabilities();
 	if ((plan.flags & CLONE_NEWPID) && !o.no_fork)
-		fork_for_pid_namespace();
+		fork_for_pid_namespace(proc_root);
 	ns_exec_command(o.argv);
 }

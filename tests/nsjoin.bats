@@ -516,6 +516,86 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	done
 }
 
+# secret_dir: SECRET_DIR holding a file "secret" that a target started
+# with start_target_hiding cannot see (a tmpfs covers the directory there).
+secret_dir() {
+	SECRET_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/secret.XXXXXX")
+	echo HOSTSECRET >"$SECRET_DIR/secret"
+}
+start_target_hiding() {
+	spawn nsunshare "$@" -m --propagation=private sh -c \
+		'mount -t tmpfs hide "$1" && exec sleep 1000' sh "$SECRET_DIR"
+	TARGET=$SPAWNED_PID
+	wait_until exe_is_sleep "$TARGET"
+}
+
+@test "/proc/C with /proc/D bound over it: refused, D's root never taken" {
+	secret_dir
+	start_target_hiding -U -r
+	spawn sleep 1000
+	other=$SPAWNED_PID
+	# before the fix: C's namespaces through the pidfd, D's root from
+	# the directory, and the host's file printed
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		sh -c 'mount --bind "/proc/$1" "/proc/$2" && shift 2 && exec "$@"' \
+		sh "$other" "$TARGET" nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc/$TARGET is covered by a mount"
+	# without the mount, the target's own view: the file is hidden
+	run -1 nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+}
+
+@test "/proc of another PID namespace, where PID C is another process: refused" {
+	secret_dir
+	start_target_hiding
+	# In a mount namespace of the test's own, /proc becomes the procfs of
+	# a new PID namespace in which a sleep is given the number C (through
+	# ns_last_pid): its /proc/C is that sleep, with the host's root.
+	# shellcheck disable=SC2016 # expanded by the inner shells
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private sh -c '
+		c=$1 dir=$2
+		unshare -p -f --kill-child sh -c "mount -t proc proc /proc || exit
+			echo $((c - 1)) >/proc/sys/kernel/ns_last_pid
+			sleep 1000 & wait" &
+		holder=$!
+		for _ in $(seq 100); do
+			[ -e /proc/$c/status ] && ! readlink /proc/self >/dev/null &&
+				break
+			sleep 0.1
+		done
+		grep -q "^NSpid:.$c\$" /proc/$c/status || echo "no decoy $c" >&2
+		nsjoin -t $c -m cat "$dir/secret"
+		rc=$?
+		kill -KILL $holder
+		exit $rc' sh "$TARGET" "$SECRET_DIR"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc is not the procfs of our PID namespace"
+}
+
+@test "-p: a FIFO at the child's /proc/N/status in the container: signals still forwarded" {
+	# The container's own /proc is a tmpfs; once nsjoin's child N runs,
+	# N/status there becomes a FIFO.  nsjoin, chrooted into the container,
+	# must read the child's state through its own /proc, never this one.
+	spawn nsunshare -f -p -m --propagation=private sh -c \
+		'mount -t tmpfs fake /proc && exec sleep 1000'
+	TARGET=$(first_child "$SPAWNED_PID")
+	wait_until exe_is_sleep "$TARGET"
+	spawn env LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}detect_leaks=0" \
+		nsjoin -t "$TARGET" -m -p sleep 1000
+	joiner=$SPAWNED_PID
+	child=$(first_child "$joiner")
+	wait_until exe_is_sleep "$child"
+	nsenter -t "$TARGET" -m sh -c \
+		'mkdir -p "/proc/$1" && mkfifo "/proc/$1/status"' sh "$child"
+	kill -TERM "$joiner"
+	# before the fix nsjoin blocked opening the FIFO: the child lived on
+	run timeout 10 sh -c 'while kill -0 "$1" 2>/dev/null; do sleep 0.1; done' \
+		sh "$child"
+	[ "$status" = 0 ] || fail "the child was not signalled"
+	run wait "$joiner"
+	assert_equal "$status" 143
+}
+
 @test "race: a target killed meanwhile is joined or refused, never another" {
 	ours=$(ns_inode self net)
 	for i in $(seq 1 200); do
@@ -556,6 +636,8 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	target=$!
 	until [ "$(netns_of $target)" != "$(netns_of self)" ]; do :; done
 	echo "target $target $(netns_of $target)"
+	# held, so that the new netns cannot be given its freed inode number
+	exec 7<"/proc/$target/ns/net"
 	strace -qq -o "$dir/strace" -e trace=pidfd_open,setns \
 		-e inject=setns:$inject nsjoin -t $target -n \
 		stat -L -c %i /proc/self/ns/net >"$dir/out" 2>"$dir/err" &
