@@ -17,11 +17,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/magic.h>
 
 #include "nscommon.h"
 
@@ -399,6 +401,49 @@ ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 	return name;
 }
 
+/*
+ * A namespace FILE the user names may sit where others can swap it for a
+ * FIFO (an open would block) or a device (an open can act): it is opened
+ * O_PATH, must be an nsfs inode, and only then is that inode reopened for
+ * setns, through /proc/self/fd.  -1 with errno (ENOTNAM: not nsfs).
+ */
+static int
+open_nsfs(const char *path)
+{
+	struct stat before, after;
+	struct statfs sfs;
+	char fdpath[64];
+	int pfd, fd, saved;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstatfs(pfd, &sfs) != 0 || fstat(pfd, &before) != 0) {
+		saved = errno;
+		close(pfd);
+		errno = saved;
+		return -1;
+	}
+	if (sfs.f_type != NSFS_MAGIC) {
+		close(pfd);
+		errno = ENOTNAM;
+		return -1;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
+	fd = open(fdpath, O_RDONLY | O_CLOEXEC);
+	saved = errno;
+	close(pfd);
+	if (fd >= 0 &&
+	    (fstat(fd, &after) != 0 || after.st_dev != before.st_dev ||
+	     after.st_ino != before.st_ino)) {
+		close(fd);
+		fd = -1;
+		saved = ENOTNAM;
+	}
+	errno = saved;
+	return fd;
+}
+
 static int
 open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
@@ -407,7 +452,9 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 	const char *path = ns_file_path(o, i, &alloc);
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_nsfs(path);
+	if (fd < 0 && errno == ENOTNAM)
+		errx(NS_EXIT_OWN_FAILURE, "%s is not a namespace file", path);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s", path);
 	t = ns_type_of_fd(fd);

@@ -748,6 +748,20 @@ start_target_hiding() {
 	[ ! -e "/run/netns/$name" ]
 }
 
+@test "--net=FILE that another user made a FIFO or a device: refused at once" {
+	# an open(2) for reading would block on the FIFO (and act on a device)
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	run -125 --separate-stderr timeout 10 nsjoin --net="$fifo" true
+	assert_equal "$stderr" "nsjoin: $fifo is not a namespace file"
+	run -125 --separate-stderr timeout 10 nsjoin --uts=/dev/null true
+	assert_equal "$stderr" "nsjoin: /dev/null is not a namespace file"
+	# a symlink to a namespace file is still followed
+	ln -s /proc/self/ns/net "$BATS_TEST_TMPDIR/link"
+	run -0 nsjoin --net="$BATS_TEST_TMPDIR/link" stat -L -c %i /proc/self/ns/net
+	assert_output "$(ns_inode self net)"
+}
+
 @test "-nNAME of a file or directory in /run/netns that is no namespace: 125" {
 	mkdir -p /run/netns
 	JUNK=/run/netns/$(unique_name junk)
