@@ -36,6 +36,7 @@ struct nsjoin_opts {
 	bool want[NS_NTYPES];	     /* types to join */
 	const char *file[NS_NTYPES]; /* FILE for a type, NULL: the target's */
 	const char *netns_name;	     /* -nNAME given as a name */
+	bool net_bare_last;	     /* the last option was -n/--net alone */
 	int net_socket;		     /* -N FD in the target, -1: none */
 	bool user_parent;
 	bool netns_etc;
@@ -111,6 +112,68 @@ usage(void)
 	exit(EXIT_SUCCESS);
 }
 
+/*
+ * A namespace FILE the user names may sit where others can swap it for a
+ * FIFO (an open would block) or a device (an open can act): it is opened
+ * O_PATH, must be an nsfs inode, and only then is that inode reopened for
+ * setns, through /proc/self/fd.  -1 with errno (ENOTNAM: not nsfs).
+ */
+static int
+open_nsfs(const char *path)
+{
+	struct stat before, after;
+	struct statfs sfs;
+	char fdpath[64];
+	int pfd, fd, saved;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstatfs(pfd, &sfs) != 0 || fstat(pfd, &before) != 0) {
+		saved = errno;
+		close(pfd);
+		errno = saved;
+		return -1;
+	}
+	if (sfs.f_type != NSFS_MAGIC) {
+		close(pfd);
+		errno = ENOTNAM;
+		return -1;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
+	fd = open(fdpath, O_RDONLY | O_CLOEXEC);
+	saved = errno;
+	close(pfd);
+	if (fd >= 0 &&
+	    (fstat(fd, &after) != 0 || after.st_dev != before.st_dev ||
+	     after.st_ino != before.st_ino)) {
+		close(fd);
+		fd = -1;
+		saved = ENOTNAM;
+	}
+	errno = saved;
+	return fd;
+}
+
+/* -t FILE, as if it were nsenter's --net=FILE: say which option takes it. */
+static noreturn void
+bad_target(const char *arg)
+{
+	const struct ns_type *t = NULL;
+	int fd = open_nsfs(arg);
+
+	if (fd >= 0) {
+		t = ns_type_of_fd(fd);
+		close(fd);
+	}
+	if (t != NULL)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "invalid PID: '%s' is a %s namespace file: "
+			       "join it with --%s=%s",
+			       arg, t->name, t->long_opt, arg);
+	ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid PID: '%s'", arg);
+}
+
 static void
 parse_id_opt(const char *arg, bool is_uid, struct nsjoin_opts *o)
 {
@@ -152,8 +215,9 @@ check_args(struct nsjoin_opts *o)
 {
 	size_t net = ns_type_index(ns_type_by_name("net"));
 	size_t user = ns_type_index(ns_type_by_name("user"));
-	bool any = false, need_target = false;
+	const struct ns_type *need_target = NULL;
 	const char *why;
+	bool any = false;
 
 	if (o->all)
 		for (size_t i = 0; i < NS_NTYPES; i++)
@@ -168,15 +232,21 @@ check_args(struct nsjoin_opts *o)
 		o->want[user] = true;
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		any |= o->want[i];
-		need_target |= o->want[i] && o->file[i] == NULL;
+		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
+			need_target = &ns_types[i];
 	}
 	if (!any)
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "no namespace to join");
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "no namespace to join: add -a for all of the "
+			       "target's, or some of -m -u -i -n -p -U -C -T");
 	if (o->target == 0) {
-		if (need_target || o->all)
+		if (o->all)
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "a namespace option without FILE "
-				       "needs --target");
+				       "-a (--all) needs --target");
+		if (need_target != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-%c (--%s) without FILE needs --target",
+				       need_target->opt, need_target->long_opt);
 		if ((o->root_set && o->root == NULL) ||
 		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
 		    o->uid_follow || o->gid_follow)
@@ -193,30 +263,62 @@ check_args(struct nsjoin_opts *o)
 			       "--netns-etc needs -nNAME or --net=NAME");
 }
 
+/* Is there a network namespace name NAME under /run/netns (a bind mount,
+ * a symlink or anything else: what is there is checked when opened)? */
+static bool
+netns_name_exists(const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NAME_MAX + 1];
+	struct stat st;
+
+	if (!ns_netns_name_valid(name, NULL))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	return fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* --net=VALUE, -nVALUE: a path if it has a slash or names an existing file
+ * (as nsenter takes it), else a name under /run/netns. */
+static void
+set_net_value(struct nsjoin_opts *o, const char *value)
+{
+	struct stat st;
+
+	o->netns_name = NULL;
+	if (strchr(value, '/') == NULL &&
+	    fstatat(AT_FDCWD, value, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		o->netns_name = value;
+}
+
 /*
  * "-n NAME" as ip netns exec users type it.  getopt gives an optional value
- * only attached (-nNAME, --net=NAME), and its leading '+' stops it at NAME
- * as at the program; but without a target a bare -n has nothing to join, so
- * there the word getopt stopped at is the name (or FILE), and the options
- * go on after it.  With --target (or -a, -N) before it, -n keeps nsenter's
- * meaning: the target's network namespace, and the word is the program.
- * Returns whether it took the word.
+ * only attached (-nNAME, --net=NAME), and its leading '+' stops it at the
+ * word after a bare -n as at the program.  That word is NAME when
+ * /run/netns/NAME exists, wherever -n stands and whatever else is given;
+ * otherwise, with a target before it (-t, -a, -N), -n keeps nsenter's
+ * meaning, the target's network namespace, and the word is the program;
+ * without one, -n has nothing else to join, so the word is the FILE (with
+ * a slash) or the NAME.  The options go on after a word taken.  Returns
+ * whether it took the word.
  */
 static bool
 take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 {
 	size_t net = ns_type_index(ns_type_by_name("net"));
+	bool has_target = o->target != 0 || o->all || o->net_socket >= 0;
 	const char *word;
 
-	if (o->target != 0 || o->all || !o->want[net] || o->file[net] != NULL ||
-	    o->net_socket >= 0 || optind >= argc)
+	if (!o->net_bare_last || optind >= argc)
 		return false;
-	word = argv[optind++];
+	word = argv[optind];
+	if (!netns_name_exists(word) && has_target)
+		return false;
+	optind++;
+	o->net_bare_last = false;
 	if (*word == '\0')
 		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
 	o->file[net] = word;
-	if (strchr(word, '/') == NULL)
-		o->netns_name = word;
+	o->netns_name = strchr(word, '/') == NULL ? word : NULL;
 	return true;
 }
 
@@ -260,6 +362,8 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 	for (;;) {
 		before = optind;
 		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (c != -1)
+			o->net_bare_last = c == 'n' && optarg == NULL;
 		/* Stopped at a word, or past a "--" it consumed: after "--"
 		 * comes the program, never a NAME. */
 		if (c == -1) {
@@ -271,8 +375,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		switch (c) {
 		case 't':
 			if (ns_parse_pid(optarg, &o->target) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "invalid PID: '%s'", optarg);
+				bad_target(optarg);
 			break;
 		case 'a':
 			o->all = true;
@@ -280,8 +383,8 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		case 'n':
 			parse_ns_opt(c, optarg, o);
 			o->netns_name = NULL;
-			if (optarg != NULL && strchr(optarg, '/') == NULL)
-				o->netns_name = optarg;
+			if (optarg != NULL)
+				set_net_value(o, optarg);
 			break;
 		case 'N':
 			if (ns_parse_fd(optarg, &o->net_socket) != 0)
@@ -399,49 +502,6 @@ ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 	if (r < 0)
 		err(NS_EXIT_OWN_FAILURE, "asprintf");
 	return name;
-}
-
-/*
- * A namespace FILE the user names may sit where others can swap it for a
- * FIFO (an open would block) or a device (an open can act): it is opened
- * O_PATH, must be an nsfs inode, and only then is that inode reopened for
- * setns, through /proc/self/fd.  -1 with errno (ENOTNAM: not nsfs).
- */
-static int
-open_nsfs(const char *path)
-{
-	struct stat before, after;
-	struct statfs sfs;
-	char fdpath[64];
-	int pfd, fd, saved;
-
-	pfd = open(path, O_PATH | O_CLOEXEC);
-	if (pfd < 0)
-		return -1;
-	if (fstatfs(pfd, &sfs) != 0 || fstat(pfd, &before) != 0) {
-		saved = errno;
-		close(pfd);
-		errno = saved;
-		return -1;
-	}
-	if (sfs.f_type != NSFS_MAGIC) {
-		close(pfd);
-		errno = ENOTNAM;
-		return -1;
-	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
-	fd = open(fdpath, O_RDONLY | O_CLOEXEC);
-	saved = errno;
-	close(pfd);
-	if (fd >= 0 &&
-	    (fstat(fd, &after) != 0 || after.st_dev != before.st_dev ||
-	     after.st_ino != before.st_ino)) {
-		close(fd);
-		fd = -1;
-		saved = ENOTNAM;
-	}
-	errno = saved;
-	return fd;
 }
 
 static int
@@ -611,12 +671,36 @@ join_order(size_t *order)
 	return n;
 }
 
+/*
+ * setns(2) refuses the user namespace we are in with EINVAL: is that what
+ * type I names?  FD is its namespace when already open, else -1.
+ */
+static bool
+is_own_user_ns(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
+	       int fd)
+{
+	struct stat self, them;
+	int own = fd < 0 ? open_one(o, p, i) : fd;
+	bool same;
+
+	same = stat("/proc/self/ns/user", &self) == 0 &&
+	       fstat(own, &them) == 0 && self.st_dev == them.st_dev &&
+	       self.st_ino == them.st_ino;
+	if (own != fd)
+		close(own);
+	return same;
+}
+
 static noreturn void
 describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
-		 int error)
+		 int error, int fd)
 {
 	char *name = ns_source_name(o, p, i);
 
+	if (error == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
+	    is_own_user_ns(o, p, i, fd))
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join %s: it already is your user namespace", name);
 	errno = error;
 	err(NS_EXIT_OWN_FAILURE, "cannot join %s", name);
 }
@@ -714,7 +798,7 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 	 * fails on that namespace and names it.  Nothing is joined yet.
 	 */
 	if (error != EINVAL && probe_failure(p, plan->flags, &res))
-		describe_failure(o, p, (size_t)res.index, res.error);
+		describe_failure(o, p, (size_t)res.index, res.error, -1);
 	/* Old kernel, or each alone works and together not: join one by
 	 * one, through the ns files of the verified /proc/PID. */
 	if (ns_proc_check_alive(p) != 0)
@@ -750,7 +834,7 @@ join_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
 		     (int)p->pid);
 	failed = join_each(plan, &error);
 	if (failed < NS_NTYPES)
-		describe_failure(o, p, failed, error);
+		describe_failure(o, p, failed, error, plan->fd[failed]);
 	for (size_t i = 0; i < NS_NTYPES; i++)
 		if (plan->fd[i] >= 0)
 			close(plan->fd[i]);

@@ -190,11 +190,72 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$want"
 	run -0 nsjoin --net "$NETNS" stat -L -c %i /proc/self/ns/net
 	assert_output "$want"
-	# with -t, a bare -n is the target's namespace and NAME is the program
+	# with -t, a bare -n followed by a word that is no name is the
+	# target's namespace, and the word is the program
 	spawn nsunshare -n sleep 1000
 	wait_until ns_differs "$SPAWNED_PID" net
-	run -127 nsjoin -t "$SPAWNED_PID" -n "$NETNS"
-	assert_output --partial "cannot run '$NETNS'"
+	missing=$(unique_name missing)
+	run -127 nsjoin -t "$SPAWNED_PID" -n "$missing"
+	assert_output --partial "cannot run '$missing'"
+}
+
+@test "-n NAME with /run/netns/NAME: the name, wherever -n stands, with any options" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	start_target -u -i
+	uts=$(ns_inode "$TARGET" uts)
+	ipc=$(ns_inode "$TARGET" ipc)
+	check='stat -L -c %i /proc/self/ns/net /proc/self/ns/uts'
+	# before: -t PID -n NAME ran a program called NAME (127)
+	for args in "-t $TARGET -n $NETNS -u" "-t $TARGET -u -n $NETNS" \
+		"-u -n $NETNS -t $TARGET" "-n $NETNS -t $TARGET -u" \
+		"-t $TARGET -u --net $NETNS" "--uts -t $TARGET --net $NETNS"; do
+		# shellcheck disable=SC2086
+		run -0 nsjoin $args sh -c "$check"
+		assert_output "$(printf '%s\n%s' "$want" "$uts")"
+	done
+	# with -a, every other namespace is the target's
+	run -0 nsjoin -t "$TARGET" -a -n "$NETNS" \
+		stat -L -c %i /proc/self/ns/net /proc/self/ns/ipc
+	assert_output "$(printf '%s\n%s' "$want" "$ipc")"
+	# a program of that name is run only after --
+	run -127 --separate-stderr nsjoin -t "$TARGET" -n -- "$NETNS"
+	assert_equal "$stderr" "nsjoin: cannot run '$NETNS': No such file or directory"
+	# -m still needs a target: the message names it
+	run -125 --separate-stderr nsjoin -m -n "$NETNS" true
+	assert_equal "${stderr_lines[0]}" "nsjoin: -m (--mount) without FILE needs --target"
+}
+
+@test "--net=FILE relative: the file, as nsenter opens it, even where a name is the same" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	named=$(stat -L -c %i "/run/netns/$NETNS")
+	dir=$BATS_TEST_TMPDIR/cwd
+	mkdir "$dir"
+	# In a private mount namespace: ./nsf and ./NETNS hold namespaces of
+	# their own; each way of naming them is asked of nsjoin and nsenter.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 unshare -m --propagation private sh -c '
+		cd "$1" && touch nsf "$2" &&
+		nsunshare --net=nsf true && nsunshare --net="$2" true || exit 9
+		for f in nsf "$2"; do
+			echo "$f $(stat -L -c %i "$f")"
+			echo "nsenter $(nsenter --net="$f" stat -L -c %i /proc/self/ns/net)"
+			echo "nsjoin $(nsjoin --net="$f" stat -L -c %i /proc/self/ns/net)"
+			echo "short $(nsjoin -n"$f" stat -L -c %i /proc/self/ns/net)"
+		done
+		echo "word $(nsjoin -n "$2" stat -L -c %i /proc/self/ns/net)"' \
+		sh "$dir" "$NETNS"
+	for i in 0 4; do
+		read -r _ file <<<"${lines[i]}"
+		[ "$file" != "$named" ]
+		assert_equal "${lines[i + 1]}" "nsenter $file"
+		assert_equal "${lines[i + 2]}" "nsjoin $file"
+		assert_equal "${lines[i + 3]}" "short $file"
+	done
+	# a separate word after -n is always the name
+	assert_equal "${lines[8]}" "word $named"
 }
 
 @test "-n NAME as a separate word: options after NAME are options, up to the program" {
@@ -215,14 +276,14 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$(printf '%s\n%s' "$want" "$(ns_inode "$TARGET" uts)")"
 	run -125 --separate-stderr nsjoin -n "$NETNS" -u true
 	assert_equal "${stderr_lines[0]}" \
-		"nsjoin: a namespace option without FILE needs --target"
+		"nsjoin: -u (--uts) without FILE needs --target"
 	# the program's own options stay the program's
 	run -0 nsjoin -n "$NETNS" sh -c 'echo "$*"' sh -t 1 -u --netns-etc
 	assert_output "-t 1 -u --netns-etc"
 	# after --, the next word is the program, never a NAME
 	run -125 --separate-stderr nsjoin -n -- "$NETNS"
 	assert_equal "${stderr_lines[0]}" \
-		"nsjoin: a namespace option without FILE needs --target"
+		"nsjoin: -n (--net) without FILE needs --target"
 }
 
 @test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
@@ -662,6 +723,8 @@ start_target_hiding() {
 		rm -f "$BATS_TEST_TMPDIR"/{strace,out,err}
 		run -0 no_leak_check unshare -pf --mount-proc bash -c \
 			"$script" _ "$BATS_TEST_TMPDIR" "$inject"
+		# bash may report the killed job ("line N: 2 Killed ...")
+		mapfile -t lines < <(grep -v '^_: line [0-9]*: .* Killed ' <<<"$output")
 		assert_equal "${#lines[@]}" 3 || fail "$output"
 		read -r what target old <<<"${lines[0]}"
 		assert_equal "$what" target
@@ -701,9 +764,23 @@ start_target_hiding() {
 	[ "$(grep -c ' = 0$' "$log")" = 2 ]
 }
 
-@test "-U of a target in our own user namespace: EINVAL, naming user" {
+@test "-U of a target in our own user namespace: it says so, naming user" {
 	run -125 --separate-stderr nsjoin -t $$ -U -u true
-	assert_equal "$stderr" "nsjoin: cannot join user namespace of PID $$: Invalid argument"
+	assert_equal "$stderr" "nsjoin: cannot join user namespace of PID $$: it already is your user namespace"
+	run -125 --separate-stderr nsjoin --user=/proc/self/ns/user true
+	assert_equal "$stderr" "nsjoin: cannot join user namespace /proc/self/ns/user: it already is your user namespace"
+}
+
+@test "-t FILE of a namespace: the option that takes it is named" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	run -125 --separate-stderr nsjoin -t "/run/netns/$NETNS" -n true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/run/netns/$NETNS' is a net namespace file: join it with --net=/run/netns/$NETNS"
+	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
+	run -125 --separate-stderr nsjoin -t /proc/self/ns/uts true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/proc/self/ns/uts' is a uts namespace file: join it with --uts=/proc/self/ns/uts"
+	run -125 --separate-stderr nsjoin -t /etc/passwd -n true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/etc/passwd'"
 }
 
 @test "bad PIDs: one-line error, status 125" {
@@ -718,15 +795,18 @@ start_target_hiding() {
 }
 
 @test "no namespace, or no target: a usage error, status 125" {
-	run -125 --separate-stderr nsjoin -t $$ true
-	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join"
+	run -125 --separate-stderr nsjoin -t $$ hostname
+	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T"
 	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
 	run -125 --separate-stderr nsjoin -u true
-	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: -u (--uts) without FILE needs --target"
 	run -125 --separate-stderr nsjoin -n
-	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: -n (--net) without FILE needs --target"
+	run -125 --separate-stderr nsjoin -a true
+	assert_equal "${stderr_lines[0]}" "nsjoin: -a (--all) needs --target"
+	# attached, .. is the directory (as nsenter takes it); a word, a name
 	run -125 --separate-stderr nsjoin -n.. true
-	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '..': "* ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: .. is not a namespace file"
 	run -125 --separate-stderr nsjoin -n . true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '.': "* ]]
 	run -125 --separate-stderr nsjoin --bogus
