@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // nsjoin - run a program inside the namespaces of a process or of files.
 #include <dirent.h>
+#include <dlfcn.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +54,8 @@ struct nsjoin_opts {
 	bool env;
 	bool join_cgroup;
 	bool keep_caps;
-	char **argv; /* the program, NULL for $SHELL */
+	bool follow_context; /* -Z: the target's SELinux context */
+	char **argv;	     /* the program, NULL for $SHELL */
 };
 
 /* What is about to be joined: one namespace fd per type, or the pidfd. */
@@ -106,6 +108,8 @@ usage(void)
 	      " -c, --join-cgroup        move into the target's cgroup\n"
 	      " -F, --no-fork            do not fork before running the "
 	      "program\n"
+	      " -Z, --follow-context     run with the target's SELinux "
+	      "context\n"
 	      " -h, --help               print this help\n"
 	      " -V, --version            print the version\n",
 	      stdout);
@@ -249,7 +253,7 @@ check_args(struct nsjoin_opts *o)
 				       need_target->opt, need_target->long_opt);
 		if ((o->root_set && o->root == NULL) ||
 		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
-		    o->uid_follow || o->gid_follow)
+		    o->uid_follow || o->gid_follow || o->follow_context)
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
 				       "an option that takes from the target "
 				       "needs --target");
@@ -347,6 +351,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		{ "env", no_argument, NULL, 'e' },
 		{ "join-cgroup", no_argument, NULL, 'c' },
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "follow-context", no_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -357,7 +362,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 
 	ns_type_getopt(longopts, nsopts);
 	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
-	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFhV",
+	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFZhV",
 		 nsopts);
 	for (;;) {
 		before = optind;
@@ -429,6 +434,9 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			break;
 		case 'F':
 			o->no_fork = true;
+			break;
+		case 'Z':
+			o->follow_context = true;
 			break;
 		case 'h':
 			usage();
@@ -1027,6 +1035,52 @@ take_from_target(const struct nsjoin_opts *o, const struct ns_proc *p,
 		join_target_cgroup(p);
 }
 
+/*
+ * -Z: the program is to run in the target's SELinux context.  libselinux is
+ * loaded only here, so that nsjoin needs it neither to build nor to run.
+ * The context is read through the verified /proc/PID, not by PID.
+ */
+static void
+follow_context(const struct ns_proc *p)
+{
+	int (*enabled)(void);
+	int (*setexec)(const char *);
+	char con[4096];
+	ssize_t n;
+	void *lib;
+	int fd;
+
+	lib = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context needs SELinux: cannot load "
+		     "libselinux.so.1");
+	*(void **)&enabled = dlsym(lib, "is_selinux_enabled");
+	*(void **)&setexec = dlsym(lib, "setexeccon");
+	if (enabled == NULL || setexec == NULL)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context: libselinux.so.1 lacks setexeccon");
+	if (enabled() <= 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context needs SELinux: it is not enabled");
+	fd = ns_openat_beneath(p->procfd, "attr/current",
+			       O_RDONLY | O_NONBLOCK);
+	n = fd < 0 ? -1 : read(fd, con, sizeof(con) - 1);
+	if (n <= 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot read the SELinux context of PID %d", (int)p->pid);
+	close(fd);
+	con[n] = '\0';
+	con[strcspn(con, "\n")] = '\0';
+	if (ns_proc_check_alive(p) != 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join namespaces of PID %d: it has exited",
+		     (int)p->pid);
+	if (setexec(con) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set the SELinux context %s",
+		    con);
+}
+
 /* ---- after joining ---------------------------------------------------- */
 
 static void
@@ -1239,6 +1293,8 @@ main(int argc, char **argv)
 	proc_root = open_proc_root(&o);
 	if (o.target != 0)
 		open_target(&o, proc_root, &proc);
+	if (o.follow_context)
+		follow_context(&proc);
 
 	open_namespaces(&o, &proc, &plan);
 	take_from_target(&o, &proc, plan.flags, &taken);

@@ -856,6 +856,31 @@ start_target_hiding() {
 	[ -d "$JUNK" ]
 }
 
+@test "-Z where SELinux is off or absent: one line, 125, the program never runs" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	start_target -n
+	run -125 --separate-stderr nsjoin -t "$TARGET" -n -Z echo ran
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: it is not enabled"
+	run -125 --separate-stderr nsjoin -t "$TARGET" -n --follow-context echo ran
+	assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: it is not enabled"
+	# without libselinux (an empty file in its place, in a private mount
+	# namespace): the same one line naming the library
+	lib=$(ldconfig -p | awk '$1 == "libselinux.so.1" { print $NF; exit }')
+	if [ -n "$lib" ]; then
+		run -125 --separate-stderr unshare -m --propagation private sh -c \
+			'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+			nsjoin -t "$TARGET" -n -Z echo ran
+		assert_output ""
+		assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: cannot load libselinux.so.1"
+	fi
+	# it needs a target to follow; and nsjoin does not link libselinux
+	run -125 --separate-stderr nsjoin --net=/proc/self/ns/net -Z true
+	assert_equal "${stderr_lines[0]}" "nsjoin: an option that takes from the target needs --target"
+	run -0 ldd "$(command -v nsjoin)"
+	refute_output --partial libselinux
+}
+
 @test "the program's status: 126 not executable, 127 not found" {
 	start_target -u
 	run -127 --separate-stderr nsjoin -t "$TARGET" -u /nonexistent/prog
