@@ -81,7 +81,7 @@ usage(void)
 	      " -u, --uts[=FILE]         join the UTS namespace\n"
 	      " -i, --ipc[=FILE]         join the IPC namespace\n"
 	      " -n, --net[=FILE|NAME]    join the network namespace; NAME is\n"
-	      "                            /run/netns/NAME\n"
+	      "                            /run/netns/NAME, also as -n NAME\n"
 	      " -p, --pid[=FILE]         join the PID namespace\n"
 	      " -U, --user[=FILE]        join the user namespace\n"
 	      " -C, --cgroup[=FILE]      join the cgroup namespace\n"
