@@ -564,10 +564,13 @@ read_proc_text(int dirfd, const char *path)
 		errno = EXDEV;
 		goto fail;
 	}
+	buf = malloc(cap + 1);
+	if (buf == NULL)
+		goto fail;
 	for (;;) {
-		if (buf == NULL || len == cap) {
+		if (len == cap) {
 			/* No status or stat file comes near this. */
-			if (buf != NULL && (cap *= 2) > (1U << 20)) {
+			if ((cap *= 2) > (1U << 20)) {
 				errno = EFBIG;
 				goto fail;
 			}
