@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // nsjoin - run a program inside the namespaces of a process or of files.
 #include <dirent.h>
+#include <dlfcn.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +18,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/magic.h>
 
 #include "nscommon.h"
 
@@ -34,6 +37,7 @@ struct nsjoin_opts {
 	bool want[NS_NTYPES];	     /* types to join */
 	const char *file[NS_NTYPES]; /* FILE for a type, NULL: the target's */
 	const char *netns_name;	     /* -nNAME given as a name */
+	bool net_bare_last;	     /* the last option was -n/--net alone */
 	int net_socket;		     /* -N FD in the target, -1: none */
 	bool user_parent;
 	bool netns_etc;
@@ -50,7 +54,8 @@ struct nsjoin_opts {
 	bool env;
 	bool join_cgroup;
 	bool keep_caps;
-	char **argv; /* the program, NULL for $SHELL */
+	bool follow_context; /* -Z: the target's SELinux context */
+	char **argv;	     /* the program, NULL for $SHELL */
 };
 
 /* What is about to be joined: one namespace fd per type, or the pidfd. */
@@ -76,7 +81,7 @@ usage(void)
 	      " -u, --uts[=FILE]         join the UTS namespace\n"
 	      " -i, --ipc[=FILE]         join the IPC namespace\n"
 	      " -n, --net[=FILE|NAME]    join the network namespace; NAME is\n"
-	      "                            /run/netns/NAME\n"
+	      "                            /run/netns/NAME, also as -n NAME\n"
 	      " -p, --pid[=FILE]         join the PID namespace\n"
 	      " -U, --user[=FILE]        join the user namespace\n"
 	      " -C, --cgroup[=FILE]      join the cgroup namespace\n"
@@ -103,10 +108,74 @@ usage(void)
 	      " -c, --join-cgroup        move into the target's cgroup\n"
 	      " -F, --no-fork            do not fork before running the "
 	      "program\n"
+	      " -Z, --follow-context     run with the target's SELinux "
+	      "context\n"
 	      " -h, --help               print this help\n"
 	      " -V, --version            print the version\n",
 	      stdout);
 	exit(EXIT_SUCCESS);
+}
+
+/*
+ * A namespace FILE the user names may sit where others can swap it for a
+ * FIFO (an open would block) or a device (an open can act): it is opened
+ * O_PATH, must be an nsfs inode, and only then is that inode reopened for
+ * setns, through /proc/self/fd.  -1 with errno (ENOTNAM: not nsfs).
+ */
+static int
+open_nsfs(const char *path)
+{
+	struct stat before, after;
+	struct statfs sfs;
+	char fdpath[64];
+	int pfd, fd, saved;
+
+	pfd = open(path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstatfs(pfd, &sfs) != 0 || fstat(pfd, &before) != 0) {
+		saved = errno;
+		close(pfd);
+		errno = saved;
+		return -1;
+	}
+	if (sfs.f_type != NSFS_MAGIC) {
+		close(pfd);
+		errno = ENOTNAM;
+		return -1;
+	}
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
+	fd = open(fdpath, O_RDONLY | O_CLOEXEC);
+	saved = errno;
+	close(pfd);
+	if (fd >= 0 &&
+	    (fstat(fd, &after) != 0 || after.st_dev != before.st_dev ||
+	     after.st_ino != before.st_ino)) {
+		close(fd);
+		fd = -1;
+		saved = ENOTNAM;
+	}
+	errno = saved;
+	return fd;
+}
+
+/* -t FILE, as if it were nsenter's --net=FILE: say which option takes it. */
+static noreturn void
+bad_target(const char *arg)
+{
+	const struct ns_type *t = NULL;
+	int fd = open_nsfs(arg);
+
+	if (fd >= 0) {
+		t = ns_type_of_fd(fd);
+		close(fd);
+	}
+	if (t != NULL)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "invalid PID: '%s' is a %s namespace file: "
+			       "join it with --%s=%s",
+			       arg, t->name, t->long_opt, arg);
+	ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid PID: '%s'", arg);
 }
 
 static void
@@ -150,8 +219,9 @@ check_args(struct nsjoin_opts *o)
 {
 	size_t net = ns_type_index(ns_type_by_name("net"));
 	size_t user = ns_type_index(ns_type_by_name("user"));
-	bool any = false, need_target = false;
+	const struct ns_type *need_target = NULL;
 	const char *why;
+	bool any = false;
 
 	if (o->all)
 		for (size_t i = 0; i < NS_NTYPES; i++)
@@ -166,18 +236,24 @@ check_args(struct nsjoin_opts *o)
 		o->want[user] = true;
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		any |= o->want[i];
-		need_target |= o->want[i] && o->file[i] == NULL;
+		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
+			need_target = &ns_types[i];
 	}
 	if (!any)
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "no namespace to join");
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "no namespace to join: add -a for all of the "
+			       "target's, or some of -m -u -i -n -p -U -C -T");
 	if (o->target == 0) {
-		if (need_target || o->all)
+		if (o->all)
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "a namespace option without FILE "
-				       "needs --target");
+				       "-a (--all) needs --target");
+		if (need_target != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-%c (--%s) without FILE needs --target",
+				       need_target->opt, need_target->long_opt);
 		if ((o->root_set && o->root == NULL) ||
 		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
-		    o->uid_follow || o->gid_follow)
+		    o->uid_follow || o->gid_follow || o->follow_context)
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
 				       "an option that takes from the target "
 				       "needs --target");
@@ -191,30 +267,62 @@ check_args(struct nsjoin_opts *o)
 			       "--netns-etc needs -nNAME or --net=NAME");
 }
 
+/* Is there a network namespace name NAME under /run/netns (a bind mount,
+ * a symlink or anything else: what is there is checked when opened)? */
+static bool
+netns_name_exists(const char *name)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NAME_MAX + 1];
+	struct stat st;
+
+	if (!ns_netns_name_valid(name, NULL))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	return fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* --net=VALUE, -nVALUE: a path if it has a slash or names an existing file
+ * (as nsenter takes it), else a name under /run/netns. */
+static void
+set_net_value(struct nsjoin_opts *o, const char *value)
+{
+	struct stat st;
+
+	o->netns_name = NULL;
+	if (strchr(value, '/') == NULL &&
+	    fstatat(AT_FDCWD, value, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		o->netns_name = value;
+}
+
 /*
  * "-n NAME" as ip netns exec users type it.  getopt gives an optional value
- * only attached (-nNAME, --net=NAME), and its leading '+' stops it at NAME
- * as at the program; but without a target a bare -n has nothing to join, so
- * there the word getopt stopped at is the name (or FILE), and the options
- * go on after it.  With --target (or -a, -N) before it, -n keeps nsenter's
- * meaning: the target's network namespace, and the word is the program.
- * Returns whether it took the word.
+ * only attached (-nNAME, --net=NAME), and its leading '+' stops it at the
+ * word after a bare -n as at the program.  That word is NAME when
+ * /run/netns/NAME exists, wherever -n stands and whatever else is given;
+ * otherwise, with a target before it (-t, -a, -N), -n keeps nsenter's
+ * meaning, the target's network namespace, and the word is the program;
+ * without one, -n has nothing else to join, so the word is the FILE (with
+ * a slash) or the NAME.  The options go on after a word taken.  Returns
+ * whether it took the word.
  */
 static bool
 take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 {
 	size_t net = ns_type_index(ns_type_by_name("net"));
+	bool has_target = o->target != 0 || o->all || o->net_socket >= 0;
 	const char *word;
 
-	if (o->target != 0 || o->all || !o->want[net] || o->file[net] != NULL ||
-	    o->net_socket >= 0 || optind >= argc)
+	if (!o->net_bare_last || optind >= argc)
 		return false;
-	word = argv[optind++];
+	word = argv[optind];
+	if (!netns_name_exists(word) && has_target)
+		return false;
+	optind++;
+	o->net_bare_last = false;
 	if (*word == '\0')
 		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
 	o->file[net] = word;
-	if (strchr(word, '/') == NULL)
-		o->netns_name = word;
+	o->netns_name = strchr(word, '/') == NULL ? word : NULL;
 	return true;
 }
 
@@ -243,6 +351,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		{ "env", no_argument, NULL, 'e' },
 		{ "join-cgroup", no_argument, NULL, 'c' },
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "follow-context", no_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -253,11 +362,13 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 
 	ns_type_getopt(longopts, nsopts);
 	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
-	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFhV",
+	snprintf(shortopts, sizeof(shortopts), "+t:a%sN:S:G:r::w::W:ecFZhV",
 		 nsopts);
 	for (;;) {
 		before = optind;
 		c = getopt_long(argc, argv, shortopts, longopts, NULL);
+		if (c != -1)
+			o->net_bare_last = c == 'n' && optarg == NULL;
 		/* Stopped at a word, or past a "--" it consumed: after "--"
 		 * comes the program, never a NAME. */
 		if (c == -1) {
@@ -269,8 +380,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		switch (c) {
 		case 't':
 			if (ns_parse_pid(optarg, &o->target) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "invalid PID: '%s'", optarg);
+				bad_target(optarg);
 			break;
 		case 'a':
 			o->all = true;
@@ -278,8 +388,8 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 		case 'n':
 			parse_ns_opt(c, optarg, o);
 			o->netns_name = NULL;
-			if (optarg != NULL && strchr(optarg, '/') == NULL)
-				o->netns_name = optarg;
+			if (optarg != NULL)
+				set_net_value(o, optarg);
 			break;
 		case 'N':
 			if (ns_parse_fd(optarg, &o->net_socket) != 0)
@@ -324,6 +434,9 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			break;
 		case 'F':
 			o->no_fork = true;
+			break;
+		case 'Z':
+			o->follow_context = true;
 			break;
 		case 'h':
 			usage();
@@ -407,7 +520,9 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 	const char *path = ns_file_path(o, i, &alloc);
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_nsfs(path);
+	if (fd < 0 && errno == ENOTNAM)
+		errx(NS_EXIT_OWN_FAILURE, "%s is not a namespace file", path);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s", path);
 	t = ns_type_of_fd(fd);
@@ -447,6 +562,12 @@ open_target_ns(const struct ns_proc *p, size_t i)
 {
 	int fd = ns_proc_open_ns(p, ns_types[i].name);
 
+	if (fd < 0 && errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is "
+		     "covered by a mount",
+		     ns_types[i].name, (int)p->pid, (int)p->pid,
+		     ns_types[i].name);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s namespace of PID %d",
 		    ns_types[i].name, (int)p->pid);
@@ -491,14 +612,18 @@ same_as_ours(const struct ns_proc *p, size_t i)
 {
 	struct stat self, them;
 	char path[64];
+	int fd, r;
 
 	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_types[i].name);
 	if (stat(path, &self) != 0)
 		return false;
-	snprintf(path, sizeof(path), "ns/%s", ns_types[i].name);
-	if (fstatat(p->procfd, path, &them, 0) != 0)
+	fd = ns_proc_open_ns(p, ns_types[i].name);
+	if (fd < 0)
 		return false;
-	return self.st_dev == them.st_dev && self.st_ino == them.st_ino;
+	r = fstat(fd, &them);
+	close(fd);
+	return r == 0 && self.st_dev == them.st_dev &&
+	       self.st_ino == them.st_ino;
 }
 
 static void
@@ -554,12 +679,36 @@ join_order(size_t *order)
 	return n;
 }
 
+/*
+ * setns(2) refuses the user namespace we are in with EINVAL: is that what
+ * type I names?  FD is its namespace when already open, else -1.
+ */
+static bool
+is_own_user_ns(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
+	       int fd)
+{
+	struct stat self, them;
+	int own = fd < 0 ? open_one(o, p, i) : fd;
+	bool same;
+
+	same = stat("/proc/self/ns/user", &self) == 0 &&
+	       fstat(own, &them) == 0 && self.st_dev == them.st_dev &&
+	       self.st_ino == them.st_ino;
+	if (own != fd)
+		close(own);
+	return same;
+}
+
 static noreturn void
 describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
-		 int error)
+		 int error, int fd)
 {
 	char *name = ns_source_name(o, p, i);
 
+	if (error == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
+	    is_own_user_ns(o, p, i, fd))
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join %s: it already is your user namespace", name);
 	errno = error;
 	err(NS_EXIT_OWN_FAILURE, "cannot join %s", name);
 }
@@ -657,7 +806,7 @@ join_by_pidfd(const struct nsjoin_opts *o, const struct ns_proc *p,
 	 * fails on that namespace and names it.  Nothing is joined yet.
 	 */
 	if (error != EINVAL && probe_failure(p, plan->flags, &res))
-		describe_failure(o, p, (size_t)res.index, res.error);
+		describe_failure(o, p, (size_t)res.index, res.error, -1);
 	/* Old kernel, or each alone works and together not: join one by
 	 * one, through the ns files of the verified /proc/PID. */
 	if (ns_proc_check_alive(p) != 0)
@@ -693,7 +842,7 @@ join_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
 		     (int)p->pid);
 	failed = join_each(plan, &error);
 	if (failed < NS_NTYPES)
-		describe_failure(o, p, failed, error);
+		describe_failure(o, p, failed, error, plan->fd[failed]);
 	for (size_t i = 0; i < NS_NTYPES; i++)
 		if (plan->fd[i] >= 0)
 			close(plan->fd[i]);
@@ -886,6 +1035,52 @@ take_from_target(const struct nsjoin_opts *o, const struct ns_proc *p,
 		join_target_cgroup(p);
 }
 
+/*
+ * -Z: the program is to run in the target's SELinux context.  libselinux is
+ * loaded only here, so that nsjoin needs it neither to build nor to run.
+ * The context is read through the verified /proc/PID, not by PID.
+ */
+static void
+follow_context(const struct ns_proc *p)
+{
+	int (*enabled)(void);
+	int (*setexec)(const char *);
+	char con[4096];
+	ssize_t n;
+	void *lib;
+	int fd;
+
+	lib = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context needs SELinux: cannot load "
+		     "libselinux.so.1");
+	*(void **)&enabled = dlsym(lib, "is_selinux_enabled");
+	*(void **)&setexec = dlsym(lib, "setexeccon");
+	if (enabled == NULL || setexec == NULL)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context: libselinux.so.1 lacks setexeccon");
+	if (enabled() <= 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--follow-context needs SELinux: it is not enabled");
+	fd = ns_openat_beneath(p->procfd, "attr/current",
+			       O_RDONLY | O_NONBLOCK);
+	n = fd < 0 ? -1 : read(fd, con, sizeof(con) - 1);
+	if (n <= 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot read the SELinux context of PID %d", (int)p->pid);
+	close(fd);
+	con[n] = '\0';
+	con[strcspn(con, "\n")] = '\0';
+	if (ns_proc_check_alive(p) != 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot join namespaces of PID %d: it has exited",
+		     (int)p->pid);
+	if (setexec(con) != 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot set the SELinux context %s",
+		    con);
+}
+
 /* ---- after joining ---------------------------------------------------- */
 
 static void
@@ -1019,9 +1214,10 @@ keep_capabilities(void)
 		err(NS_EXIT_OWN_FAILURE, "cannot keep capabilities");
 }
 
-/* The kernel puts only children into a joined PID namespace. */
+/* The kernel puts only children into a joined PID namespace.  PROC_ROOT is
+ * our own /proc, opened before joining, to look at the child through. */
 static void
-fork_for_pid_namespace(void)
+fork_for_pid_namespace(int proc_root)
 {
 	sigset_t old;
 	pid_t child;
@@ -1033,9 +1229,49 @@ fork_for_pid_namespace(void)
 	if (child == 0) {
 		if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+		if (proc_root >= 0)
+			close(proc_root);
 		return;
 	}
-	ns_forward_and_exit_like(child);
+	ns_forward_and_exit_like_at(proc_root, child);
+}
+
+/*
+ * /proc as it is before any join, checked (ns_proc_root_open): the target
+ * is opened through it, and a forked child is watched through it.  Without
+ * a target, a /proc that fails the check only costs the emulated signal
+ * death of a PID 1 child (-1).
+ */
+static int
+open_proc_root(const struct nsjoin_opts *o)
+{
+	int fd;
+
+	if (o->target == 0 &&
+	    (!o->want[ns_type_index(ns_type_by_name("pid"))] || o->no_fork))
+		return -1;
+	fd = ns_proc_root_open();
+	if (fd >= 0 || o->target == 0)
+		return fd;
+	if (errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open PID %d: /proc is not the procfs of our PID "
+		     "namespace",
+		     (int)o->target);
+	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d: cannot open /proc",
+	    (int)o->target);
+}
+
+static void
+open_target(const struct nsjoin_opts *o, int proc_root, struct ns_proc *p)
+{
+	if (ns_proc_open_at(proc_root, o->target, p) == 0)
+		return;
+	if (errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open PID %d: /proc/%d is covered by a mount",
+		     (int)o->target, (int)o->target);
+	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o->target);
 }
 
 int
@@ -1045,6 +1281,7 @@ main(int argc, char **argv)
 	struct ns_proc proc = { .pid = 0, .pidfd = -1, .procfd = -1 };
 	struct nsjoin_taken taken = { 0 };
 	struct nsjoin_plan plan;
+	int proc_root;
 
 	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	parse_args(argc, argv, &o);
@@ -1053,8 +1290,11 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		err(NS_EXIT_OWN_FAILURE,
 		    "cannot make the process non-dumpable");
-	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
+	proc_root = open_proc_root(&o);
+	if (o.target != 0)
+		open_target(&o, proc_root, &proc);
+	if (o.follow_context)
+		follow_context(&proc);
 
 	open_namespaces(&o, &proc, &plan);
 	take_from_target(&o, &proc, plan.flags, &taken);
@@ -1070,6 +1310,6 @@ main(int argc, char **argv)
 	if (o.keep_caps)
 		keep_capabilities();
 	if ((plan.flags & CLONE_NEWPID) && !o.no_fork)
-		fork_for_pid_namespace();
+		fork_for_pid_namespace(proc_root);
 	ns_exec_command(o.argv);
 }

@@ -524,30 +524,199 @@ ns_proc_check_alive(const struct ns_proc *p)
 	return 0;
 }
 
+/*
+ * procfs's root directory has inode 1 in every instance; a bind mount of one
+ * of its subdirectories onto /proc has another.
+ */
+#define PROC_ROOT_INO 1
+
+/* Mount id of FD (statx STATX_MNT_ID, Linux 5.8): 0, or -1 when unknown. */
 static int
-open_proc_dir(pid_t pid)
+mount_id_of(int fd, uint64_t *id)
 {
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) != 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return -1;
+	*id = stx.stx_mnt_id;
+	return 0;
+}
+
+/*
+ * Is FD on the same mount as DIRFD?  openat2's RESOLVE_NO_XDEV already
+ * refuses to cross a mount; this also covers kernels without openat2.
+ */
+static bool
+same_mount(int dirfd, int fd)
+{
+	uint64_t a, b;
+
+	if (mount_id_of(dirfd, &a) != 0 || mount_id_of(fd, &b) != 0)
+		return true;
+	return a == b;
+}
+
+/*
+ * The text of the procfs file PATH below DIRFD, malloc'd and NUL-terminated:
+ * opened without following a link or crossing a mount, never blocking, and
+ * only if it is a regular file of procfs.  NULL with errno (EXDEV: not one).
+ */
+static char *
+read_proc_text(int dirfd, const char *path)
+{
+	size_t len = 0, cap = 4096;
 	struct statfs sfs;
-	char path[32];
+	struct stat st;
+	char *buf = NULL, *b;
+	ssize_t n;
 	int fd, saved;
 
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = ns_openat_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return NULL;
+	if (fstatfs(fd, &sfs) != 0 || fstat(fd, &st) != 0)
+		goto fail;
+	if (sfs.f_type != PROC_SUPER_MAGIC || !S_ISREG(st.st_mode) ||
+	    !same_mount(dirfd, fd)) {
+		errno = EXDEV;
+		goto fail;
+	}
+	buf = malloc(cap + 1);
+	if (buf == NULL)
+		goto fail;
+	for (;;) {
+		if (len == cap) {
+			/* No status or stat file comes near this. */
+			if ((cap *= 2) > (1U << 20)) {
+				errno = EFBIG;
+				goto fail;
+			}
+			b = realloc(buf, cap + 1);
+			if (b == NULL)
+				goto fail;
+			buf = b;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	saved = errno;
+	close(fd);
+	free(buf);
+	errno = saved;
+	return NULL;
+}
+
+/* The value of line "KEY:" of a status file's TEXT, up to its newline (not
+ * included), or NULL. */
+static const char *
+status_value(const char *text, const char *key, size_t *len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *l = text; l != NULL && *l != '\0';) {
+		const char *nl = strchr(l, '\n');
+
+		if (strncmp(l, key, klen) == 0 && l[klen] == ':') {
+			l += klen + 1;
+			*len = nl != NULL ? (size_t)(nl - l) : strlen(l);
+			return l;
+		}
+		l = nl != NULL ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Is the procfs whose root is ROOT the one of our own PID namespace?  Its
+ * "self" names us by our PID in its namespace, and our NSpid line there
+ * lists one PID per level from its namespace down to ours: one PID, and
+ * that PID ours, only in our own.
+ */
+static bool
+proc_is_our_pid_ns(int root)
+{
+	char self[32], want[32], path[48];
+	const char *v;
+	char *text;
+	size_t len;
+	ssize_t n;
+	bool ok;
+
+	n = readlinkat(root, "self", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	if (strcmp(self, want) != 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/status", want);
+	text = read_proc_text(root, path);
+	if (text == NULL)
+		return false;
+	v = status_value(text, "NSpid", &len);
+	ok = v != NULL && len > 1 && v[0] == '\t' &&
+	     strncmp(v + 1, want, len - 1) == 0 && strlen(want) == len - 1;
+	free(text);
+	return ok;
+}
+
+int
+ns_proc_root_open(void)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd, saved;
+
+	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* Not procfs, a subdirectory of one bound onto /proc, or the procfs
+	 * of another PID namespace, whose numbers name other processes. */
+	errno = 0;
+	if (fstatfs(fd, &sfs) != 0 || fstat(fd, &st) != 0 ||
+	    sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO ||
+	    !proc_is_our_pid_ns(fd)) {
+		saved = errno == 0 || errno == ENOENT ? EXDEV : errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+open_proc_dir(int root, pid_t pid)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	/* A mount on /proc/PID (another process's directory bound over it)
+	 * is refused: openat2 does not cross it, and its mount id differs. */
+	fd = ns_openat_beneath(root, name, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return errno == ENOENT ? (errno = ESRCH, -1) : -1;
-	/* A crafted mount on /proc must not redirect what we read or write. */
-	errno = 0;
-	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) {
-		saved = errno;
+	if (!same_mount(root, fd)) {
 		close(fd);
-		errno = saved ? saved : EXDEV;
+		errno = EXDEV;
 		return -1;
 	}
 	return fd;
 }
 
 int
-ns_proc_open(pid_t pid, struct ns_proc *p)
+ns_proc_open_at(int root, pid_t pid, struct ns_proc *p)
 {
 	int saved;
 
@@ -556,12 +725,14 @@ ns_proc_open(pid_t pid, struct ns_proc *p)
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (p->pidfd < 0 && errno != ENOSYS)
 		return -1;
-	p->procfd = open_proc_dir(pid);
+	p->procfd = open_proc_dir(root, pid);
 	if (p->procfd < 0)
 		goto fail;
 	/*
-	 * The pid may have been recycled between pidfd_open and the open of
-	 * /proc/PID; if the pidfd's process is still there, it was not.
+	 * /proc/PID of the procfs of our PID namespace is the process that
+	 * has PID now.  The pid may have been recycled between pidfd_open and
+	 * that open; if the pidfd's process is still there, it was not, and
+	 * the directory is that process's.
 	 */
 	if (ns_proc_check_alive(p) != 0)
 		goto fail;
@@ -574,12 +745,85 @@ fail:
 }
 
 int
+ns_proc_open(pid_t pid, struct ns_proc *p)
+{
+	int root = ns_proc_root_open(), r, saved;
+
+	if (root < 0) {
+		p->pid = pid;
+		p->pidfd = p->procfd = -1;
+		return -1;
+	}
+	r = ns_proc_open_at(root, pid, p);
+	saved = errno;
+	close(root);
+	errno = saved;
+	return r;
+}
+
+/* PIDFD_GET_*_NAMESPACE (Linux 6.11), for headers that lack them. */
+#ifndef PIDFS_IOCTL_MAGIC
+#define PIDFS_IOCTL_MAGIC 0xFF
+#endif
+
+/* The pidfd ioctl that gives namespace NAME of the process, or 0. */
+static unsigned long
+pidfd_ns_request(const char *name)
+{
+	static const char *const names[] = {
+		"cgroup", "ipc",
+		"mnt",	  "net",
+		"pid",	  "pid_for_children",
+		"time",	  "time_for_children",
+		"user",	  "uts",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return _IO(PIDFS_IOCTL_MAGIC, i + 1);
+	return 0;
+}
+
+/*
+ * Is ns/NAME below the /proc/PID directory still procfs's own link, not a
+ * file mounted over it?  Unknown (no STATX_MNT_ID) counts as yes.
+ */
+static bool
+ns_link_is_procs(int procfd, const char *path)
+{
+	struct statx stx;
+	uint64_t mnt;
+
+	if (mount_id_of(procfd, &mnt) != 0)
+		return true;
+	if (statx(procfd, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID | STATX_TYPE,
+		  &stx) != 0)
+		return errno == ENOENT;
+	return (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == mnt &&
+	       S_ISLNK(stx.stx_mode);
+}
+
+int
 ns_proc_open_ns(const struct ns_proc *p, const char *name)
 {
+	unsigned long req = pidfd_ns_request(name);
 	char path[32 + NAME_MAX];
 	int fd, saved;
 
+	/*
+	 * From the pidfd itself where the kernel can (6.11): a file can be
+	 * mounted over /proc/PID/ns/NAME, in our mount namespace.
+	 */
+	if (p->pidfd >= 0 && req != 0) {
+		fd = ioctl(p->pidfd, req, 0);
+		if (fd >= 0 || errno != ENOTTY)
+			return fd;
+	}
 	snprintf(path, sizeof(path), "ns/%s", name);
+	if (!ns_link_is_procs(p->procfd, path)) {
+		errno = EXDEV;
+		return -1;
+	}
 	/* ns/X are magic links into nsfs: they must be followed */
 	fd = openat(p->procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -589,8 +833,8 @@ ns_proc_open_ns(const struct ns_proc *p, const char *name)
 			errno = saved;
 		return -1;
 	}
-	if (ns_proc_check_alive(p) != 0) {
-		saved = errno;
+	if (ns_proc_check_alive(p) != 0 || !ns_link_is_procs(p->procfd, path)) {
+		saved = errno == ESRCH ? ESRCH : EXDEV;
 		close(fd);
 		errno = saved;
 		return -1;
@@ -697,36 +941,48 @@ mask_has(const char *hex, int sig)
  * a forwarded TERM that such a PID 1 neither catches nor ignores is dropped,
  * where any other process would die of it.  Does CHILD stand there for SIG?
  * (CHILD is ours and not yet reaped, so its PID cannot have been reused.)
+ * Read through PROC_ROOT, the verified /proc of our PID namespace opened
+ * before any join: the /proc we see now may be the joined container's,
+ * where CHILD/status can be anything its owner put there, a FIFO too.
  */
 static bool
-init_would_drop(pid_t child, int sig)
+init_would_drop(int proc_root, pid_t child, int sig)
 {
 	bool is_init = false, handled = false;
-	char path[32], *line = NULL;
-	size_t size = 0;
-	FILE *f;
+	static const char *const masks[] = { "SigIgn", "SigCgt" };
+	int root = proc_root;
+	const char *v;
+	char path[32], *text;
+	size_t len;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
-	f = fopen(path, "re");
-	if (f == NULL)
+	if (root < 0 && (root = ns_proc_root_open()) < 0)
 		return false;
-	while (getline(&line, &size, f) > 0) {
-		if (strncmp(line, "NSpid:", 6) == 0) {
-			char *last = strrchr(line, '\t');
-
-			is_init = last != NULL && strcmp(last, "\t1\n") == 0;
-		} else if (strncmp(line, "SigIgn:", 7) == 0 ||
-			   strncmp(line, "SigCgt:", 7) == 0) {
-			handled |= mask_has(line + 7, sig);
-		}
+	snprintf(path, sizeof(path), "%d/status", (int)child);
+	text = read_proc_text(root, path);
+	if (root != proc_root)
+		close(root);
+	if (text == NULL)
+		return false;
+	/* The last PID of NSpid is the one in its own namespace. */
+	v = status_value(text, "NSpid", &len);
+	is_init = v != NULL && len >= 2 && v[len - 2] == '\t' &&
+		  v[len - 1] == '1';
+	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
+		v = status_value(text, masks[i], &len);
+		handled |= v != NULL && mask_has(v, sig);
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	return is_init && !handled;
 }
 
 void
 ns_forward_and_exit_like(pid_t child)
+{
+	ns_forward_and_exit_like_at(-1, child);
+}
+
+void
+ns_forward_and_exit_like_at(int proc_root, pid_t child)
 {
 	int status, emulated = 0;
 	siginfo_t info;
@@ -750,7 +1006,7 @@ ns_forward_and_exit_like(pid_t child)
 		}
 		if (info.si_signo == SIGCHLD)
 			continue;
-		if (init_would_drop(child, info.si_signo)) {
+		if (init_would_drop(proc_root, child, info.si_signo)) {
 			/* the death it would have had anywhere else */
 			emulated = info.si_signo;
 			kill(child, SIGKILL);

@@ -157,12 +157,26 @@ struct ns_proc {
 	int procfd; /* /proc/PID, O_DIRECTORY|O_PATH-less, O_CLOEXEC */
 };
 
-/* 0 or -1 with errno (ESRCH: no such process). */
+/*
+ * /proc, checked to be the root of a procfs (not a subdirectory bound onto
+ * it) that numbers processes as our own PID namespace does.  fd
+ * (O_DIRECTORY|O_CLOEXEC) or -1 with errno (EXDEV: /proc is not that).
+ */
+int ns_proc_root_open(void);
+/*
+ * Open PID below ROOT (from ns_proc_root_open): its directory, refused when
+ * a mount covers it, and checked after the open to be the pidfd's process.
+ * 0 or -1 with errno (ESRCH: no such process; EXDEV: /proc/PID is a mount).
+ */
+int ns_proc_open_at(int root, pid_t pid, struct ns_proc *p);
+/* The same, with /proc opened and checked for this one call. */
 int ns_proc_open(pid_t pid, struct ns_proc *p);
 /* Still the same, unreaped process?  0 yes, -1 with errno ESRCH. */
 int ns_proc_check_alive(const struct ns_proc *p);
-/* Open ns/NAME below the process, checked afterwards that the process is
- * still the one opened.  fd (O_RDONLY|O_CLOEXEC) or -1 with errno. */
+/* Namespace NAME of the process: from the pidfd (Linux 6.11), else ns/NAME
+ * below the directory, refused (EXDEV) when a mount covers that link, and
+ * checked afterwards that the process is still the one opened.  fd
+ * (O_CLOEXEC) or -1 with errno. */
 int ns_proc_open_ns(const struct ns_proc *p, const char *name);
 void ns_proc_close(struct ns_proc *p);
 /*
@@ -193,6 +207,9 @@ void ns_block_forwarded_signals(sigset_t *old);
  * action, no core file), or 128+N where that cannot be done.
  */
 noreturn void ns_forward_and_exit_like(pid_t child);
+/* The same, reading CHILD's state through PROC_ROOT (ns_proc_root_open,
+ * opened before joining a mount namespace); -1: open /proc now. */
+noreturn void ns_forward_and_exit_like_at(int proc_root, pid_t child);
 
 /* End the way a wait(2) status says. */
 noreturn void ns_exit_like(int wstatus);

@@ -187,6 +187,28 @@ make_netns() {
 	assert_output --type
 }
 
+@test "nsjoin -n <TAB> and --net <TAB> offer the names under /run/netns" {
+	make_netns
+	# before: commands, as for a program
+	run -0 complete_line "nsjoin -n ${NETNS_NAME%?}"
+	assert_output "$NETNS_NAME"
+	run -0 complete_line "nsjoin -t 1 -u --net ${NETNS_NAME%?}"
+	assert_output "$NETNS_NAME"
+	run -0 complete_line "nsjoin -n -t 1 -un ${NETNS_NAME%?}"
+	refute_output "$NETNS_NAME"
+}
+
+@test "nsjoin [-t PID] -n NAME nsls --ty<TAB>: the program's own completion" {
+	make_netns
+	# before: files, NAME being taken for the program
+	run -0 complete_line "nsjoin -t 1 -n $NETNS_NAME nsls --ty"
+	assert_output --type
+	run -0 complete_line "nsjoin -n $NETNS_NAME -t 1 -u nsls --ty"
+	assert_output --type
+	run -0 complete_line "nsjoin -t 1 -u --net $NETNS_NAME nsl"
+	assert_line nsls
+}
+
 # ---- nsmap -----------------------------------------------------------------
 
 @test "nsmap --outs<TAB> completes to --outside" {

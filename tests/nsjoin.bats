@@ -190,11 +190,72 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$want"
 	run -0 nsjoin --net "$NETNS" stat -L -c %i /proc/self/ns/net
 	assert_output "$want"
-	# with -t, a bare -n is the target's namespace and NAME is the program
+	# with -t, a bare -n followed by a word that is no name is the
+	# target's namespace, and the word is the program
 	spawn nsunshare -n sleep 1000
 	wait_until ns_differs "$SPAWNED_PID" net
-	run -127 nsjoin -t "$SPAWNED_PID" -n "$NETNS"
-	assert_output --partial "cannot run '$NETNS'"
+	missing=$(unique_name missing)
+	run -127 nsjoin -t "$SPAWNED_PID" -n "$missing"
+	assert_output --partial "cannot run '$missing'"
+}
+
+@test "-n NAME with /run/netns/NAME: the name, wherever -n stands, with any options" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	want=$(stat -L -c %i "/run/netns/$NETNS")
+	start_target -u -i
+	uts=$(ns_inode "$TARGET" uts)
+	ipc=$(ns_inode "$TARGET" ipc)
+	check='stat -L -c %i /proc/self/ns/net /proc/self/ns/uts'
+	# before: -t PID -n NAME ran a program called NAME (127)
+	for args in "-t $TARGET -n $NETNS -u" "-t $TARGET -u -n $NETNS" \
+		"-u -n $NETNS -t $TARGET" "-n $NETNS -t $TARGET -u" \
+		"-t $TARGET -u --net $NETNS" "--uts -t $TARGET --net $NETNS"; do
+		# shellcheck disable=SC2086
+		run -0 nsjoin $args sh -c "$check"
+		assert_output "$(printf '%s\n%s' "$want" "$uts")"
+	done
+	# with -a, every other namespace is the target's
+	run -0 nsjoin -t "$TARGET" -a -n "$NETNS" \
+		stat -L -c %i /proc/self/ns/net /proc/self/ns/ipc
+	assert_output "$(printf '%s\n%s' "$want" "$ipc")"
+	# a program of that name is run only after --
+	run -127 --separate-stderr nsjoin -t "$TARGET" -n -- "$NETNS"
+	assert_equal "$stderr" "nsjoin: cannot run '$NETNS': No such file or directory"
+	# -m still needs a target: the message names it
+	run -125 --separate-stderr nsjoin -m -n "$NETNS" true
+	assert_equal "${stderr_lines[0]}" "nsjoin: -m (--mount) without FILE needs --target"
+}
+
+@test "--net=FILE relative: the file, as nsenter opens it, even where a name is the same" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	named=$(stat -L -c %i "/run/netns/$NETNS")
+	dir=$BATS_TEST_TMPDIR/cwd
+	mkdir "$dir"
+	# In a private mount namespace: ./nsf and ./NETNS hold namespaces of
+	# their own; each way of naming them is asked of nsjoin and nsenter.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run -0 unshare -m --propagation private sh -c '
+		cd "$1" && touch nsf "$2" &&
+		nsunshare --net=nsf true && nsunshare --net="$2" true || exit 9
+		for f in nsf "$2"; do
+			echo "$f $(stat -L -c %i "$f")"
+			echo "nsenter $(nsenter --net="$f" stat -L -c %i /proc/self/ns/net)"
+			echo "nsjoin $(nsjoin --net="$f" stat -L -c %i /proc/self/ns/net)"
+			echo "short $(nsjoin -n"$f" stat -L -c %i /proc/self/ns/net)"
+		done
+		echo "word $(nsjoin -n "$2" stat -L -c %i /proc/self/ns/net)"' \
+		sh "$dir" "$NETNS"
+	for i in 0 4; do
+		read -r _ file <<<"${lines[i]}"
+		[ "$file" != "$named" ]
+		assert_equal "${lines[i + 1]}" "nsenter $file"
+		assert_equal "${lines[i + 2]}" "nsjoin $file"
+		assert_equal "${lines[i + 3]}" "short $file"
+	done
+	# a separate word after -n is always the name
+	assert_equal "${lines[8]}" "word $named"
 }
 
 @test "-n NAME as a separate word: options after NAME are options, up to the program" {
@@ -215,14 +276,14 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	assert_output "$(printf '%s\n%s' "$want" "$(ns_inode "$TARGET" uts)")"
 	run -125 --separate-stderr nsjoin -n "$NETNS" -u true
 	assert_equal "${stderr_lines[0]}" \
-		"nsjoin: a namespace option without FILE needs --target"
+		"nsjoin: -u (--uts) without FILE needs --target"
 	# the program's own options stay the program's
 	run -0 nsjoin -n "$NETNS" sh -c 'echo "$*"' sh -t 1 -u --netns-etc
 	assert_output "-t 1 -u --netns-etc"
 	# after --, the next word is the program, never a NAME
 	run -125 --separate-stderr nsjoin -n -- "$NETNS"
 	assert_equal "${stderr_lines[0]}" \
-		"nsjoin: a namespace option without FILE needs --target"
+		"nsjoin: -n (--net) without FILE needs --target"
 }
 
 @test "--netns-etc: /etc/netns/NAME files are seen in /etc, only there" {
@@ -516,6 +577,90 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	done
 }
 
+# secret_dir: SECRET_DIR holding a file "secret" that a target started
+# with start_target_hiding cannot see (a tmpfs covers the directory there).
+secret_dir() {
+	SECRET_DIR=$(mktemp -d "$BATS_TEST_TMPDIR/secret.XXXXXX")
+	echo HOSTSECRET >"$SECRET_DIR/secret"
+}
+start_target_hiding() {
+	spawn nsunshare "$@" -m --propagation=private sh -c \
+		'mount -t tmpfs hide "$1" && exec sleep 1000' sh "$SECRET_DIR"
+	TARGET=$SPAWNED_PID
+	wait_until exe_is_sleep "$TARGET"
+}
+
+@test "/proc/C with /proc/D bound over it: refused, D's root never taken" {
+	secret_dir
+	start_target_hiding -U -r
+	spawn sleep 1000
+	other=$SPAWNED_PID
+	# before the fix: C's namespaces through the pidfd, D's root from
+	# the directory, and the host's file printed
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		sh -c 'mount --bind "/proc/$1" "/proc/$2" && shift 2 && exec "$@"' \
+		sh "$other" "$TARGET" nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc/$TARGET is covered by a mount"
+	# without the mount, the target's own view: the file is hidden
+	run -1 nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+}
+
+@test "/proc of another PID namespace, where PID C is another process: refused" {
+	# the sanitizers' runtime reads /proc/self, which is not ours there
+	if ldd "$(command -v nsjoin)" | grep -q libasan; then
+		skip "a SANITIZE=1 build cannot run with another PID namespace's /proc"
+	fi
+	secret_dir
+	start_target_hiding
+	# In a mount namespace of the test's own, /proc becomes the procfs of
+	# a new PID namespace in which a sleep is given the number C (through
+	# ns_last_pid): its /proc/C is that sleep, with the host's root.
+	# shellcheck disable=SC2016 # expanded by the inner shells
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private sh -c '
+		c=$1 dir=$2
+		unshare -p -f --kill-child sh -c "mount -t proc proc /proc || exit
+			echo $((c - 1)) >/proc/sys/kernel/ns_last_pid
+			sleep 1000 & wait" &
+		holder=$!
+		for _ in $(seq 100); do
+			[ -e /proc/$c/status ] && ! readlink /proc/self >/dev/null &&
+				break
+			sleep 0.1
+		done
+		grep -q "^NSpid:.$c\$" /proc/$c/status || echo "no decoy $c" >&2
+		nsjoin -t $c -m cat "$dir/secret"
+		rc=$?
+		kill -KILL $holder
+		exit $rc' sh "$TARGET" "$SECRET_DIR"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc is not the procfs of our PID namespace"
+}
+
+@test "-p: a FIFO at the child's /proc/N/status in the container: signals still forwarded" {
+	# The container's own /proc is a tmpfs; once nsjoin's child N runs,
+	# N/status there becomes a FIFO.  nsjoin, chrooted into the container,
+	# must read the child's state through its own /proc, never this one.
+	spawn nsunshare -f -p -m --propagation=private sh -c \
+		'mount -t tmpfs fake /proc && exec sleep 1000'
+	TARGET=$(first_child "$SPAWNED_PID")
+	wait_until exe_is_sleep "$TARGET"
+	spawn env LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}detect_leaks=0" \
+		nsjoin -t "$TARGET" -m -p sleep 1000
+	joiner=$SPAWNED_PID
+	child=$(first_child "$joiner")
+	wait_until exe_is_sleep "$child"
+	nsenter -t "$TARGET" -m sh -c \
+		'mkdir -p "/proc/$1" && mkfifo "/proc/$1/status"' sh "$child"
+	kill -TERM "$joiner"
+	# before the fix nsjoin blocked opening the FIFO: the child lived on
+	run timeout 10 sh -c 'while kill -0 "$1" 2>/dev/null; do sleep 0.1; done' \
+		sh "$child"
+	[ "$status" = 0 ] || fail "the child was not signalled"
+	run wait "$joiner"
+	assert_equal "$status" 143
+}
+
 @test "race: a target killed meanwhile is joined or refused, never another" {
 	ours=$(ns_inode self net)
 	for i in $(seq 1 200); do
@@ -556,6 +701,8 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	target=$!
 	until [ "$(netns_of $target)" != "$(netns_of self)" ]; do :; done
 	echo "target $target $(netns_of $target)"
+	# held, so that the new netns cannot be given its freed inode number
+	exec 7<"/proc/$target/ns/net"
 	strace -qq -o "$dir/strace" -e trace=pidfd_open,setns \
 		-e inject=setns:$inject nsjoin -t $target -n \
 		stat -L -c %i /proc/self/ns/net >"$dir/out" 2>"$dir/err" &
@@ -580,6 +727,8 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 		rm -f "$BATS_TEST_TMPDIR"/{strace,out,err}
 		run -0 no_leak_check unshare -pf --mount-proc bash -c \
 			"$script" _ "$BATS_TEST_TMPDIR" "$inject"
+		# bash may report the killed job ("line N: 2 Killed ...")
+		mapfile -t lines < <(grep -v '^_: line [0-9]*: .* Killed ' <<<"$output")
 		assert_equal "${#lines[@]}" 3 || fail "$output"
 		read -r what target old <<<"${lines[0]}"
 		assert_equal "$what" target
@@ -619,9 +768,23 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[ "$(grep -c ' = 0$' "$log")" = 2 ]
 }
 
-@test "-U of a target in our own user namespace: EINVAL, naming user" {
+@test "-U of a target in our own user namespace: it says so, naming user" {
 	run -125 --separate-stderr nsjoin -t $$ -U -u true
-	assert_equal "$stderr" "nsjoin: cannot join user namespace of PID $$: Invalid argument"
+	assert_equal "$stderr" "nsjoin: cannot join user namespace of PID $$: it already is your user namespace"
+	run -125 --separate-stderr nsjoin --user=/proc/self/ns/user true
+	assert_equal "$stderr" "nsjoin: cannot join user namespace /proc/self/ns/user: it already is your user namespace"
+}
+
+@test "-t FILE of a namespace: the option that takes it is named" {
+	NETNS=$(unique_name nsjoin)
+	ip netns add "$NETNS"
+	run -125 --separate-stderr nsjoin -t "/run/netns/$NETNS" -n true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/run/netns/$NETNS' is a net namespace file: join it with --net=/run/netns/$NETNS"
+	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
+	run -125 --separate-stderr nsjoin -t /proc/self/ns/uts true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/proc/self/ns/uts' is a uts namespace file: join it with --uts=/proc/self/ns/uts"
+	run -125 --separate-stderr nsjoin -t /etc/passwd -n true
+	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/etc/passwd'"
 }
 
 @test "bad PIDs: one-line error, status 125" {
@@ -636,15 +799,18 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 }
 
 @test "no namespace, or no target: a usage error, status 125" {
-	run -125 --separate-stderr nsjoin -t $$ true
-	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join"
+	run -125 --separate-stderr nsjoin -t $$ hostname
+	assert_equal "${stderr_lines[0]}" "nsjoin: no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T"
 	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
 	run -125 --separate-stderr nsjoin -u true
-	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: -u (--uts) without FILE needs --target"
 	run -125 --separate-stderr nsjoin -n
-	[[ ${stderr_lines[0]} == "nsjoin: a namespace option without FILE needs --target" ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: -n (--net) without FILE needs --target"
+	run -125 --separate-stderr nsjoin -a true
+	assert_equal "${stderr_lines[0]}" "nsjoin: -a (--all) needs --target"
+	# attached, .. is the directory (as nsenter takes it); a word, a name
 	run -125 --separate-stderr nsjoin -n.. true
-	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '..': "* ]]
+	assert_equal "${stderr_lines[0]}" "nsjoin: .. is not a namespace file"
 	run -125 --separate-stderr nsjoin -n . true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '.': "* ]]
 	run -125 --separate-stderr nsjoin --bogus
@@ -666,6 +832,20 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	[ ! -e "/run/netns/$name" ]
 }
 
+@test "--net=FILE that another user made a FIFO or a device: refused at once" {
+	# an open(2) for reading would block on the FIFO (and act on a device)
+	fifo=$BATS_TEST_TMPDIR/fifo
+	mkfifo "$fifo"
+	run -125 --separate-stderr timeout 10 nsjoin --net="$fifo" true
+	assert_equal "$stderr" "nsjoin: $fifo is not a namespace file"
+	run -125 --separate-stderr timeout 10 nsjoin --uts=/dev/null true
+	assert_equal "$stderr" "nsjoin: /dev/null is not a namespace file"
+	# a symlink to a namespace file is still followed
+	ln -s /proc/self/ns/net "$BATS_TEST_TMPDIR/link"
+	run -0 nsjoin --net="$BATS_TEST_TMPDIR/link" stat -L -c %i /proc/self/ns/net
+	assert_output "$(ns_inode self net)"
+}
+
 @test "-nNAME of a file or directory in /run/netns that is no namespace: 125" {
 	mkdir -p /run/netns
 	JUNK=/run/netns/$(unique_name junk)
@@ -678,6 +858,31 @@ inodes_script='for t in mnt uts ipc net pid user cgroup time; do
 	run -125 --separate-stderr nsjoin --net="${JUNK##*/}" true
 	assert_equal "$stderr" "nsjoin: $JUNK is not a namespace file"
 	[ -d "$JUNK" ]
+}
+
+@test "-Z where SELinux is off or absent: one line, 125, the program never runs" {
+	[ ! -e /sys/fs/selinux/enforce ] || skip "SELinux is enabled here"
+	start_target -n
+	run -125 --separate-stderr nsjoin -t "$TARGET" -n -Z echo ran
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: it is not enabled"
+	run -125 --separate-stderr nsjoin -t "$TARGET" -n --follow-context echo ran
+	assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: it is not enabled"
+	# without libselinux (an empty file in its place, in a private mount
+	# namespace): the same one line naming the library
+	lib=$(ldconfig -p | awk '$1 == "libselinux.so.1" { print $NF; exit }')
+	if [ -n "$lib" ]; then
+		run -125 --separate-stderr unshare -m --propagation private sh -c \
+			'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" \
+			nsjoin -t "$TARGET" -n -Z echo ran
+		assert_output ""
+		assert_equal "$stderr" "nsjoin: --follow-context needs SELinux: cannot load libselinux.so.1"
+	fi
+	# it needs a target to follow; and nsjoin does not link libselinux
+	run -125 --separate-stderr nsjoin --net=/proc/self/ns/net -Z true
+	assert_equal "${stderr_lines[0]}" "nsjoin: an option that takes from the target needs --target"
+	run -0 ldd "$(command -v nsjoin)"
+	refute_output --partial libselinux
 }
 
 @test "the program's status: 126 not executable, 127 not found" {
