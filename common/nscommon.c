@@ -166,11 +166,20 @@ ns_parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+/*
+ * Digits only: the kernel writes a PID so, and "+27580" or " 27580" is a
+ * mangled value, not a PID.  (util-linux's strtopid_or_err, through
+ * strtoimax, takes both: netnslink(8) says so under DIFFERENCES.)
+ */
 int
 ns_parse_pid(const char *s, pid_t *out)
 {
 	long v;
 
+	if (s == NULL || !isdigit((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (ns_parse_long(s, 1, INT_MAX, &v) != 0)
 		return -1;
 	*out = (pid_t)v;

@@ -70,7 +70,7 @@ void ns_close_stdout_at_exit(int fail_status);
  */
 int ns_parse_long(const char *s, long min, long max, long *out);
 int ns_parse_u32(const char *s, uint32_t *out);
-int ns_parse_pid(const char *s, pid_t *out); /* 1 .. pid_max */
+int ns_parse_pid(const char *s, pid_t *out); /* digits only, 1 .. INT_MAX */
 int ns_parse_fd(const char *s, int *out);    /* 0 .. INT_MAX */
 /* A number, or a user/group name looked up once in the database. */
 int ns_parse_uid(const char *s, uid_t *out);
