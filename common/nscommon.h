@@ -194,6 +194,17 @@ noreturn void ns_exit_like(int wstatus);
  */
 int ns_bind_nsfile(const char *src, const char *target, bool excl,
 		   const char **why);
+/*
+ * The same for the open namespace file SRCFD and the name NAME below the
+ * directory fd DIRFD (O_PATH will do).  The file is created, or found,
+ * without following a symbolic link and held open; the mount lands on
+ * that inode, never on a path looked up again.
+ */
+int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
+		      const char **why);
+/* An O_PATH|O_DIRECTORY fd of PATH's directory ("." for a bare name), and
+ * in *BASE its last component.  fd or -1 with errno. */
+int ns_open_parent(const char *path, const char **base);
 
 /* ---- network namespaces ------------------------------------------------ */
 
