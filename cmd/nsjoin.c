@@ -404,10 +404,14 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
 	const struct ns_type *t;
 	char *alloc;
-	const char *path = ns_file_path(o, i, &alloc);
+	const char *path = ns_file_path(o, i, &alloc), *why = NULL;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* A name (-n NAME) that links to a PID is checked to be its process */
+	fd = alloc != NULL ? ns_netns_name_open(path, &why)
+			   : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && why != NULL)
+		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s", path);
 	t = ns_type_of_fd(fd);

@@ -32,6 +32,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/capability.h>
@@ -966,6 +967,178 @@ ns_loopback_up(void)
 	close(s);
 	errno = saved;
 	return rc;
+}
+
+/* The PID of a link to "/proc/PID/ns/net", or 0 for any other target. */
+pid_t
+ns_netns_link_pid(const char *target)
+{
+	const char *p;
+	pid_t pid = 0;
+	char *num;
+
+	if (strncmp(target, "/proc/", 6) != 0)
+		return 0;
+	p = target + 6;
+	if (*p < '1' || *p > '9')
+		return 0;
+	num = strndup(p, strspn(p, "0123456789"));
+	if (num == NULL)
+		return 0;
+	if (strcmp(p + strlen(num), "/ns/net") != 0 ||
+	    ns_parse_pid(num, &pid) != 0)
+		pid = 0;
+	free(num);
+	return pid;
+}
+
+/* When the process of the /proc/PID directory fd started, in ns of
+ * CLOCK_BOOTTIME (the clock of stat's starttime, in clock ticks). */
+static int
+proc_start_ns(int procfd, int64_t *out)
+{
+	char buf[1024], *p;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd, field;
+
+	fd = openat(procfd, "stat", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0) {
+		errno = n < 0 ? errno : EINVAL;
+		return -1;
+	}
+	buf[n] = '\0';
+	/* comm may hold ')' and spaces: count fields after the last ')' */
+	p = strrchr(buf, ')');
+	for (field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || sscanf(p + 1, "%llu", &ticks) != 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = (int64_t)(ticks * (1000000000ULL / (unsigned long long)hz));
+	return 0;
+}
+
+/* When NAME below DIRFD was made (its birth, or its change time where the
+ * filesystem keeps no birth time), in ns of CLOCK_BOOTTIME. */
+static int
+link_made_ns(int dirfd, const char *name, int64_t *out)
+{
+	struct timespec real, boot;
+	struct statx stx;
+	struct statx_timestamp *t;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BTIME | STATX_CTIME,
+		  &stx) != 0 ||
+	    clock_gettime(CLOCK_REALTIME, &real) != 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
+		return -1;
+	t = (stx.stx_mask & STATX_BTIME) ? &stx.stx_btime : &stx.stx_ctime;
+	*out = (int64_t)t->tv_sec * 1000000000 + t->tv_nsec -
+	       ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 -
+	       (real.tv_nsec - boot.tv_nsec);
+	return 0;
+}
+
+int
+ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
+{
+	char target[64];
+	struct ns_proc p;
+	int64_t made, started;
+	ssize_t n;
+	int fd, saved;
+
+	*state = NS_LINK_NONE;
+	*pid = 0;
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n < 0) {
+		if (errno != EINVAL)
+			return -1;
+		errno = 0; /* not a link */
+		return -1;
+	}
+	target[n] = '\0';
+	*pid = ns_netns_link_pid(target);
+	if (*pid == 0) {
+		errno = 0;
+		return -1;
+	}
+	if (link_made_ns(dirfd, name, &made) != 0)
+		return -1;
+	if (ns_proc_open(*pid, &p) != 0) {
+		if (errno == ESRCH)
+			*state = NS_LINK_DANGLING;
+		return -1;
+	}
+	/*
+	 * A process that started after the link was made is not the one it
+	 * was made for: that one exited and its PID was handed out again.
+	 * The start is read first and the pidfd checked afterwards, so the
+	 * start belongs to the process the pidfd holds.
+	 */
+	if (proc_start_ns(p.procfd, &started) != 0) {
+		saved = errno;
+		*state = ns_proc_check_alive(&p) != 0 ? NS_LINK_DANGLING
+						      : NS_LINK_NONE;
+		ns_proc_close(&p);
+		errno = *state == NS_LINK_DANGLING ? ESRCH : saved;
+		return -1;
+	}
+	if (started > made) {
+		ns_proc_close(&p);
+		*state = NS_LINK_RECYCLED;
+		errno = ESTALE;
+		return -1;
+	}
+	fd = ns_proc_open_ns(&p, "net");
+	saved = errno;
+	ns_proc_close(&p);
+	if (fd < 0) {
+		if (saved == ESRCH)
+			*state = NS_LINK_DANGLING;
+		errno = saved;
+		return -1;
+	}
+	*state = NS_LINK_LIVE;
+	return fd;
+}
+
+int
+ns_netns_name_open(const char *path, const char **why)
+{
+	const char *base;
+	int dirfd, fd, state, saved;
+	pid_t pid;
+
+	*why = NULL;
+	dirfd = ns_open_parent(path, &base);
+	if (dirfd < 0)
+		return -1;
+	fd = ns_netns_link_open(dirfd, base, &state, &pid);
+	saved = errno;
+	close(dirfd);
+	errno = saved;
+	switch (state) {
+	case NS_LINK_LIVE:
+		return fd;
+	case NS_LINK_DANGLING:
+		*why = "the process it links to has exited";
+		return -1;
+	case NS_LINK_RECYCLED:
+		*why = "the process it links to has exited and its PID is "
+		       "another process's now";
+		return -1;
+	}
+	if (errno != 0)
+		return -1;
+	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
 /* ---- capabilities (libcap) --------------------------------------------- */

@@ -212,6 +212,32 @@ int ns_open_parent(const char *path, const char **base);
  * down).  0 or -1 with errno. */
 int ns_loopback_up(void);
 
+/*
+ * A name under /run/netns may be a symbolic link to /proc/PID/ns/net
+ * (netnslink --symlink, the hand recipe): it names a PID, not a process.
+ * The link is live while PID is the process it was made for, dangling once
+ * that has exited, and recycled once the PID is another process's (one
+ * that started after the link was made).
+ */
+enum { NS_LINK_NONE, NS_LINK_LIVE, NS_LINK_DANGLING, NS_LINK_RECYCLED };
+/* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
+pid_t ns_netns_link_pid(const char *target);
+/*
+ * If NAME below DIRFD is such a link, open the namespace through a pidfd
+ * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
+ * *STATE NS_LINK_DANGLING (errno ESRCH) or NS_LINK_RECYCLED (ESTALE).
+ * Anything else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the
+ * error.  *PID gets the link's PID (0 for none).
+ */
+int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it: a link
+ * as above only while live, anything else as open(2) does (O_RDONLY,
+ * O_NONBLOCK).  fd, or -1 with errno and, for a dangling or recycled link,
+ * *WHY saying so (static text).
+ */
+int ns_netns_name_open(const char *path, const char **why);
+
 /* ---- capabilities (libcap) --------------------------------------------- */
 
 /* Raise every permitted capability into inheritable and ambient so that
