@@ -496,7 +496,7 @@ fail:
 static int
 take_setup_lock(const char *dir, bool quiet)
 {
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct timespec pause = { 0, 20000000L }; /* 20 ms */
 	struct stat st, now;
 	char *path;
 	int fd = -1;

@@ -405,11 +405,13 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 	const struct ns_type *t;
 	char *alloc;
 	const char *path = ns_file_path(o, i, &alloc), *why = NULL;
+	bool name = ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
+		    o->file[i] == o->netns_name;
 	int fd;
 
 	/* A name (-n NAME) that links to a PID is checked to be its process */
-	fd = alloc != NULL ? ns_netns_name_open(path, &why)
-			   : open(path, O_RDONLY | O_CLOEXEC);
+	fd = name ? ns_netns_name_open(path, &why)
+		  : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && why != NULL)
 		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0)

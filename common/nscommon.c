@@ -997,7 +997,7 @@ ns_netns_link_pid(const char *target)
 static int
 proc_start_ns(int procfd, int64_t *out)
 {
-	char buf[1024], *p;
+	char buf[1024], *p, *end;
 	unsigned long long ticks;
 	long hz = sysconf(_SC_CLK_TCK);
 	ssize_t n;
@@ -1017,7 +1017,13 @@ proc_start_ns(int procfd, int64_t *out)
 	p = strrchr(buf, ')');
 	for (field = 2; p != NULL && field < 22; field++)
 		p = strchr(p + 1, ' ');
-	if (p == NULL || sscanf(p + 1, "%llu", &ticks) != 1) {
+	if (p == NULL || !isdigit((unsigned char)p[1])) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	ticks = strtoull(p + 1, &end, 10);
+	if (errno != 0 || *end != ' ') {
 		errno = EINVAL;
 		return -1;
 	}
