@@ -48,7 +48,7 @@ TESTS ?= tests
 BATS ?= bats
 
 .PHONY: all check check-valgrind lint lint-man bench demo deps install install-caps uninstall clean fuzz \
-	dist distcheck
+	dist distcheck stress
 
 all: $(BINS)
 
@@ -74,7 +74,7 @@ lint-man:
 # Static analysis of the C sources and the shell scripts (see .clang-tidy),
 # and the layout .clang-format gives.
 SHELL_SCRIPTS = tests/helper.bash tests/run-bats .ci/run \
-	$(wildcard tests/*.sh tests/bench/*.sh) $(COMPLETIONS)
+	$(wildcard tests/*.sh tests/bench/*.sh tests/stress/*.sh) $(COMPLETIONS)
 lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
@@ -96,6 +96,15 @@ check-valgrind: all
 	@[ "$(SANITIZE)" != 1 ] || \
 		{ echo "check-valgrind: not on a SANITIZE=1 build"; exit 1; }
 	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash tests/valgrind.sh
+
+# Bounded stress runs (tests/stress/, as root): races and kill -9 on the
+# programs, in private mount namespaces; each prints its figures and stops
+# by itself.  STRESS_ROUNDS, STRESS_LOOPS, STRESS_KILLS size them.
+stress: all
+	@for s in tests/stress/*.sh; do \
+		[ -f "$$s" ] || continue; \
+		NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash "$$s" || exit 1; \
+	done
 
 bench: all
 	@for b in tests/bench/*.sh; do \
