@@ -78,7 +78,7 @@ TESTS ?= tests
 BATS ?= bats
 
 .PHONY: all check check-nonroot check-valgrind lint lint-man bench demo deps install install-caps uninstall clean fuzz \
-	dist distcheck
+	dist distcheck stress
 
 all: $(BINS) $(BUILT_MAN1) $(BUILT_MAN8)
 
@@ -119,7 +119,7 @@ lint-man: $(BUILT_MAN1) $(BUILT_MAN8)
 # and the layout .clang-format gives.
 SHELL_SCRIPTS = tests/helper.bash tests/run-bats \
 	$(wildcard .ci/run .ci/packaging dist/debian/*.postinst) \
-	$(wildcard tests/*.sh tests/bench/*.sh) $(COMPLETIONS)
+	$(wildcard tests/*.sh tests/bench/*.sh tests/stress/*.sh) $(COMPLETIONS)
 lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
@@ -156,6 +156,15 @@ check-valgrind: all
 	@[ "$(SANITIZE)" != 1 ] || \
 		{ echo "check-valgrind: not on a SANITIZE=1 build"; exit 1; }
 	@NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash tests/valgrind.sh
+
+# Bounded stress runs (tests/stress/, as root): races and kill -9 on the
+# programs, in private mount namespaces; each prints its figures and stops
+# by itself.  STRESS_ROUNDS, STRESS_LOOPS, STRESS_KILLS size them.
+stress: all
+	@for s in tests/stress/*.sh; do \
+		[ -f "$$s" ] || continue; \
+		NSTOOLS_BIN=$(abspath $(BUILDDIR)) bash "$$s" || exit 1; \
+	done
 
 bench: all
 	@for b in tests/bench/*.sh; do \

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nscommon.h"
@@ -34,21 +35,22 @@ enum mode {
 	MODE_PIDS
 };
 
-enum { COL_NAME, COL_NS, COL_KIND, COL_NPROCS, COL_PIDS, COL_NOTE, NCOLS };
+/* NOTE before PIDS: the short cell first, so a row reads the same cut. */
+enum { COL_NAME, COL_NS, COL_KIND, COL_NPROCS, COL_NOTE, COL_PIDS, NCOLS };
 
 static const struct ns_column columns[NCOLS] = {
 	[COL_NAME] = { "NAME", "name under the directory", 0.2, 0,
 		       SCOLS_JSON_STRING },
 	[COL_NS] = { "NS", "network namespace inode", 10, SCOLS_FL_RIGHT,
 		     SCOLS_JSON_NUMBER },
-	[COL_KIND] = { "KIND", "bind, symlink, dangling or stale", 8, 0,
-		       SCOLS_JSON_STRING },
+	[COL_KIND] = { "KIND", "bind, symlink, dangling, recycled or stale", 8,
+		       0, SCOLS_JSON_STRING },
 	[COL_NPROCS] = { "NPROCS", "number of processes in it", 5,
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[COL_PIDS] = { "PIDS", "processes in it", 0.3, SCOLS_FL_TRUNC,
-		       SCOLS_JSON_ARRAY_NUMBER },
 	[COL_NOTE] = { "NOTE", "'host' (PID 1's) or 'current' (the caller's)",
 		       4, 0, SCOLS_JSON_STRING },
+	[COL_PIDS] = { "PIDS", "processes in it (a table shows five)", 0.3, 0,
+		       SCOLS_JSON_ARRAY_NUMBER },
 };
 
 struct netnslink_opts {
@@ -89,7 +91,7 @@ usage(void)
 	      " netnslink [options] PID NAME\n"
 	      " netnslink [options] --new NAME\n"
 	      " netnslink [options] -d NAME ...\n"
-	      " netnslink [options] -i PID | --pids NAME\n"
+	      " netnslink [options] -i [PID] | --pids NAME\n"
 	      " netnslink [options] [-l]\n"
 	      "\n"
 	      "Name a network namespace under /run/netns, as ip netns does.\n"
@@ -104,6 +106,7 @@ usage(void)
 	      " -l, --list          list the names (the default)\n"
 	      " -i, --identify PID  print the names of PID's network "
 	      "namespace\n"
+	      "                       (no PID: the caller's)\n"
 	      "     --pids NAME     print the PIDs in a named namespace\n"
 	      "     --dir DIR       directory of the names (default "
 	      "/run/netns)\n"
@@ -141,6 +144,20 @@ parse_pid_arg(const char *s)
 	return pid;
 }
 
+/* NAME PID, the order of ip netns attach: say which order we take. */
+static void
+swapped_hint(const char *first, const char *second)
+{
+	pid_t pid;
+
+	if (ns_parse_pid(first, &pid) == 0 || ns_parse_pid(second, &pid) != 0 ||
+	    !ns_netns_name_valid(first, NULL))
+		return;
+	ns_usage_error(NS_EXIT_USAGE,
+		       "invalid PID '%s': did you mean 'netnslink %s %s'?",
+		       first, second, first);
+}
+
 static void
 set_mode(struct netnslink_opts *o, enum mode m)
 {
@@ -168,7 +185,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		{ "force", no_argument, NULL, 'f' },
 		{ "delete", no_argument, NULL, 'd' },
 		{ "list", no_argument, NULL, 'l' },
-		{ "identify", required_argument, NULL, 'i' },
+		{ "identify", optional_argument, NULL, 'i' },
 		{ "pids", required_argument, NULL, OPT_PIDS },
 		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "json", no_argument, NULL, 'J' },
@@ -188,8 +205,8 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 	o->out.json_name = "netns";
 	for (size_t i = 0; i < NCOLS; i++)
 		o->sel[o->nsel++] = (int)i;
-	while ((c = getopt_long(argc, argv, "fdli:Jrno:HhV", longopts, NULL)) !=
-	       -1) {
+	while ((c = getopt_long(argc, argv, "fdli::Jrno:HhV", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case OPT_SYMLINK:
 			o->symlink = true;
@@ -211,7 +228,8 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 			break;
 		case 'i':
 			set_mode(o, MODE_IDENTIFY);
-			o->pid = parse_pid_arg(optarg);
+			if (optarg != NULL)
+				o->pid = parse_pid_arg(optarg);
 			break;
 		case OPT_PIDS:
 			set_mode(o, MODE_PIDS);
@@ -255,8 +273,17 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 	argv += optind;
 	argc -= optind;
 	switch (o->mode) {
-	case MODE_LIST:
 	case MODE_IDENTIFY:
+		/* -i PID as a separate word; no PID: our own, as ip does */
+		if (o->pid == 0 && argc == 1)
+			o->pid = parse_pid_arg(argv[0]);
+		else if (argc != 0)
+			ns_usage_error(NS_EXIT_USAGE,
+				       "unexpected argument '%s'", argv[0]);
+		if (o->pid == 0)
+			o->pid = getpid();
+		break;
+	case MODE_LIST:
 	case MODE_PIDS:
 		if (argc != 0)
 			ns_usage_error(NS_EXIT_USAGE,
@@ -268,6 +295,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		if (argc > 2)
 			ns_usage_error(NS_EXIT_USAGE,
 				       "unexpected argument '%s'", argv[2]);
+		swapped_hint(argv[0], argv[1]);
 		o->pid = parse_pid_arg(argv[0]);
 		check_name(argv[1]);
 		o->name = argv[1];
@@ -291,6 +319,9 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 
 /* ---- the directory of names ---------------------------------------------- */
 
+/* How long a run waits for another run's first set-up of the directory. */
+#define SETUP_LOCK_SECONDS 10
+
 static char *
 path_of(const char *dir, const char *name)
 {
@@ -302,34 +333,94 @@ path_of(const char *dir, const char *name)
 }
 
 /*
+ * The prepared directory of names: its canonical path (/var/run/netns is
+ * /run/netns, so a mount goes where mountinfo will show it) and an O_PATH
+ * fd of it, through which every name is made, read and removed.  For bind
+ * mounts the fd is the root of the directory's own shared mount; holding
+ * it keeps that mount busy, so that no failing run can take it away.
+ */
+struct names_dir {
+	char *path;
+	int fd;
+};
+
+/*
  * What a run made of the directory: the directories it created and the
- * self-bind it put on the last of them.  A run that exits with a failure
- * takes them back (the bind first, then the directories, deepest first, each
- * only while empty), so it leaves no directory behind.  A directory that
- * was there before is left as it is, prepared or not, as ip netns leaves it.
+ * self-bind it put on the last of them (its mount id).  A run that exits
+ * with a failure takes them back, but only what nothing else relies on:
+ * the self-bind with a plain umount(2), which the kernel refuses while a
+ * name is mounted in it or another run holds it open, and the directories
+ * with rmdir(2), which fails on one that is not empty.  A directory that
+ * was there before is left as it is, prepared or not, as ip netns leaves
+ * it.
  */
 struct made_dirs {
 	char **path;
 	size_t n;
 	char *self_bind;
+	uint64_t mnt_id;
+	char *canon; /* the directory, canonical: DIR.lock is its lock */
+	int *fd;     /* the names_dir fd, closed before the umount */
+	int lock;    /* the set-up lock while this run holds it, else -1 */
 };
+
+static int take_setup_lock(const char *dir, bool quiet);
+
+static bool
+mount_id_of(const char *path, uint64_t *id)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) !=
+		    0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return false;
+	*id = stx.stx_mnt_id;
+	return true;
+}
 
 static void
 undo_made_dirs(int status, void *arg)
 {
 	struct made_dirs *md = arg;
+	bool removed = false;
+	uint64_t id;
+	int lock = -1;
 
-	if (status != NS_EXIT_OK && md->self_bind != NULL &&
-	    umount2(md->self_bind, MNT_DETACH) != 0)
-		warn("cannot undo the bind mount of %s", md->self_bind);
-	free(md->self_bind);
+	/* On success the fd is closed already (and its frame gone). */
+	if (status != NS_EXIT_OK && md->canon != NULL &&
+	    (md->self_bind != NULL || md->n > 0)) {
+		if (md->fd != NULL && *md->fd >= 0) {
+			close(*md->fd);
+			*md->fd = -1;
+		}
+		/* Without the lock another run may be setting up: leave it. */
+		lock = md->lock >= 0 ? md->lock
+				     : take_setup_lock(md->canon, true);
+	}
+	if (lock >= 0 && md->self_bind != NULL &&
+	    mount_id_of(md->self_bind, &id) && id == md->mnt_id)
+		(void)umount2(md->self_bind, UMOUNT_NOFOLLOW);
+	if (lock >= 0 && md->n > 0 && rmdir(md->canon) == 0) {
+		/* Waiters see the lock unlinked and start over. */
+		char *path = NULL;
+
+		removed = true;
+		if (asprintf(&path, "%s.lock", md->canon) >= 0)
+			(void)unlink(path);
+		free(path);
+	}
 	while (md->n > 0) {
 		char *dir = md->path[--md->n];
 
-		if (status != NS_EXIT_OK)
+		if (removed)
 			(void)rmdir(dir); /* not empty: someone else's now */
 		free(dir);
 	}
+	if (lock >= 0)
+		close(lock);
+	free(md->self_bind);
+	free(md->canon);
 	free(md->path);
 	free(md);
 }
@@ -341,6 +432,7 @@ new_made_dirs(void)
 
 	if (md == NULL)
 		err(NS_EXIT_FAIL, "cannot allocate");
+	md->lock = -1;
 	if (on_exit(undo_made_dirs, md) != 0)
 		errx(NS_EXIT_FAIL, "cannot register the undo of mkdir");
 	return md;
@@ -391,6 +483,79 @@ fail:
 	return -1;
 }
 
+/*
+ * The first set-up of DIR (look whether it is a mount, bind it onto itself)
+ * is one step for concurrent runs: serialized by flock(2) on DIR.lock, a
+ * file beside DIR that only the caller (root, for /run/netns.lock) can
+ * open.  Not a lock on DIR itself: /run/netns is 0755, and any user who can
+ * open it could hold such a lock.  The wait is bounded: the lock is held
+ * for milliseconds, so one held longer is a failure to report.  The file
+ * stays (removing it would race with a run waiting on it).  QUIET (the
+ * undo at exit): -1 instead of exiting.
+ */
+static int
+take_setup_lock(const char *dir, bool quiet)
+{
+	struct timespec pause = { 0, 20000000L }; /* 20 ms */
+	struct stat st, now;
+	char *path;
+	int fd = -1;
+
+	if (asprintf(&path, "%s.lock", dir) < 0)
+		err(NS_EXIT_FAIL, "cannot allocate a path");
+	for (int i = 0;; i++) {
+		if (fd < 0)
+			fd = open(path,
+				  O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+					  O_CLOEXEC,
+				  0600);
+		if (fd < 0) {
+			if (quiet)
+				goto fail;
+			err(NS_EXIT_FAIL, "cannot open the lock %s", path);
+		}
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+			if (quiet)
+				goto fail;
+			errx(NS_EXIT_FAIL,
+			     "cannot lock %s: not a mode 0600 file of the "
+			     "caller",
+			     path);
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			/* Unlinked by a run that took its directory back? */
+			if (stat(path, &now) == 0 && now.st_dev == st.st_dev &&
+			    now.st_ino == st.st_ino)
+				break;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			if (quiet)
+				goto fail;
+			err(NS_EXIT_FAIL, "cannot lock %s", path);
+		}
+		if (i >= SETUP_LOCK_SECONDS * 50) {
+			if (quiet)
+				goto fail;
+			errx(NS_EXIT_FAIL,
+			     "cannot lock %s: held by another run for %d "
+			     "seconds",
+			     path, SETUP_LOCK_SECONDS);
+		}
+		(void)nanosleep(&pause, NULL);
+	}
+	free(path);
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return -1;
+}
+
 enum mount_state { NOT_MOUNTED, MOUNTED_NOT_SHARED, MOUNTED_SHARED };
 
 /* Does the mountinfo line of mount ID say it is shared? */
@@ -420,24 +585,24 @@ mount_is_shared(uint64_t id, bool *shared)
 }
 
 /*
- * Is DIR the root of a mount, and is that mount shared?  statx names the
- * mount the path resolves to now; a mount point in mountinfo may be hidden
- * under another mount, and a directory fd opened before our lock was
- * granted still points below a self-bind made meanwhile.
+ * Is the directory FD the root of a mount, which one, and is that mount
+ * shared?  statx names the mount the fd is on; a mount point in mountinfo
+ * may be hidden under another mount.
  */
 static int
-mount_state(const char *dir, enum mount_state *state)
+mount_state(int fd, enum mount_state *state, uint64_t *id)
 {
 	struct statx stx;
 	bool shared;
 
-	if (statx(AT_FDCWD, dir, 0, STATX_MNT_ID, &stx) != 0)
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) != 0)
 		return -1;
 	if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
 	    !(stx.stx_mask & STATX_MNT_ID)) {
 		errno = ENOSYS;
 		return -1;
 	}
+	*id = stx.stx_mnt_id;
 	*state = NOT_MOUNTED;
 	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
 		return 0;
@@ -447,93 +612,203 @@ mount_state(const char *dir, enum mount_state *state)
 	return 0;
 }
 
-static void
-make_own_shared_mount(const char *dir)
+/* mount(2) of a propagation type onto exactly the mount FD is the root of. */
+static int
+set_propagation(int fd, unsigned long type)
 {
-	int saved;
+	char path[32];
 
-	/* Recursive, so names already mounted in DIR stay visible. */
-	if (mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) != 0)
-		err(NS_EXIT_FAIL, "cannot bind-mount %s onto itself", dir);
-	/*
-	 * A bind of a shared mount joins the source's peer group; going
-	 * private first gives DIR a peer group of its own, so a name made
-	 * here propagates to copies of DIR (ip netns exec, other mount
-	 * namespaces), not back into the parent mount.
-	 */
-	if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) != 0 ||
-	    mount(NULL, dir, NULL, MS_SHARED | MS_REC, NULL) != 0) {
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return mount(NULL, path, NULL, type, NULL);
+}
+
+/*
+ * A bind of a shared mount joins the source's peer group; going private
+ * first gives the copy a peer group of its own, so a name made here
+ * propagates to copies of DIR (ip netns exec, other mount namespaces), not
+ * back into the parent mount.  Then shared, recursively, as ip netns makes
+ * it.  FD is the new mount; mount_setattr(2) also reaches a detached one.
+ */
+static int
+own_peer_group(int fd, bool detached)
+{
+	struct mount_attr priv = { .propagation = MS_PRIVATE };
+	struct mount_attr shared = { .propagation = MS_SHARED };
+
+	if (detached)
+		return mount_setattr(fd, "", AT_EMPTY_PATH, &priv,
+				     sizeof(priv)) == 0 &&
+				       mount_setattr(
+					       fd, "",
+					       AT_EMPTY_PATH | AT_RECURSIVE,
+					       &shared, sizeof(shared)) == 0
+			       ? 0
+			       : -1;
+	if (set_propagation(fd, MS_PRIVATE) != 0 ||
+	    set_propagation(fd, MS_SHARED | MS_REC) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Bind the directory FD onto itself, recursively (names already mounted
+ * there stay visible), in its own shared peer group, and return an O_PATH
+ * fd of the new mount's root.  The copy is made detached (open_tree), made
+ * shared while nobody can see it, and moved onto the held fd: the path is
+ * not looked up again, and ip netns add, which does not take our lock,
+ * finds either no mount or a shared one, never one half set up (it would
+ * stack its own bind on it).  Where the kernel cannot set the propagation
+ * of a detached mount (before 6.x) it is set once attached; without the
+ * new mount API (Linux < 5.2), mount(2) through /proc/self/fd and the
+ * path opened again, checked to be the same directory.
+ */
+static int
+self_bind(int fd, const char *dir, bool *shared)
+{
+	char path[32];
+	struct stat before, after;
+	int tree, saved;
+
+	tree = open_tree(fd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+				 AT_EMPTY_PATH);
+	if (tree >= 0) {
+		*shared = own_peer_group(tree, true) == 0;
+		if (move_mount(tree, "", fd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH |
+				       MOVE_MOUNT_T_EMPTY_PATH) == 0)
+			return tree;
 		saved = errno;
-		if (umount2(dir, MNT_DETACH) != 0)
+		close(tree);
+		errno = saved;
+		return -1;
+	}
+	*shared = false;
+	if (errno != ENOSYS || fstat(fd, &before) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -1;
+	tree = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tree >= 0 &&
+	    (fstat(tree, &after) != 0 || after.st_dev != before.st_dev ||
+	     after.st_ino != before.st_ino)) {
+		close(tree);
+		errno = EXDEV;
+		tree = -1;
+	}
+	return tree;
+}
+
+static int
+make_own_shared_mount(int fd, const char *dir, struct made_dirs *md)
+{
+	enum mount_state state;
+	bool shared;
+	int top, saved;
+
+	top = self_bind(fd, dir, &shared);
+	if (top < 0)
+		err(NS_EXIT_FAIL, "cannot bind-mount %s onto itself", dir);
+	if (!shared && own_peer_group(top, false) != 0) {
+		saved = errno;
+		close(top);
+		if (umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
 			warn("cannot undo the bind mount of %s", dir);
 		errno = saved;
 		err(NS_EXIT_FAIL, "cannot make %s a shared mount", dir);
 	}
+	/* Ours to take back only on a directory this run made. */
+	if (md->n > 0 && mount_state(top, &state, &md->mnt_id) == 0 &&
+	    (md->self_bind = strdup(dir)) == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	close(fd);
+	return top;
+}
+
+/* One try of prepare_dir; false if DIR vanished meanwhile (a failing run
+ * took back the directory it had made), to be tried again. */
+static bool
+try_prepare_dir(const char *dir, bool for_mounts, struct made_dirs *md,
+		struct names_dir *nd)
+{
+	enum mount_state state;
+	uint64_t id;
+	int lock;
+
+	if (make_dirs(dir, md) != 0)
+		err(NS_EXIT_FAIL, "cannot create %s", dir);
+	nd->path = realpath(dir, NULL);
+	if (nd->path == NULL && errno == ENOENT)
+		return false;
+	if (nd->path == NULL)
+		err(NS_EXIT_FAIL, "cannot resolve %s", dir);
+	lock = for_mounts ? take_setup_lock(nd->path, false) : -1;
+	md->lock = lock;
+	free(md->canon);
+	md->canon = strdup(nd->path);
+	if (md->canon == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	nd->fd = open(nd->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nd->fd < 0 && errno == ENOENT) {
+		if (lock >= 0)
+			close(lock);
+		md->lock = -1;
+		free(nd->path);
+		return false;
+	}
+	if (nd->fd < 0)
+		err(NS_EXIT_FAIL, "cannot open %s", nd->path);
+	md->fd = &nd->fd;
+	if (!for_mounts)
+		return true;
+	if (mount_state(nd->fd, &state, &id) != 0)
+		err(NS_EXIT_FAIL, "cannot tell how %s is mounted", nd->path);
+	if (state == NOT_MOUNTED)
+		nd->fd = make_own_shared_mount(nd->fd, nd->path, md);
+	else if (state == MOUNTED_NOT_SHARED &&
+		 set_propagation(nd->fd, MS_SHARED | MS_REC) != 0)
+		err(NS_EXIT_FAIL, "cannot make %s a shared mount", nd->path);
+	close(lock);
+	md->lock = -1;
+	return true;
 }
 
 /*
  * Create DIR if missing and, for bind mounts, make it a shared mount point
- * as ip netns does.  Returns its canonical path (/var/run/netns is
- * /run/netns), so that a mount goes where mountinfo will show it.
+ * as ip netns does; ND gets its canonical path and the fd of the prepared
+ * directory.
  */
-static char *
-prepare_dir(const char *dir, bool for_mounts)
+static void
+prepare_dir(const char *dir, bool for_mounts, struct names_dir *nd)
 {
 	struct made_dirs *md = new_made_dirs();
-	enum mount_state state;
-	char *canon;
-	int fd;
 
-	if (make_dirs(dir, md) != 0)
-		err(NS_EXIT_FAIL, "cannot create %s", dir);
-	canon = realpath(dir, NULL);
-	if (canon == NULL)
-		err(NS_EXIT_FAIL, "cannot resolve %s", dir);
-	if (!for_mounts)
-		return canon;
-	fd = open(canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		err(NS_EXIT_FAIL, "cannot open %s", canon);
-	/*
-	 * Two first runs at once would both find no mount and stack two
-	 * self-binds: the lock makes the look and the mount one step.  The
-	 * self-bind keeps the inode, so later openers lock the same one.
-	 */
-	if (flock(fd, LOCK_EX) != 0)
-		err(NS_EXIT_FAIL, "cannot lock %s", canon);
-	if (mount_state(canon, &state) != 0)
-		err(NS_EXIT_FAIL, "cannot tell how %s is mounted", canon);
-	if (state == NOT_MOUNTED) {
-		make_own_shared_mount(canon);
-		/* Ours to take back only on a directory this run made. */
-		if (md->n > 0 && (md->self_bind = strdup(canon)) == NULL)
-			err(NS_EXIT_FAIL, "cannot allocate");
-	} else if (state == MOUNTED_NOT_SHARED &&
-		   mount(NULL, canon, NULL, MS_SHARED | MS_REC, NULL) != 0)
-		err(NS_EXIT_FAIL, "cannot make %s a shared mount", canon);
-	close(fd);
-	return canon;
+	for (int i = 0; i < 3; i++)
+		if (try_prepare_dir(dir, for_mounts, md, nd))
+			return;
+	errx(NS_EXIT_FAIL, "cannot create %s: removed again by another run",
+	     dir);
 }
 
-/* The link netnslink --symlink and the usual hand recipe make. */
-static bool
-is_proc_net_link(const char *path)
+/* Open the directory of names as it is, to read or remove names. */
+static void
+open_dir(const char *dir, struct names_dir *nd)
 {
-	char buf[PATH_MAX];
-	ssize_t n = readlink(path, buf, sizeof(buf));
-	const char *p;
+	nd->path = strdup(dir);
+	if (nd->path == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	nd->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
 
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return false;
-	buf[n] = '\0';
-	if (strncmp(buf, "/proc/", 6) != 0)
-		return false;
-	p = buf + 6;
-	if (*p < '1' || *p > '9')
-		return false;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	return strcmp(p, "/ns/net") == 0;
+static void
+close_dir(struct names_dir *nd)
+{
+	if (nd->fd >= 0)
+		close(nd->fd);
+	nd->fd = -1;
+	free(nd->path);
+	nd->path = NULL;
 }
 
 static bool
@@ -544,114 +819,173 @@ is_net_ns_fd(int fd)
 	return t != NULL && t->flag == CLONE_NEWNET;
 }
 
+/* Reopen an O_PATH fd for real (an ioctl needs that); -1 if it fails. */
+static int
+reopen(int fd, int flags)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, flags | O_CLOEXEC);
+}
+
+/* What a name is, from the O_PATH fd of it (the top mount there). */
+enum name_kind { NAME_OTHER, NAME_NETNS, NAME_EMPTY_FILE };
+
+static enum name_kind
+kind_of_fd(int fd)
+{
+	struct statfs sfs;
+	struct statx stx;
+	int real;
+	bool net;
+
+	if (fstatfs(fd, &sfs) != 0)
+		return NAME_OTHER;
+	if (sfs.f_type == NSFS_MAGIC) {
+		real = reopen(fd, O_RDONLY);
+		net = real >= 0 && is_net_ns_fd(real);
+		if (real >= 0)
+			close(real);
+		return net ? NAME_NETNS : NAME_OTHER;
+	}
+	/*
+	 * What a kill -9 between creating the file and mounting on it
+	 * leaves (and a failed ip netns add): an empty regular file that is
+	 * no mount point.
+	 */
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_TYPE | STATX_SIZE, &stx) == 0 &&
+	    S_ISREG(stx.stx_mode) && stx.stx_size == 0 &&
+	    (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return NAME_EMPTY_FILE;
+	return NAME_OTHER;
+}
+
+/* Is the name still the file of FD (nothing mounted on it meanwhile)? */
+static bool
+still_same(int dirfd, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 &&
+	       fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /*
- * Can the name PATH be unlinked (its directory writable, not read-only)?
- * Asked before the unmount: a name unmounted but not unlinked would lose
- * the namespace and stay behind as a stale file.
+ * Unmount and unlink a name, through the directory fd: a network namespace
+ * mount, a link to /proc/PID/ns/net, or an empty regular file (stale);
+ * anything else stays.  The unlink is asked first (directory writable,
+ * not read-only): a name unmounted but not unlinked would lose the
+ * namespace and stay behind as a stale file.
  */
 static int
-can_unlink(const char *path)
+remove_name(const struct names_dir *nd, const char *name)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int rc;
+	char *path = path_of(nd->path, name);
+	char target[64];
+	enum name_kind kind = NAME_OTHER;
+	struct stat st;
+	ssize_t n;
+	int fd = -1, rc = -1;
 
-	if (slash == NULL)
-		return faccessat(AT_FDCWD, ".", W_OK, AT_EACCESS);
-	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
-	if (dir == NULL)
-		return -1;
-	rc = faccessat(AT_FDCWD, dir, W_OK, AT_EACCESS);
-	free(dir);
+	if (nd->fd < 0 ||
+	    fstatat(nd->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		warn("cannot remove %s", path);
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		n = readlinkat(nd->fd, name, target, sizeof(target) - 1);
+		if (n >= 0) {
+			target[n] = '\0';
+			if (ns_netns_link_pid(target) != 0)
+				kind = NAME_NETNS;
+		}
+	} else {
+		fd = openat(nd->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			warn("cannot open %s", path);
+			goto out;
+		}
+		kind = kind_of_fd(fd);
+	}
+	if (kind == NAME_OTHER) {
+		warnx("refusing to remove %s: neither a network namespace "
+		      "mount, a link to /proc/PID/ns/net nor an empty file",
+		      path);
+		goto out;
+	}
+	if (faccessat(nd->fd, ".", W_OK, AT_EACCESS) != 0) {
+		warn("cannot remove %s", path);
+		goto out;
+	}
+	if (fd >= 0 && kind == NAME_NETNS) {
+		char proc[32];
+
+		/* Exactly the mount the fd is on, whatever the path is now. */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (umount2(proc, MNT_DETACH) != 0) {
+			warn("cannot unmount %s", path);
+			goto out;
+		}
+	} else if (fd >= 0 && !still_same(nd->fd, name, fd)) {
+		errno = EBUSY;
+		warn("cannot remove %s", path);
+		goto out;
+	}
+	if (unlinkat(nd->fd, name, 0) != 0) {
+		warn("cannot remove %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
 	return rc;
 }
 
-/* Unmount and unlink a name; anything but a netns mount or our link stays. */
-static int
-remove_name(const char *path)
-{
-	struct stat st;
-	bool ours = false;
-	int fd;
-
-	if (lstat(path, &st) != 0) {
-		warn("cannot remove %s", path);
-		return -1;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		ours = is_proc_net_link(path);
-	} else {
-		/* O_NONBLOCK: a FIFO planted there must not hang us. */
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0) {
-			warn("cannot open %s", path);
-			return -1;
-		}
-		ours = is_net_ns_fd(fd);
-		close(fd);
-	}
-	if (!ours) {
-		warnx("refusing to remove %s: neither a network namespace "
-		      "mount nor a link to /proc/PID/ns/net",
-		      path);
-		return -1;
-	}
-	if (can_unlink(path) != 0) {
-		warn("cannot remove %s", path);
-		return -1;
-	}
-	if (!S_ISLNK(st.st_mode) &&
-	    umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) != 0) {
-		warn("cannot unmount %s", path);
-		return -1;
-	}
-	if (unlink(path) != 0) {
-		warn("cannot remove %s", path);
-		return -1;
-	}
-	return 0;
-}
-
 static void
-replace_existing(const char *path)
+replace_existing(const struct names_dir *nd, const char *name)
 {
 	struct stat st;
 
-	if (lstat(path, &st) != 0) {
+	if (fstatat(nd->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
 			return;
-		err(NS_EXIT_FAIL, "cannot replace %s", path);
+		err(NS_EXIT_FAIL, "cannot replace %s/%s", nd->path, name);
 	}
-	if (remove_name(path) != 0)
+	if (remove_name(nd, name) != 0)
 		exit(NS_EXIT_FAIL);
 }
 
 static noreturn void
-cannot_name(const char *path, const char *what)
+cannot_name(const struct names_dir *nd, const char *name, const char *what)
 {
 	if (errno == EEXIST)
-		errx(NS_EXIT_FAIL, "%s already exists (--force replaces it)",
-		     path);
-	err(NS_EXIT_FAIL, "cannot %s %s", what, path);
+		errx(NS_EXIT_FAIL, "%s/%s already exists (--force replaces it)",
+		     nd->path, name);
+	err(NS_EXIT_FAIL, "cannot %s %s/%s", what, nd->path, name);
 }
 
 /* ---- making names -------------------------------------------------------- */
 
 static void
-bind_nsfile(const char *src, const char *path)
+bind_nsfile(int srcfd, const struct names_dir *nd, const char *name)
 {
 	const char *why;
 
-	if (ns_bind_nsfile(src, path, true, &why) != 0)
-		cannot_name(path, "bind-mount the network namespace onto");
+	if (ns_bind_nsfile_at(srcfd, nd->fd, name, true, &why) != 0)
+		cannot_name(nd, name, "bind-mount the network namespace onto");
 }
 
 static int
 link_pid(const struct netnslink_opts *o)
 {
+	struct names_dir nd;
 	struct ns_proc p;
 	char src[64];
-	char *dir, *path;
 	int fd = -1;
 
 	if (ns_proc_open(o->pid, &p) != 0)
@@ -663,66 +997,66 @@ link_pid(const struct netnslink_opts *o)
 			    "cannot open the network namespace of PID %d",
 			    (int)o->pid);
 	}
-	dir = prepare_dir(o->dir, !o->symlink);
-	path = path_of(dir, o->name);
+	prepare_dir(o->dir, !o->symlink, &nd);
 	if (o->force)
-		replace_existing(path);
+		replace_existing(&nd, o->name);
 	if (o->symlink) {
 		snprintf(src, sizeof(src), "/proc/%d/ns/net", (int)o->pid);
-		if (symlink(src, path) != 0)
-			cannot_name(path, "create the link");
+		if (symlinkat(src, nd.fd, o->name) != 0)
+			cannot_name(&nd, o->name, "create the link");
 		/*
 		 * The link names a PID, not a process: had it exited by now,
 		 * the link would name whoever gets the PID next.
 		 */
 		if (ns_proc_check_alive(&p) != 0) {
-			if (unlink(path) != 0)
-				warn("cannot remove %s", path);
+			if (unlinkat(nd.fd, o->name, 0) != 0)
+				warn("cannot remove %s/%s", nd.path, o->name);
 			errx(NS_EXIT_FAIL, "PID %d exited", (int)o->pid);
 		}
 	} else {
-		snprintf(src, sizeof(src), "/proc/self/fd/%d", fd);
-		bind_nsfile(src, path);
+		bind_nsfile(fd, &nd, o->name);
 		close(fd);
 	}
 	ns_proc_close(&p);
-	free(path);
-	free(dir);
+	close_dir(&nd);
 	return NS_EXIT_OK;
 }
 
 static int
 new_netns(const struct netnslink_opts *o)
 {
-	char *dir = prepare_dir(o->dir, true);
-	char *path = path_of(dir, o->name);
+	struct names_dir nd;
+	int fd;
 
+	prepare_dir(o->dir, true, &nd);
 	if (o->force)
-		replace_existing(path);
+		replace_existing(&nd, o->name);
 	/* Only this thread moves; the mount goes into our mount namespace. */
 	if (unshare(CLONE_NEWNET) != 0)
 		err(NS_EXIT_FAIL, "cannot create a network namespace");
 	if (o->loopback)
 		if (ns_loopback_up() != 0)
 			err(NS_EXIT_FAIL, "cannot bring lo up");
-	bind_nsfile("/proc/thread-self/ns/net", path);
-	free(path);
-	free(dir);
+	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open the new network namespace");
+	bind_nsfile(fd, &nd, o->name);
+	close(fd);
+	close_dir(&nd);
 	return NS_EXIT_OK;
 }
 
 static int
 delete_names(const struct netnslink_opts *o)
 {
+	struct names_dir nd;
 	int rc = NS_EXIT_OK;
 
-	for (size_t i = 0; i < o->nnames; i++) {
-		char *path = path_of(o->dir, o->names[i]);
-
-		if (remove_name(path) != 0)
+	open_dir(o->dir, &nd);
+	for (size_t i = 0; i < o->nnames; i++)
+		if (remove_name(&nd, o->names[i]) != 0)
 			rc = NS_EXIT_FAIL;
-		free(path);
-	}
+	close_dir(&nd);
 	return rc;
 }
 
@@ -782,10 +1116,58 @@ not_dots(const struct dirent *de)
 	return strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
 }
 
+/*
+ * Open the namespace NAME below the directory fd stands for, as a real fd
+ * (-1 if none), and say what kind of name it is: bind, symlink, dangling
+ * (a link whose process has gone), recycled (a link to /proc/PID/ns/net
+ * whose PID is another process's now) or stale (anything else: an empty
+ * file a kill left, a file with nothing mounted on it).  Nothing is opened
+ * but O_PATH until the filesystem is known to be nsfs.
+ */
+static int
+open_name(int dirfd, const char *name, const char **kind)
+{
+	struct stat lst;
+	pid_t pid;
+	int fd, state, real = -1;
+
+	fd = ns_netns_link_open(dirfd, name, &state, &pid);
+	switch (state) {
+	case NS_LINK_LIVE:
+		*kind = "symlink";
+		return fd;
+	case NS_LINK_DANGLING:
+		*kind = "dangling";
+		return -1;
+	case NS_LINK_RECYCLED:
+		*kind = "recycled";
+		return -1;
+	}
+	if (pid != 0) { /* a /proc link that could not be checked */
+		*kind = "dangling";
+		return -1;
+	}
+	if (fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+		*kind = "stale";
+		return -1;
+	}
+	*kind = S_ISLNK(lst.st_mode) ? "dangling" : "stale";
+	fd = openat(dirfd, name, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (kind_of_fd(fd) == NAME_NETNS)
+		real = reopen(fd, O_RDONLY);
+	close(fd);
+	if (real >= 0)
+		*kind = S_ISLNK(lst.st_mode) ? "symlink" : "bind";
+	return real;
+}
+
 /* The names in DIR, sorted; none when DIR does not exist yet. */
 static struct entry *
 read_entries(const char *dir, size_t *n)
 {
+	struct names_dir nd;
 	struct dirent **de;
 	struct entry *v;
 	int nde = scandir(dir, &de, not_dots, alphasort);
@@ -796,34 +1178,32 @@ read_entries(const char *dir, size_t *n)
 			return NULL;
 		err(NS_EXIT_FAIL, "cannot read %s", dir);
 	}
+	open_dir(dir, &nd);
+	if (nd.fd < 0)
+		err(NS_EXIT_FAIL, "cannot read %s", dir);
 	v = calloc((size_t)nde + 1, sizeof(*v));
 	if (v == NULL)
 		err(NS_EXIT_FAIL, "cannot read %s", dir);
 	for (int i = 0; i < nde; i++) {
 		struct entry *e = &v[i];
-		char *path = path_of(dir, de[i]->d_name);
-		struct stat lst, st;
-		bool is_link;
+		struct stat st;
 		int fd;
 
 		e->name = strdup(de[i]->d_name);
 		if (e->name == NULL)
 			err(NS_EXIT_FAIL, "cannot read %s", dir);
 		free(de[i]);
-		is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
-		e->kind = is_link ? "dangling" : "stale";
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0 && is_net_ns_fd(fd) && fstat(fd, &st) == 0) {
+		fd = open_name(nd.fd, e->name, &e->kind);
+		if (fd >= 0 && fstat(fd, &st) == 0) {
 			e->has_ns = true;
 			e->dev = st.st_dev;
 			e->ino = st.st_ino;
-			e->kind = is_link ? "symlink" : "bind";
 		}
 		if (fd >= 0)
 			close(fd);
-		free(path);
 	}
 	free(de);
+	close_dir(&nd);
 	*n = (size_t)nde;
 	return v;
 }
@@ -851,9 +1231,17 @@ xstrdup_or_null(const char *s)
 	return d;
 }
 
+/* A table cell lists this many PIDs and counts the rest. */
+#define PIDS_SHOWN 5
+
+/*
+ * The PIDs in E's namespace, joined by SEP; with SHORT, the first
+ * PIDS_SHOWN and "and N more" (the host's namespace holds every process,
+ * and a row of them all would make every line of the table that long).
+ */
 static char *
 pid_list(const struct entry *e, const struct proc_net *procs, size_t nprocs,
-	 const char *sep, size_t *count)
+	 const char *sep, bool short_form, size_t *count)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -865,9 +1253,13 @@ pid_list(const struct entry *e, const struct proc_net *procs, size_t nprocs,
 	for (size_t i = 0; i < nprocs; i++) {
 		if (procs[i].dev != e->dev || procs[i].ino != e->ino)
 			continue;
-		fprintf(f, "%s%d", *count ? sep : "", (int)procs[i].pid);
+		if (!short_form || *count < PIDS_SHOWN)
+			fprintf(f, "%s%d", *count ? sep : "",
+				(int)procs[i].pid);
 		(*count)++;
 	}
+	if (short_form && *count > PIDS_SHOWN)
+		fprintf(f, " and %zu more", *count - PIDS_SHOWN);
 	if (fclose(f) != 0)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	if (*count == 0) {
@@ -918,13 +1310,13 @@ cell(const struct netnslink_opts *o, const struct entry *e, int col,
 			err(NS_EXIT_FAIL, "cannot make the table");
 		return s;
 	case COL_NPROCS:
-		free(pid_list(e, procs, nprocs, ",", &count));
+		free(pid_list(e, procs, nprocs, ",", false, &count));
 		if (asprintf(&s, "%zu", count) < 0)
 			err(NS_EXIT_FAIL, "cannot make the table");
 		return s;
 	case COL_PIDS:
 		return pid_list(e, procs, nprocs, o->out.json ? "\n" : ",",
-				&count);
+				!o->out.json && !o->out.raw, &count);
 	}
 	return NULL;
 }
@@ -998,15 +1390,28 @@ static int
 print_pids(const struct netnslink_opts *o)
 {
 	char *path = path_of(o->dir, o->name);
+	struct names_dir nd;
 	struct proc_net *procs;
+	const char *kind;
 	struct stat st;
 	size_t nprocs;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	open_dir(o->dir, &nd);
+	if (nd.fd < 0)
 		err(NS_EXIT_FAIL, "cannot open %s", path);
-	if (!is_net_ns_fd(fd))
+	fd = open_name(nd.fd, o->name, &kind);
+	close_dir(&nd);
+	if (fd < 0 && strcmp(kind, "recycled") == 0)
+		errx(NS_EXIT_FAIL,
+		     "%s is a link to a PID that is another process's now",
+		     path);
+	if (fd < 0 && strcmp(kind, "dangling") == 0)
+		errx(NS_EXIT_FAIL, "%s is a link to a process that has exited",
+		     path);
+	if (fd < 0 && errno == ENOENT)
+		err(NS_EXIT_FAIL, "cannot open %s", path);
+	if (fd < 0)
 		errx(NS_EXIT_FAIL, "%s is not a network namespace", path);
 	if (fstat(fd, &st) != 0)
 		err(NS_EXIT_FAIL, "cannot stat %s", path);

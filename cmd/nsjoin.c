@@ -517,10 +517,16 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
 	const struct ns_type *t;
 	char *alloc;
-	const char *path = ns_file_path(o, i, &alloc);
+	const char *path = ns_file_path(o, i, &alloc), *why = NULL;
+	bool name = ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
+		    o->file[i] == o->netns_name;
 	int fd;
 
-	fd = open_nsfs(path);
+	/* A name (-n NAME) that links to a PID is checked to be its
+	 * process; anything else must be an nsfs inode before it is opened */
+	fd = name ? ns_netns_name_open(path, &why) : open_nsfs(path);
+	if (fd < 0 && why != NULL)
+		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0 && errno == ENOTNAM)
 		errx(NS_EXIT_OWN_FAILURE, "%s is not a namespace file", path);
 	if (fd < 0)

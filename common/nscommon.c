@@ -32,6 +32,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/capability.h>
@@ -184,11 +185,20 @@ ns_parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
+/*
+ * Digits only: the kernel writes a PID so, and "+27580" or " 27580" is a
+ * mangled value, not a PID.  (util-linux's strtopid_or_err, through
+ * strtoimax, takes both: netnslink(8) says so under DIFFERENCES.)
+ */
 int
 ns_parse_pid(const char *s, pid_t *out)
 {
 	long v;
 
+	if (s == NULL || !isdigit((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (ns_parse_long(s, 1, INT_MAX, &v) != 0)
 		return -1;
 	*out = (pid_t)v;
@@ -1019,49 +1029,197 @@ ns_forward_and_exit_like_at(int proc_root, pid_t child)
 
 /* ---- persisting a namespace --------------------------------------------- */
 
+/*
+ * The name file is created (or, without EXCL, found) below DIRFD and held
+ * as an O_PATH fd; the mount goes onto exactly that inode, never onto a
+ * path looked up again, so a symbolic link swapped in meanwhile (in a
+ * directory another user can write) is never followed.  A file unlinked
+ * meanwhile cannot be mounted on at all (ENOENT).
+ */
 static int
-open_target(const char *target, bool excl, bool *created)
+open_target_at(int dirfd, const char *name, bool excl, bool *created)
 {
-	int fd;
+	struct stat st;
+	int fd, saved;
 
 	*created = false;
-	fd = open(target, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0444);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK |
+			    O_CLOEXEC,
+		    0444);
 	if (fd >= 0) {
 		*created = true;
-		return fd;
+	} else {
+		if (errno != EEXIST || excl)
+			return -1;
+		fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
 	}
-	if (errno != EEXIST || excl)
+	if (fstat(fd, &st) != 0)
+		goto fail;
+	/* An existing symbolic link is opened itself under O_PATH */
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* /proc/self/fd/N names the open file itself only on a real procfs. */
+static int
+check_proc_fd_dir(void)
+{
+	struct statfs sfs;
+	int fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
 		return -1;
-	return open(target, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fstatfs(fd, &sfs) != 0)
+		rc = -1;
+	else if (sfs.f_type != PROC_SUPER_MAGIC)
+		rc = (errno = EXDEV, -1);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Bind SRCFD onto the file TARGETFD is: a detached copy of the nsfs mount
+ * (open_tree) moved onto the held fd (move_mount); on a kernel without the
+ * new mount API (before 5.2), mount(2) between the two /proc/self/fd
+ * links, which lead to the open files themselves.
+ */
+static int
+bind_fd_onto_fd(int srcfd, int targetfd)
+{
+	char src[32], target[32];
+	int tree, rc, saved;
+
+	tree = open_tree(srcfd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree >= 0) {
+		rc = move_mount(tree, "", targetfd, "",
+				MOVE_MOUNT_F_EMPTY_PATH |
+					MOVE_MOUNT_T_EMPTY_PATH);
+		saved = errno;
+		close(tree);
+		errno = saved;
+		return rc;
+	}
+	if (errno != ENOSYS)
+		return -1;
+	if (check_proc_fd_dir() != 0)
+		return -1;
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", srcfd);
+	snprintf(target, sizeof(target), "/proc/self/fd/%d", targetfd);
+	return mount(src, target, NULL, MS_BIND, NULL);
+}
+
+/* Take back a file this call created, if the name still is that file. */
+static void
+unlink_created(int dirfd, const char *name, int fd)
+{
+	struct stat mine, now;
+
+	if (fstat(fd, &mine) == 0 &&
+	    fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    mine.st_dev == now.st_dev && mine.st_ino == now.st_ino)
+		(void)unlinkat(dirfd, name, 0);
 }
 
 int
-ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
+ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
+		  const char **why)
 {
 	bool created;
 	int fd, saved;
 
 	if (why != NULL)
 		*why = NULL;
-	fd = open_target(target, excl, &created);
+	fd = open_target_at(dirfd, name, excl, &created);
 	if (fd < 0) {
 		if (errno == ELOOP && why != NULL)
 			*why = "it is a symbolic link";
 		return -1;
 	}
-	close(fd);
-	if (mount(src, target, NULL, MS_BIND, NULL) == 0)
+	if (bind_fd_onto_fd(srcfd, fd) == 0) {
+		close(fd);
 		return 0;
+	}
 	saved = errno;
-	if (saved == EINVAL && why != NULL)
+	if ((saved == EINVAL || saved == ELOOP) && why != NULL)
 		*why = "a mount namespace can be persisted only on a private "
 		       "mount (e.g. mount --bind DIR DIR; "
 		       "mount --make-private DIR)";
 	if (created)
-		unlink(target);
+		unlink_created(dirfd, name, fd);
+	close(fd);
 	errno = saved;
 	return -1;
+}
+
+/* Split PATH into an O_PATH fd of its directory and its last component. */
+int
+ns_open_parent(const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd, saved;
+
+	if (slash == NULL) {
+		*base = path;
+		return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	*base = slash + 1;
+	if (slash[1] == '\0') {
+		errno = EISDIR;
+		return -1;
+	}
+	dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (dir == NULL)
+		return -1;
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	saved = errno;
+	free(dir);
+	errno = saved;
+	return fd;
+}
+
+int
+ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
+{
+	const char *base;
+	int srcfd, dirfd, rc, saved;
+
+	if (why != NULL)
+		*why = NULL;
+	/* ns/X are magic links into nsfs: they must be followed */
+	srcfd = open(src, O_RDONLY | O_CLOEXEC);
+	if (srcfd < 0)
+		return -1;
+	dirfd = ns_open_parent(target, &base);
+	if (dirfd < 0) {
+		saved = errno;
+		close(srcfd);
+		errno = saved;
+		return -1;
+	}
+	rc = ns_bind_nsfile_at(srcfd, dirfd, base, excl, why);
+	saved = errno;
+	close(dirfd);
+	close(srcfd);
+	errno = saved;
+	return rc;
 }
 
 /* ---- network namespaces ------------------------------------------------ */
@@ -1083,6 +1241,184 @@ ns_loopback_up(void)
 	close(s);
 	errno = saved;
 	return rc;
+}
+
+/* The PID of a link to "/proc/PID/ns/net", or 0 for any other target. */
+pid_t
+ns_netns_link_pid(const char *target)
+{
+	const char *p;
+	pid_t pid = 0;
+	char *num;
+
+	if (strncmp(target, "/proc/", 6) != 0)
+		return 0;
+	p = target + 6;
+	if (*p < '1' || *p > '9')
+		return 0;
+	num = strndup(p, strspn(p, "0123456789"));
+	if (num == NULL)
+		return 0;
+	if (strcmp(p + strlen(num), "/ns/net") != 0 ||
+	    ns_parse_pid(num, &pid) != 0)
+		pid = 0;
+	free(num);
+	return pid;
+}
+
+/* When the process of the /proc/PID directory fd started, in ns of
+ * CLOCK_BOOTTIME (the clock of stat's starttime, in clock ticks). */
+static int
+proc_start_ns(int procfd, int64_t *out)
+{
+	char buf[1024], *p, *end;
+	unsigned long long ticks;
+	long hz = sysconf(_SC_CLK_TCK);
+	ssize_t n;
+	int fd, field;
+
+	fd = openat(procfd, "stat", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || hz <= 0) {
+		errno = n < 0 ? errno : EINVAL;
+		return -1;
+	}
+	buf[n] = '\0';
+	/* comm may hold ')' and spaces: count fields after the last ')' */
+	p = strrchr(buf, ')');
+	for (field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || !isdigit((unsigned char)p[1])) {
+		errno = EINVAL;
+		return -1;
+	}
+	errno = 0;
+	ticks = strtoull(p + 1, &end, 10);
+	if (errno != 0 || *end != ' ') {
+		errno = EINVAL;
+		return -1;
+	}
+	*out = (int64_t)(ticks * (1000000000ULL / (unsigned long long)hz));
+	return 0;
+}
+
+/* When NAME below DIRFD was made (its birth, or its change time where the
+ * filesystem keeps no birth time), in ns of CLOCK_BOOTTIME. */
+static int
+link_made_ns(int dirfd, const char *name, int64_t *out)
+{
+	struct timespec real, boot;
+	struct statx stx;
+	struct statx_timestamp *t;
+
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BTIME | STATX_CTIME,
+		  &stx) != 0 ||
+	    clock_gettime(CLOCK_REALTIME, &real) != 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) != 0)
+		return -1;
+	t = (stx.stx_mask & STATX_BTIME) ? &stx.stx_btime : &stx.stx_ctime;
+	*out = (int64_t)t->tv_sec * 1000000000 + t->tv_nsec -
+	       ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 -
+	       (real.tv_nsec - boot.tv_nsec);
+	return 0;
+}
+
+int
+ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
+{
+	char target[64];
+	struct ns_proc p;
+	int64_t made, started;
+	ssize_t n;
+	int fd, saved;
+
+	*state = NS_LINK_NONE;
+	*pid = 0;
+	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	if (n < 0) {
+		if (errno != EINVAL)
+			return -1;
+		errno = 0; /* not a link */
+		return -1;
+	}
+	target[n] = '\0';
+	*pid = ns_netns_link_pid(target);
+	if (*pid == 0) {
+		errno = 0;
+		return -1;
+	}
+	if (link_made_ns(dirfd, name, &made) != 0)
+		return -1;
+	if (ns_proc_open(*pid, &p) != 0) {
+		if (errno == ESRCH)
+			*state = NS_LINK_DANGLING;
+		return -1;
+	}
+	/*
+	 * A process that started after the link was made is not the one it
+	 * was made for: that one exited and its PID was handed out again.
+	 * The start is read first and the pidfd checked afterwards, so the
+	 * start belongs to the process the pidfd holds.
+	 */
+	if (proc_start_ns(p.procfd, &started) != 0) {
+		saved = errno;
+		*state = ns_proc_check_alive(&p) != 0 ? NS_LINK_DANGLING
+						      : NS_LINK_NONE;
+		ns_proc_close(&p);
+		errno = *state == NS_LINK_DANGLING ? ESRCH : saved;
+		return -1;
+	}
+	if (started > made) {
+		ns_proc_close(&p);
+		*state = NS_LINK_RECYCLED;
+		errno = ESTALE;
+		return -1;
+	}
+	fd = ns_proc_open_ns(&p, "net");
+	saved = errno;
+	ns_proc_close(&p);
+	if (fd < 0) {
+		if (saved == ESRCH)
+			*state = NS_LINK_DANGLING;
+		errno = saved;
+		return -1;
+	}
+	*state = NS_LINK_LIVE;
+	return fd;
+}
+
+int
+ns_netns_name_open(const char *path, const char **why)
+{
+	const char *base;
+	int dirfd, fd, state, saved;
+	pid_t pid;
+
+	*why = NULL;
+	dirfd = ns_open_parent(path, &base);
+	if (dirfd < 0)
+		return -1;
+	fd = ns_netns_link_open(dirfd, base, &state, &pid);
+	saved = errno;
+	close(dirfd);
+	errno = saved;
+	switch (state) {
+	case NS_LINK_LIVE:
+		return fd;
+	case NS_LINK_DANGLING:
+		*why = "the process it links to has exited";
+		return -1;
+	case NS_LINK_RECYCLED:
+		*why = "the process it links to has exited and its PID is "
+		       "another process's now";
+		return -1;
+	}
+	if (errno != 0)
+		return -1;
+	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
 /* ---- capabilities (libcap) --------------------------------------------- */

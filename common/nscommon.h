@@ -83,7 +83,7 @@ void ns_close_stdout_at_exit(int fail_status);
  */
 int ns_parse_long(const char *s, long min, long max, long *out);
 int ns_parse_u32(const char *s, uint32_t *out);
-int ns_parse_pid(const char *s, pid_t *out); /* 1 .. pid_max */
+int ns_parse_pid(const char *s, pid_t *out); /* digits only, 1 .. INT_MAX */
 int ns_parse_fd(const char *s, int *out);    /* 0 .. INT_MAX */
 /* A number, or a user/group name looked up once in the database. */
 int ns_parse_uid(const char *s, uid_t *out);
@@ -224,12 +224,49 @@ noreturn void ns_exit_like(int wstatus);
  */
 int ns_bind_nsfile(const char *src, const char *target, bool excl,
 		   const char **why);
+/*
+ * The same for the open namespace file SRCFD and the name NAME below the
+ * directory fd DIRFD (O_PATH will do).  The file is created, or found,
+ * without following a symbolic link and held open; the mount lands on
+ * that inode, never on a path looked up again.
+ */
+int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
+		      const char **why);
+/* An O_PATH|O_DIRECTORY fd of PATH's directory ("." for a bare name), and
+ * in *BASE its last component.  fd or -1 with errno. */
+int ns_open_parent(const char *path, const char **base);
 
 /* ---- network namespaces ------------------------------------------------ */
 
 /* Bring up lo in the calling thread's network namespace (a new one has it
  * down).  0 or -1 with errno. */
 int ns_loopback_up(void);
+
+/*
+ * A name under /run/netns may be a symbolic link to /proc/PID/ns/net
+ * (netnslink --symlink, the hand recipe): it names a PID, not a process.
+ * The link is live while PID is the process it was made for, dangling once
+ * that has exited, and recycled once the PID is another process's (one
+ * that started after the link was made).
+ */
+enum { NS_LINK_NONE, NS_LINK_LIVE, NS_LINK_DANGLING, NS_LINK_RECYCLED };
+/* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
+pid_t ns_netns_link_pid(const char *target);
+/*
+ * If NAME below DIRFD is such a link, open the namespace through a pidfd
+ * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
+ * *STATE NS_LINK_DANGLING (errno ESRCH) or NS_LINK_RECYCLED (ESTALE).
+ * Anything else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the
+ * error.  *PID gets the link's PID (0 for none).
+ */
+int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it: a link
+ * as above only while live, anything else as open(2) does (O_RDONLY,
+ * O_NONBLOCK).  fd, or -1 with errno and, for a dangling or recycled link,
+ * *WHY saying so (static text).
+ */
+int ns_netns_name_open(const char *path, const char **why);
 
 /* ---- capabilities (libcap) --------------------------------------------- */
 

@@ -182,7 +182,8 @@ is_array(int json_type)
  * A wrapping column holds one item per line of its cell: libsmartcols (2.38)
  * prints such a cell as lines in a table and, for an array column, as the
  * items of a JSON array; it needs the newline wrap functions for both.  An
- * empty cell is [null] in JSON there (newer versions print []).
+ * empty cell is [null] in JSON there (newer versions print []): see
+ * empty_null_arrays.
  */
 static int
 split_at_newlines(struct libscols_column *cl)
@@ -234,10 +235,85 @@ fail:
 	return NULL;
 }
 
+/*
+ * libsmartcols before 2.39 prints an array column's empty cell as [null]
+ * (`.pids|length` is 1 for none).  Rewrite, outside JSON strings, every
+ * array that holds nothing but a null into [], so that every version gives
+ * []: arrays of numbers and of strings never hold a bare null otherwise.
+ * In place; the text only shrinks.
+ */
+static void
+empty_null_arrays(char *json, size_t *len)
+{
+	const char *in = json, *end = json + *len;
+	char *out = json;
+	bool quoted = false;
+
+	while (in < end) {
+		const char *p = in + 1;
+
+		if (quoted) {
+			if (*in == '\\' && in + 1 < end)
+				*out++ = *in++;
+			else if (*in == '"')
+				quoted = false;
+			*out++ = *in++;
+			continue;
+		}
+		if (*in == '"') {
+			quoted = true;
+			*out++ = *in++;
+			continue;
+		}
+		if (*in == '[') {
+			p += strspn(p, " \t\n");
+			if ((size_t)(end - p) >= 4 &&
+			    strncmp(p, "null", 4) == 0) {
+				p += 4;
+				p += strspn(p, " \t\n");
+				if (p < end && *p == ']') {
+					*out++ = '[';
+					*out++ = ']';
+					in = p + 1;
+					continue;
+				}
+			}
+		}
+		*out++ = *in++;
+	}
+	*len = (size_t)(out - json);
+}
+
+/* A JSON table goes through memory to stdout, mended on the way. */
+static int
+print_json(struct libscols_table *tb)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	if (mem == NULL)
+		return -errno;
+	rc = scols_table_set_stream(tb, mem);
+	if (rc == 0)
+		rc = scols_print_table(tb);
+	if (fclose(mem) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0) {
+		empty_null_arrays(buf, &len);
+		if (fwrite(buf, 1, len, stdout) != len)
+			rc = -EIO;
+	}
+	free(buf);
+	return rc;
+}
+
 int
 ns_table_print(struct libscols_table *tb)
 {
-	int rc = scols_print_table(tb);
+	int rc = scols_table_is_json(tb) ? print_json(tb)
+					 : scols_print_table(tb);
 
 	scols_unref_table(tb);
 	if (rc != 0) {

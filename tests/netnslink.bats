@@ -10,6 +10,9 @@ bats_require_minimum_version 1.5.0
 setup() {
 	require_root
 	REAL_NAMES=()
+	# the set-up lock beside the real /run/netns: taken back if a test
+	# made it
+	REAL_LOCK_WAS=$([ -e /run/netns.lock ] && echo yes || echo no)
 }
 
 teardown() {
@@ -17,6 +20,9 @@ teardown() {
 	for n in "${REAL_NAMES[@]}"; do
 		ip netns delete "$n" 2>/dev/null || true
 	done
+	if [ "${REAL_LOCK_WAS:-yes}" = no ]; then
+		rm -f /run/netns.lock
+	fi
 	kill_spawned
 }
 
@@ -333,13 +339,13 @@ Try 'netnslink --help' for more information."
 
 @test "-d refuses what is not a namespace mount or our link, and leaves it" {
 	d=$BATS_TEST_TMPDIR/d
-	mkdir "$d"
-	touch "$d/plain"
+	mkdir "$d" "$d/dir"
+	echo text >"$d/plain"
 	ln -s /etc/passwd "$d/passwd"
 	mkfifo "$d/fifo"
-	for n in plain passwd fifo; do
+	for n in plain passwd fifo dir; do
 		run -1 --separate-stderr netnslink --dir "$d" -d "$n"
-		assert_equal "$stderr" "netnslink: refusing to remove $d/$n: neither a network namespace mount nor a link to /proc/PID/ns/net"
+		assert_equal "$stderr" "netnslink: refusing to remove $d/$n: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file"
 		[ -e "$d/$n" ] || [ -L "$d/$n" ]
 	done
 	run -1 --separate-stderr netnslink --dir "$d" -d missing
@@ -430,8 +436,8 @@ b
 	assert_success
 	assert_output "rc=1
 rc=1
-netnslink: refusing to remove /run/netns/file: neither a network namespace mount nor a link to /proc/PID/ns/net
-netnslink: refusing to remove /run/netns/file: neither a network namespace mount nor a link to /proc/PID/ns/net
+netnslink: refusing to remove /run/netns/file: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file
+netnslink: refusing to remove /run/netns/file: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file
 keep
 0"
 }
@@ -445,4 +451,283 @@ keep
 leftover  stale "
 	run -2 --separate-stderr netnslink -l --new x
 	assert_equal "${stderr_lines[0]}" "netnslink: --list goes alone"
+}
+
+# ---- acting as root among other users (issue 13) ------------------------------
+
+# swap_racer: as nobody, swap a symlink to /run/victim in for the name
+# file x in /run/u the moment a regular file appears there (perl: rename(2)
+# in a tight loop).  Sets RACER.
+swap_racer() {
+	echo victim >/run/victim
+	mkdir -m 755 /run/u && chown nobody /run/u
+	setpriv --reuid=nobody --regid=nogroup --clear-groups perl -e '
+		chdir "/run/u" or die;
+		while (1) {
+			symlink "/run/victim", "t";
+			1 until lstat("x") && -f _;
+			rename "t", "x";
+		}' &
+	RACER=$!
+}
+
+# The program is held at its mount call (strace delays it), so the racer
+# always wins the swap: the old path-based mount(2) then followed the link.
+race_script='
+	swap_racer
+	held() {
+		LSAN_OPTIONS=detect_leaks=0 strace -f -qq -o /dev/null \
+			-e trace=mount,move_mount \
+			-e inject=mount,move_mount:delay_enter=200000 "$@"
+	}
+	ok=0 over=0 swapped=0
+	for i in 1 2 3; do
+		if [ "$prog" = netnslink ]; then
+			held netnslink --dir /run/u --new x 2>>/run/err && ok=$((ok + 1))
+		else
+			held nsunshare --net=/run/u/x true 2>>/run/err && ok=$((ok + 1))
+		fi
+		if grep -q " /run/victim " /proc/self/mountinfo; then
+			over=$((over + 1))
+			umount -l /run/victim
+		fi
+		[ -L /run/u/x ] && swapped=$((swapped + 1))
+		umount -l /run/u/x 2>/dev/null || true
+		rm -f /run/u/x
+	done
+	kill -KILL $RACER; wait $RACER 2>/dev/null || true
+	echo "ok $ok overmounted $over swapped $swapped $(cat /run/victim)"
+	sort -u /run/err'
+
+@test "a symlink swapped in for the name file while netnslink mounts: never mounted over, status 1" {
+	command -v strace >/dev/null || skip "needs strace"
+	command -v perl >/dev/null || skip "needs perl"
+	run priv "$(declare -f swap_racer); prog=netnslink; $race_script"
+	assert_success
+	assert_output "ok 0 overmounted 0 swapped 3 victim
+netnslink: cannot bind-mount the network namespace onto /run/u/x: No such file or directory"
+}
+
+@test "a symlink swapped in for nsunshare --net=FILE while it mounts: never mounted over, 125" {
+	command -v strace >/dev/null || skip "needs strace"
+	command -v perl >/dev/null || skip "needs perl"
+	run priv "$(declare -f swap_racer); prog=nsunshare; $race_script"
+	assert_success
+	assert_line --index 0 "ok 0 overmounted 0 swapped 3 victim"
+	assert_line "nsunshare: --net=/run/u/x: cannot persist the net namespace: No such file or directory"
+}
+
+@test "nobody holding flock on /run/netns does not hold up netnslink's first set-up" {
+	require_userns
+	run priv "mkdir /run/netns
+		# one process, holding the lock on fd 9 (flock CMD would fork)
+		setpriv --reuid=nobody --regid=nogroup --clear-groups bash -c \
+			'exec 9</run/netns; flock 9; : >/run/locked; exec sleep 1000' &
+		holder=\$!
+		until [ -e /run/locked ]; do sleep 0.05; done
+		rc=0; timeout 20 netnslink --new a || rc=\$?
+		{ kill -KILL \$holder; wait \$holder; } 2>/dev/null || true
+		echo rc=\$rc
+		netnslink -r -n -o name,kind
+		stat -c '%U %a' /run/netns.lock"
+	assert_success
+	assert_output "rc=0
+a bind
+root 600"
+}
+
+@test "the set-up lock is bounded: held by another run for 10 s is a one-line error; a lock file of another user is refused" {
+	d=/tmp/nst-netnslink-lock-$$-$RANDOM
+	mkdir -m 755 "$d"
+	chown nobody "$d"
+	run priv "bash -c 'umask 077; exec 9>/run/netns.lock; flock 9
+			: >/run/locked; exec sleep 1000' &
+		holder=\$!
+		until [ -e /run/locked ]; do sleep 0.05; done
+		rc=0; timeout 30 netnslink --new a 2>/run/err || rc=\$?
+		{ kill -KILL \$holder; wait \$holder; } 2>/dev/null || true
+		echo rc=\$rc; cat /run/err; ls -A /run/netns
+		setpriv --reuid=nobody --regid=nogroup --clear-groups touch $d/names.lock
+		rc=0; netnslink --dir $d/names --new b 2>/run/err || rc=\$?
+		echo rc=\$rc; cat /run/err"
+	rm -rf "$d"
+	assert_success
+	assert_output "rc=1
+netnslink: cannot lock /run/netns.lock: held by another run for 10 seconds
+rc=1
+netnslink: cannot lock $d/names.lock: not a mode 0600 file of the caller"
+}
+
+# In a PID namespace of our own, so that the PID can be handed out again
+# on purpose (ns_last_pid), as in nsjoin.bats.
+recycle_script='
+	mount -t tmpfs tmpfs /run
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	t=$!
+	until [ "$(netns_of $t)" != "$(netns_of self)" ]; do :; done
+	netnslink --symlink $t web
+	netnslink -r -n -o name,kind
+	[ "$(nsjoin -n web stat -L -c %i /proc/self/ns/net)" = "$(netns_of $t)" ] &&
+		echo joined
+	sleep 0.1
+	kill -KILL $t; wait $t 2>/dev/null
+	echo $((t - 1)) >/proc/sys/kernel/ns_last_pid
+	sleep 1000 &
+	n=$!
+	[ $n = $t ] && echo "PID reused"
+	netnslink -r -n -o name,kind,ns
+	echo "identify: $(netnslink -i $n)"
+	rc=0; nsjoin -n web true || rc=$?; echo "nsjoin rc=$rc"
+	rc=0; netnslink --pids web || rc=$?; echo "pids rc=$rc"
+	kill -KILL $n; wait $n 2>/dev/null
+	netnslink -d web; ls -A /run/netns'
+
+@test "--symlink name whose PID was recycled: listed as recycled, nsjoin -n refuses it with one line" {
+	run -0 no_leak_check unshare -pf --mount-proc bash -c "$recycle_script"
+	assert_output "web symlink
+joined
+PID reused
+web recycled 
+identify: 
+nsjoin: cannot open /run/netns/web: the process it links to has exited and its PID is another process's now
+nsjoin rc=125
+netnslink: /run/netns/web is a link to a PID that is another process's now
+pids rc=1"
+}
+
+# ---- runs that race or die (issue 14) -----------------------------------------
+
+@test "four --new of one name at once: exactly one succeeds, the others say exists, one self-bind" {
+	run priv "for r in \$(seq 1 15); do
+			d=/run/r\$r
+			for i in 1 2 3 4; do
+				{ rc=0; netnslink --dir \$d --new x 2>/run/err\$i ||
+					rc=\$?; echo \$rc >/run/rc\$i; } &
+			done
+			wait
+			ok=\$(cat /run/rc[1-4] | grep -c '^0\$'); rm /run/rc[1-4]
+			echo \"ok=\$ok mounts=\$(awk -v d=\$d '\$5 == d' /proc/self/mountinfo | wc -l) \$(netnslink --dir \$d -r -n -o name,kind)\"
+			cat /run/err1 /run/err2 /run/err3 /run/err4 | sed \"s|\$d|DIR|\"
+		done | sort | uniq -c | sed 's/^ *//'"
+	assert_success
+	assert_output "45 netnslink: DIR/x already exists (--force replaces it)
+15 ok=1 mounts=1 x bind"
+}
+
+@test "a first run that fails after its set-up leaves the names others made meanwhile" {
+	command -v strace >/dev/null || skip "needs strace"
+	run priv "
+		LSAN_OPTIONS=detect_leaks=0 strace -qq -o /dev/null \
+			-e inject=unshare:delay_enter=1500000:error=ENOMEM \
+			netnslink --new first 2>/run/err &
+		held=\$!
+		until grep -q ' /run/netns ' /proc/self/mountinfo; do sleep 0.02; done
+		netnslink --new second
+		ip netns add third
+		wait \$held || echo rc=\$?
+		cat /run/err
+		netnslink -r -n -o name,kind
+		awk '\$5 == \"/run/netns\"' /proc/self/mountinfo | wc -l"
+	assert_success
+	assert_output "rc=1
+netnslink: cannot create a network namespace: Cannot allocate memory
+second bind
+third bind
+1"
+}
+
+@test "an empty file left under a name (kill -9, a failed ip netns add): stale, removed by -d and replaced by --new -f" {
+	run priv "mkdir /run/netns
+		touch /run/netns/left /run/netns/again
+		netnslink -r -n -o name,kind
+		netnslink --new again 2>&1 || true
+		netnslink -d left; netnslink --new -f again
+		netnslink -r -n -o name,kind; ls -A /run/netns"
+	assert_success
+	assert_output "again stale
+left stale
+netnslink: /run/netns/again already exists (--force replaces it)
+again bind
+again"
+}
+
+@test "-d leaves an empty file that is a mount point, and a non-empty file" {
+	run priv "mkdir /run/netns; : >/run/empty
+		touch /run/netns/covered; mount --bind /run/empty /run/netns/covered
+		echo data >/run/netns/full
+		for n in covered full; do netnslink -d \$n 2>&1 || echo rc=\$?; done
+		ls -A /run/netns; grep -c ' /run/netns/covered ' /proc/self/mountinfo"
+	assert_success
+	assert_output "netnslink: refusing to remove /run/netns/covered: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file
+rc=1
+netnslink: refusing to remove /run/netns/full: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file
+rc=1
+covered
+full
+1"
+}
+
+@test "a signed or spaced PID is refused: netnslink PID NAME, -i, nsjoin -t" {
+	for pid in "+$$" " $$" "$$ " "-$$" "0x1"; do
+		# --symlink: a binary that took the PID makes no mount here
+		run -2 --separate-stderr netnslink --dir "$BATS_TEST_TMPDIR/d" --symlink -- "$pid" x
+		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID '$pid'"
+		run -2 --separate-stderr netnslink --identify="$pid"
+		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID '$pid'"
+		run -125 --separate-stderr nsjoin -t "$pid" -n true
+		assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '$pid'"
+	done
+	[ ! -e "$BATS_TEST_TMPDIR/d" ]
+}
+
+# ---- a new user's first day (issue 18) -----------------------------------------
+
+@test "the table keeps rows short: five PIDs and a count, NOTE before PIDS; -r and -J list them all" {
+	run priv "netnslink \$\$ here; netnslink --new empty
+		netnslink | grep -E '^(NAME|here) '
+		netnslink -r -n -o name,nprocs,pids | awk '\$1 == \"here\" {
+			print (split(\$3, p, \",\") == \$2) ? \"raw: all\" : \"raw: cut\" }'
+		netnslink -J | jq -c '.netns[] | [.name, (.pids|length) == .nprocs]'"
+	assert_success
+	assert_line --index 0 --regexp '^NAME +NS KIND +NPROCS NOTE +PIDS$'
+	assert_line --index 1 --regexp '^here +[0-9]+ bind +[0-9]+ current ([0-9]+,){4}[0-9]+ and [0-9]+ more$'
+	n=$(awk '{print $4}' <<<"${lines[1]}")
+	more=$(awk '{print $(NF - 1)}' <<<"${lines[1]}")
+	assert_equal "$more" "$((n - 5))"
+	[ "${#lines[1]}" -lt 80 ]
+	assert_line --index 2 "raw: all"
+	assert_line '["empty",true]'
+	assert_line '["here",true]'
+}
+
+@test "-J prints an empty PIDS array as [], whatever the libsmartcols version" {
+	run priv "netnslink --new none; netnslink -J -o name,pids"
+	assert_success
+	assert_output '{
+   "netns": [
+      {
+         "name": "none",
+         "pids": []
+      }
+   ]
+}'
+}
+
+@test "NAME PID (ip netns attach order): did you mean PID NAME?" {
+	run -2 --separate-stderr netnslink web 14205
+	assert_equal "$stderr" "netnslink: invalid PID 'web': did you mean 'netnslink 14205 web'?
+Try 'netnslink --help' for more information."
+	run -2 --separate-stderr netnslink web blue
+	assert_equal "${stderr_lines[0]}" "netnslink: invalid PID 'web'"
+}
+
+@test "-i without a PID names the caller's namespace, as ip netns identify" {
+	run priv "netnslink \$\$ here; netnslink --new other
+		echo ours: \$(netnslink -i); echo ip: \$(ip netns identify)
+		echo sep: \$(netnslink -i \$\$) \$(netnslink --identify=\$\$)"
+	assert_success
+	assert_output "ours: here
+ip: here
+sep: here here"
 }

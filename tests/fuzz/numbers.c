@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer harness for the strict number parsers: ns_parse_long (offsets
 // and durations: --monotonic, --boottime; NS inodes), ns_parse_u32 (ids,
-// map ranges), ns_parse_pid and ns_parse_fd, each checked against a
+// map ranges), ns_parse_pid (unsigned) and ns_parse_fd, each checked against a
 // reference parser written here from the rule in nscommon.h.
 #include <errno.h>
 #include <limits.h>
@@ -81,7 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (which == 5) {
 		pid_t v = 0;
 
-		expect = reference(s, true, 1, INT_MAX, &want);
+		/* a PID is digits only: no sign */
+		expect = reference(s, false, 1, INT_MAX, &want);
 		rc = ns_parse_pid(s, &v);
 		if (rc == 0 ? expect != 0 || v != want
 			    : expect == 0 || errno != expect)
