@@ -1038,6 +1038,28 @@ fork_for_pid_namespace(void)
 	ns_forward_and_exit_like(child);
 }
 
+/* ---- not root: the caller's own names (common/userns_names.c) ------- */
+
+/*
+ * An unprivileged user's name (netnslink --new NAME) is kept by a holder
+ * process: join the holder's network namespace and the user namespace that
+ * owns it, through its checked pidfd, which makes the user root in there.
+ * A name that is none of the user's is looked up under /run/netns as ever.
+ */
+static void
+use_own_netns_name(struct nsjoin_opts *o, struct ns_proc *p)
+{
+	int rc = ns_unames_find_holder(o->netns_name, NETNS_RUN_DIR, p);
+
+	if (rc < 0)
+		exit(NS_EXIT_OWN_FAILURE);
+	if (rc > 0)
+		return;
+	o->target = p->pid;
+	o->file[ns_type_index(ns_type_by_name("net"))] = NULL;
+	o->want[ns_type_index(ns_type_by_name("user"))] = true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1055,6 +1077,8 @@ main(int argc, char **argv)
 		    "cannot make the process non-dumpable");
 	if (o.target != 0 && ns_proc_open(o.target, &proc) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o.target);
+	if (o.netns_name != NULL && o.target == 0 && geteuid() != 0)
+		use_own_netns_name(&o, &proc);
 
 	open_namespaces(&o, &proc, &plan);
 	take_from_target(&o, &proc, plan.flags, &taken);
