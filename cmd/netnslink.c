@@ -108,6 +108,7 @@ usage(void)
 	      "     --pids NAME     print the PIDs in a named namespace\n"
 	      "     --dir DIR       directory of the names (default "
 	      "/run/netns)\n"
+	      "                       (not root: $XDG_RUNTIME_DIR/netns)\n"
 	      " -J, --json          JSON output\n"
 	      " -r, --raw           raw output\n"
 	      " -n, --noheadings    no header line\n"
