@@ -1107,8 +1107,10 @@ own_names(struct netnslink_opts *o)
 			NS_EXIT_USAGE,
 			"--symlink needs root: a name of yours is kept by a holder process");
 	if (ns_unames_open_dir(&d, o->mode != MODE_DELETE, false) != 0) {
-		if (errno == ENOENT)
-			warn("cannot remove %s/%s", d.path, o->names[0]);
+		for (size_t i = 0; errno == ENOENT && i < o->nnames; i++)
+			warnx("cannot remove %s/%s: %s", d.path, o->names[i],
+			      strerror(ENOENT));
+		ns_unames_close_dir(&d);
 		return NS_EXIT_FAIL;
 	}
 	if (o->mode == MODE_DELETE) {

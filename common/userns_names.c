@@ -793,8 +793,8 @@ ns_unames_create(const struct ns_unames_dir *d, const char *name,
 	if (link_record(d, name, &r) != 0)
 		goto taken;
 	/* A holder that got no "keep" exits: the creator died, or failed. */
-	signal(SIGPIPE, SIG_IGN);
-	if (write(f.down[1], &(char){ HOLD_KEEP }, 1) != 1) {
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR ||
+	    write(f.down[1], &(char){ HOLD_KEEP }, 1) != 1) {
 		warn("the holder (PID %d) exited before it was kept", (int)pid);
 		if (unlinkat(d->fd, name, 0) != 0)
 			warn("cannot remove %s/%s", d->path, name);
