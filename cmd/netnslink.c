@@ -55,7 +55,8 @@ static const struct ns_column columns[NCOLS] = {
 
 struct netnslink_opts {
 	enum mode mode;
-	const char *dir;
+	const char *dir; /* NULL: the caller's own names (not root) */
+	bool dir_given;
 	bool symlink;
 	bool loopback;
 	bool force;
@@ -110,6 +111,7 @@ usage(void)
 	      "     --pids NAME     print the PIDs in a named namespace\n"
 	      "     --dir DIR       directory of the names (default "
 	      "/run/netns)\n"
+	      "                       (not root: $XDG_RUNTIME_DIR/netns)\n"
 	      " -J, --json          JSON output\n"
 	      " -r, --raw           raw output\n"
 	      " -n, --noheadings    no header line\n"
@@ -241,6 +243,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 				ns_usage_error(NS_EXIT_USAGE,
 					       "invalid directory: empty");
 			o->dir = optarg;
+			o->dir_given = true;
 			break;
 		case 'h':
 			usage();
@@ -1163,6 +1166,37 @@ open_name(int dirfd, const char *name, const char **kind)
 	return real;
 }
 
+/* Not root: the caller's own names, each kept by a holder process. */
+static struct entry *
+own_entries(size_t *n)
+{
+	struct ns_unames_dir d;
+	struct ns_uname *u;
+	struct entry *v;
+
+	*n = 0;
+	if (ns_unames_open_dir(&d, false, false) != 0) {
+		if (errno != ENOENT)
+			exit(NS_EXIT_FAIL);
+		ns_unames_close_dir(&d);
+		return NULL;
+	}
+	if (ns_unames_read(&d, &u, n) != 0)
+		exit(NS_EXIT_FAIL);
+	v = calloc(*n + 1, sizeof(*v));
+	if (v == NULL)
+		err(NS_EXIT_FAIL, "cannot read %s", d.path);
+	for (size_t i = 0; i < *n; i++) {
+		v[i] = (struct entry){ u[i].name,
+				       u[i].stale ? "stale" : "holder",
+				       !u[i].stale, u[i].dev, u[i].netns };
+		u[i].name = NULL;
+	}
+	ns_unames_free(u, *n);
+	ns_unames_close_dir(&d);
+	return v;
+}
+
 /* The names in DIR, sorted; none when DIR does not exist yet. */
 static struct entry *
 read_entries(const char *dir, size_t *n)
@@ -1170,8 +1204,11 @@ read_entries(const char *dir, size_t *n)
 	struct names_dir nd;
 	struct dirent **de;
 	struct entry *v;
-	int nde = scandir(dir, &de, not_dots, alphasort);
+	int nde;
 
+	if (dir == NULL)
+		return own_entries(n);
+	nde = scandir(dir, &de, not_dots, alphasort);
 	*n = 0;
 	if (nde < 0) {
 		if (errno == ENOENT)
@@ -1425,14 +1462,93 @@ print_pids(const struct netnslink_opts *o)
 	return NS_EXIT_OK;
 }
 
+/* ---- not root: the caller's own names (common/userns_names.c) ---------- */
+
+static int
+own_pids(const struct netnslink_opts *o)
+{
+	struct proc_net *procs;
+	struct entry *ents;
+	size_t n, nprocs, i;
+
+	ents = own_entries(&n);
+	for (i = 0; i < n && strcmp(ents[i].name, o->name) != 0; i++)
+		;
+	if (i == n)
+		errx(NS_EXIT_FAIL,
+		     "no network namespace of yours is named '%s'", o->name);
+	if (!ents[i].has_ns)
+		errx(NS_EXIT_FAIL, "'%s' is stale: its holder is gone",
+		     o->name);
+	procs = scan_procs(&nprocs);
+	for (size_t k = 0; k < nprocs; k++)
+		if (procs[k].dev == ents[i].dev && procs[k].ino == ents[i].ino)
+			printf("%d\n", (int)procs[k].pid);
+	free(procs);
+	free_entries(ents, n);
+	return NS_EXIT_OK;
+}
+
+/*
+ * A bind mount under /run/netns needs root: for anyone else a holder
+ * process keeps the namespace, and the name is a record of it under
+ * $XDG_RUNTIME_DIR/netns.  The listing modes read those (dir NULL).
+ */
+static int
+own_names(struct netnslink_opts *o)
+{
+	struct ns_unames_dir d;
+	struct ns_proc p;
+	int rc = NS_EXIT_OK;
+
+	o->dir = NULL;
+	if (o->mode == MODE_PIDS)
+		return own_pids(o);
+	if (o->mode != MODE_NEW && o->mode != MODE_LINK &&
+	    o->mode != MODE_DELETE)
+		return o->mode == MODE_IDENTIFY ? identify(o) : list_names(o);
+	if (o->symlink)
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"--symlink needs root: a name of yours is kept by a holder process");
+	if (ns_unames_open_dir(&d, o->mode != MODE_DELETE, false) != 0) {
+		for (size_t i = 0; errno == ENOENT && i < o->nnames; i++)
+			warnx("cannot remove %s/%s: %s", d.path, o->names[i],
+			      strerror(ENOENT));
+		ns_unames_close_dir(&d);
+		return NS_EXIT_FAIL;
+	}
+	if (o->mode == MODE_DELETE) {
+		for (size_t i = 0; i < o->nnames; i++)
+			if (ns_unames_remove(&d, o->names[i]) != 0)
+				rc = NS_EXIT_FAIL;
+	} else if (o->mode == MODE_LINK) {
+		if (ns_proc_open(o->pid, &p) != 0)
+			err(NS_EXIT_FAIL, "cannot open PID %d", (int)o->pid);
+		if (ns_unames_create(&d, o->name, &p, false, o->force) != 0)
+			rc = NS_EXIT_FAIL;
+		ns_proc_close(&p);
+	} else if (ns_unames_create(&d, o->name, NULL, o->loopback, o->force) !=
+		   0) {
+		rc = NS_EXIT_FAIL;
+	}
+	ns_unames_close_dir(&d);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct netnslink_opts o = { 0 };
 
+	/* A holder this program started for a user (own_names) */
+	if (argc == 2 && strcmp(argv[0], NS_UNAMES_HOLDER) == 0)
+		ns_unames_hold();
 	/* Before the options: --help, -V and -H to a full disk fail too */
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &o);
+	if (geteuid() != 0 && !o.dir_given)
+		return own_names(&o);
 	switch (o.mode) {
 	case MODE_LINK:
 		return link_pid(&o);

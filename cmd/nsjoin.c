@@ -1280,6 +1280,28 @@ open_target(const struct nsjoin_opts *o, int proc_root, struct ns_proc *p)
 	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o->target);
 }
 
+/* ---- not root: the caller's own names (common/userns_names.c) ------- */
+
+/*
+ * An unprivileged user's name (netnslink --new NAME) is kept by a holder
+ * process: join the holder's network namespace and the user namespace that
+ * owns it, through its checked pidfd, which makes the user root in there.
+ * A name that is none of the user's is looked up under /run/netns as ever.
+ */
+static void
+use_own_netns_name(struct nsjoin_opts *o, struct ns_proc *p)
+{
+	int rc = ns_unames_find_holder(o->netns_name, NETNS_RUN_DIR, p);
+
+	if (rc < 0)
+		exit(NS_EXIT_OWN_FAILURE);
+	if (rc > 0)
+		return;
+	o->target = p->pid;
+	o->file[ns_type_index(ns_type_by_name("net"))] = NULL;
+	o->want[ns_type_index(ns_type_by_name("user"))] = true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1299,6 +1321,8 @@ main(int argc, char **argv)
 	proc_root = open_proc_root(&o);
 	if (o.target != 0)
 		open_target(&o, proc_root, &proc);
+	if (o.netns_name != NULL && o.target == 0 && geteuid() != 0)
+		use_own_netns_name(&o, &proc);
 	if (o.follow_context)
 		follow_context(&proc);
 

@@ -1315,6 +1315,32 @@ read_netns_names(struct scan *s)
 	closedir(dir);
 }
 
+/* Not root: the caller's own names too, kept by holder processes
+ * (common/userns_names.c); a stale one names nothing. */
+static void
+read_own_netns_names(struct scan *s)
+{
+	struct ns_unames_dir d;
+	struct ns_uname *u;
+	struct ns *ns;
+	size_t n;
+
+	if (ns_unames_open_dir(&d, false, true) != 0) {
+		ns_unames_close_dir(&d);
+		return;
+	}
+	if (ns_unames_read(&d, &u, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (!u[i].stale &&
+			    (ns = ns_find(s, u[i].netns)) != NULL &&
+			    ns->type == ns_type_by_name("net"))
+				add_string(&ns->names, &ns->nnames, "%s",
+					   u[i].name);
+		ns_unames_free(u, n);
+	}
+	ns_unames_close_dir(&d);
+}
+
 /* ---- NETNSID: the id our network namespace has for another --------------- */
 
 /*
@@ -1894,6 +1920,8 @@ main(int argc, char **argv)
 		read_relations(&s, &o);
 	if (want_col(&o, COL_NAME))
 		read_netns_names(&s);
+	if (want_col(&o, COL_NAME) && geteuid() != 0)
+		read_own_netns_names(&s);
 	check_wanted(&s, &o);
 	print_table(&s, &o, task_ns);
 	if (s.unreadable > 0)

@@ -450,4 +450,72 @@ struct ns_mountinfo {
  */
 int ns_mountinfo_parse(char *line, struct ns_mountinfo *m);
 
+/* ---- a user's own network namespace names (userns_names.c) ------------- */
+
+/*
+ * An unprivileged user cannot bind-mount under /run/netns.  Instead a
+ * holder process of the user's own keeps the namespace alive (it sits in
+ * the user namespace that owns the network namespace and in the network
+ * namespace itself), and a record under $XDG_RUNTIME_DIR/netns/NAME says
+ * which process that is: its PID, its start time and the two namespace
+ * inodes, all checked through a pidfd on every use, so a recycled PID is
+ * never taken for the holder.  Only a caller whose euid is not 0 uses any
+ * of this; root keeps /run/netns and never opens the user's directory.
+ * These functions print their own failures (warn(3) style) and return -1.
+ */
+
+/* The holder's argv[0] and comm: main() of a program that starts holders
+ * calls ns_unames_hold() when argv[0] is this and argc is 2 (NAME). */
+#define NS_UNAMES_HOLDER "netnslink-hold"
+
+struct ns_unames_dir {
+	int fd;	    /* the netns directory, O_DIRECTORY, verified */
+	char *path; /* for messages */
+};
+
+struct ns_uname {
+	char *name;
+	bool stale; /* the holder is gone or is not what the record says */
+	pid_t pid;  /* the recorded holder, 0 if the record is unreadable */
+	dev_t dev;  /* of the network namespace, when not stale */
+	ino_t netns;
+	ino_t userns;
+};
+
+/*
+ * Open $XDG_RUNTIME_DIR/netns (without XDG_RUNTIME_DIR: /run/user/UID/netns
+ * when /run/user/UID is the caller's, mode 0700).  The runtime directory
+ * must belong to the caller and be writable by no one else; netns is made
+ * (0700) with CREATE.  0, or -1: a message says why unless QUIET, and errno
+ * is ENOENT when only netns itself is missing.
+ */
+int ns_unames_open_dir(struct ns_unames_dir *d, bool create, bool quiet);
+void ns_unames_close_dir(struct ns_unames_dir *d);
+/* Every entry of the directory, sorted by name, each checked, into *V
+ * (malloc'd) and *N.  0, or -1 with a message. */
+int ns_unames_read(const struct ns_unames_dir *d, struct ns_uname **v,
+		   size_t *n);
+void ns_unames_free(struct ns_uname *v, size_t n);
+/*
+ * The holder of NAME, checked, open in P.  0; 1 when NAME is none of the
+ * caller's and ROOTDIR/NAME exists (use that instead, as before); -1 with
+ * a message (no such name anywhere, a stale record, ...).
+ */
+int ns_unames_find_holder(const char *name, const char *rootdir,
+			  struct ns_proc *p);
+/*
+ * Start a holder and record it as NAME: in a new user and network
+ * namespace (TARGET NULL; lo up with LOOPBACK), or in the network
+ * namespace of TARGET and the user namespace that owns it, which must be
+ * the caller's (created by its euid).  FORCE replaces an existing NAME.
+ * Two at once for one NAME: one wins, the other fails and leaves nothing.
+ */
+int ns_unames_create(const struct ns_unames_dir *d, const char *name,
+		     const struct ns_proc *target, bool loopback, bool force);
+/* End NAME's holder (checked first, through its pidfd) and remove the
+ * record; a stale record is only removed. */
+int ns_unames_remove(const struct ns_unames_dir *d, const char *name);
+/* Be the holder: never returns; SIGTERM ends it. */
+noreturn void ns_unames_hold(void);
+
 #endif /* NSCOMMON_H */
