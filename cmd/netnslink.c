@@ -368,6 +368,7 @@ struct made_dirs {
 };
 
 static int take_setup_lock(const char *dir, bool quiet);
+static void release_setup_lock(struct made_dirs *md);
 
 static bool
 mount_id_of(const char *path, uint64_t *id)
@@ -388,7 +389,6 @@ undo_made_dirs(int status, void *arg)
 	struct made_dirs *md = arg;
 	bool removed = false;
 	uint64_t id;
-	int lock = -1;
 
 	/* On success the fd is closed already (and its frame gone). */
 	if (status != NS_EXIT_OK && md->canon != NULL &&
@@ -397,22 +397,16 @@ undo_made_dirs(int status, void *arg)
 			close(*md->fd);
 			*md->fd = -1;
 		}
-		/* Without the lock another run may be setting up: leave it. */
-		lock = md->lock >= 0 ? md->lock
-				     : take_setup_lock(md->canon, true);
+		/* Without the lock another run is setting up: leave it all. */
+		if (md->lock < 0)
+			md->lock = take_setup_lock(md->canon, true);
 	}
-	if (lock >= 0 && md->self_bind != NULL &&
+	if (md->lock >= 0 && md->self_bind != NULL &&
 	    mount_id_of(md->self_bind, &id) && id == md->mnt_id)
 		(void)umount2(md->self_bind, UMOUNT_NOFOLLOW);
-	if (lock >= 0 && md->n > 0 && rmdir(md->canon) == 0) {
-		/* Waiters see the lock unlinked and start over. */
-		char *path = NULL;
-
+	if (md->lock >= 0 && md->n > 0 && rmdir(md->canon) == 0)
 		removed = true;
-		if (asprintf(&path, "%s.lock", md->canon) >= 0)
-			(void)unlink(path);
-		free(path);
-	}
+	release_setup_lock(md);
 	while (md->n > 0) {
 		char *dir = md->path[--md->n];
 
@@ -420,8 +414,6 @@ undo_made_dirs(int status, void *arg)
 			(void)rmdir(dir); /* not empty: someone else's now */
 		free(dir);
 	}
-	if (lock >= 0)
-		close(lock);
 	free(md->self_bind);
 	free(md->canon);
 	free(md->path);
@@ -492,9 +484,9 @@ fail:
  * file beside DIR that only the caller (root, for /run/netns.lock) can
  * open.  Not a lock on DIR itself: /run/netns is 0755, and any user who can
  * open it could hold such a lock.  The wait is bounded: the lock is held
- * for milliseconds, so one held longer is a failure to report.  The file
- * stays (removing it would race with a run waiting on it).  QUIET (the
- * undo at exit): -1 instead of exiting.
+ * for milliseconds, so one held longer is a failure to report.  The holder
+ * unlinks it before releasing it (release_setup_lock), so none stays.
+ * QUIET (the undo at exit): one try, and -1 instead of exiting.
  */
 static int
 take_setup_lock(const char *dir, bool quiet)
@@ -540,9 +532,10 @@ take_setup_lock(const char *dir, bool quiet)
 				goto fail;
 			err(NS_EXIT_FAIL, "cannot lock %s", path);
 		}
+		/* QUIET: someone is setting up, and relies on it all */
+		if (quiet)
+			goto fail;
 		if (i >= SETUP_LOCK_SECONDS * 50) {
-			if (quiet)
-				goto fail;
 			errx(NS_EXIT_FAIL,
 			     "cannot lock %s: held by another run for %d "
 			     "seconds",
@@ -557,6 +550,25 @@ fail:
 		close(fd);
 	free(path);
 	return -1;
+}
+
+/*
+ * Unlinked before it is released, so that no lock file stays: a run
+ * waiting on it finds it unlinked once it has it, and starts over.
+ */
+static void
+release_setup_lock(struct made_dirs *md)
+{
+	char *path;
+
+	if (md->lock < 0)
+		return;
+	if (asprintf(&path, "%s.lock", md->canon) < 0)
+		err(NS_EXIT_FAIL, "cannot allocate a path");
+	(void)unlink(path);
+	free(path);
+	close(md->lock);
+	md->lock = -1;
 }
 
 enum mount_state { NOT_MOUNTED, MOUNTED_NOT_SHARED, MOUNTED_SHARED };
@@ -737,8 +749,8 @@ try_prepare_dir(const char *dir, bool for_mounts, struct made_dirs *md,
 {
 	enum mount_state state;
 	uint64_t id;
-	int lock;
 
+	nd->fd = -1;
 	if (make_dirs(dir, md) != 0)
 		err(NS_EXIT_FAIL, "cannot create %s", dir);
 	nd->path = realpath(dir, NULL);
@@ -746,34 +758,43 @@ try_prepare_dir(const char *dir, bool for_mounts, struct made_dirs *md,
 		return false;
 	if (nd->path == NULL)
 		err(NS_EXIT_FAIL, "cannot resolve %s", dir);
-	lock = for_mounts ? take_setup_lock(nd->path, false) : -1;
-	md->lock = lock;
 	free(md->canon);
 	md->canon = strdup(nd->path);
 	if (md->canon == NULL)
 		err(NS_EXIT_FAIL, "cannot allocate");
-	nd->fd = open(nd->path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (nd->fd < 0 && errno == ENOENT) {
-		if (lock >= 0)
-			close(lock);
-		md->lock = -1;
-		free(nd->path);
-		return false;
-	}
-	if (nd->fd < 0)
-		err(NS_EXIT_FAIL, "cannot open %s", nd->path);
 	md->fd = &nd->fd;
-	if (!for_mounts)
-		return true;
-	if (mount_state(nd->fd, &state, &id) != 0)
-		err(NS_EXIT_FAIL, "cannot tell how %s is mounted", nd->path);
-	if (state == NOT_MOUNTED)
-		nd->fd = make_own_shared_mount(nd->fd, nd->path, md);
-	else if (state == MOUNTED_NOT_SHARED &&
-		 set_propagation(nd->fd, MS_SHARED | MS_REC) != 0)
-		err(NS_EXIT_FAIL, "cannot make %s a shared mount", nd->path);
-	close(lock);
-	md->lock = -1;
+	for (int locked = 0; locked < 2; locked++) {
+		/* Under the lock, look again: another run may have set up. */
+		if (locked) {
+			md->lock = take_setup_lock(nd->path, false);
+			close(nd->fd);
+		}
+		nd->fd = open(nd->path,
+			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nd->fd < 0 && errno == ENOENT) {
+			release_setup_lock(md);
+			free(nd->path);
+			return false;
+		}
+		if (nd->fd < 0)
+			err(NS_EXIT_FAIL, "cannot open %s", nd->path);
+		if (!for_mounts)
+			return true;
+		if (mount_state(nd->fd, &state, &id) != 0)
+			err(NS_EXIT_FAIL, "cannot tell how %s is mounted",
+			    nd->path);
+		/* The usual case, set up long ago: no lock needed. */
+		if (state == MOUNTED_SHARED)
+			break;
+		if (!locked)
+			continue;
+		if (state == NOT_MOUNTED)
+			nd->fd = make_own_shared_mount(nd->fd, nd->path, md);
+		else if (set_propagation(nd->fd, MS_SHARED | MS_REC) != 0)
+			err(NS_EXIT_FAIL, "cannot make %s a shared mount",
+			    nd->path);
+	}
+	release_setup_lock(md);
 	return true;
 }
 

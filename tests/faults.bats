@@ -257,16 +257,16 @@ race() {
 	unchanged
 }
 
-# The race above almost never lands between symlink(2) and the check after
+# The race above almost never lands between symlinkat(2) and the check after
 # it; here the target is killed (and reaped: its PID free for anyone) while
-# netnslink is held on its way back from symlink(2) (at_stage, below).
+# netnslink is held on its way back from symlinkat(2) (at_stage, below).
 @test "netnslink --symlink PID NAME: a target exiting just after symlink(2) is 'PID N exited', 1, link taken back" {
 	local pid rc=0
 	mkdir "$D/n"
 	before
 	spawn sleep "$NAP"
 	pid=$SPAWNED_PID
-	at_stage symlink:delay_exit netnslink --dir "$D/n" --symlink "$pid" x
+	at_stage symlinkat:delay_exit netnslink --dir "$D/n" --symlink "$pid" x
 	[ -L "$D/n/x" ]
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null || true
@@ -693,6 +693,7 @@ at_stage() {
 	clone) nr=56 ;;
 	setns) nr=308 ;;
 	symlink) nr=88 ;;
+	symlinkat) nr=266 ;;
 	esac
 	# LeakSanitizer (SANITIZE=1) cannot run under ptrace: no leak check
 	# for a program strace holds.

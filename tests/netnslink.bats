@@ -529,11 +529,11 @@ netnslink: cannot bind-mount the network namespace onto /run/u/x: No such file o
 		{ kill -KILL \$holder; wait \$holder; } 2>/dev/null || true
 		echo rc=\$rc
 		netnslink -r -n -o name,kind
-		stat -c '%U %a' /run/netns.lock"
+		[ -e /run/netns.lock ] || echo 'no lock file left'"
 	assert_success
 	assert_output "rc=0
 a bind
-root 600"
+no lock file left"
 }
 
 @test "the set-up lock is bounded: held by another run for 10 s is a one-line error; a lock file of another user is refused" {
