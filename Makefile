@@ -101,8 +101,10 @@ $(BUILDDIR)/%: cmd/%.c $(LIBCOMMON) common/nscommon.h VERSION
 # fixed date, SOURCE_DATE_EPOCH's where it is set (reproducible builds),
 # else that of the last commit that changed the page, else the page's
 # mtime (a make dist tarball gives every file its commit's time), and
-# "nstools VERSION" as its footer.
-$(BUILDDIR)/man/%: man/% VERSION
+# "nstools VERSION" as its footer.  A commit (it writes git's index)
+# makes them again, so the date follows it.
+GIT_INDEX := $(wildcard $(shell git rev-parse --git-path index 2>/dev/null))
+$(BUILDDIR)/man/%: man/% VERSION $(GIT_INDEX)
 	@mkdir -p $(@D)
 	@t=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct -- $< 2>/dev/null)}; \
 	t=$${t:-$$(stat -c %Y $<)}; \
