@@ -612,15 +612,17 @@ ns_exec_command(char *const argv[])
 	exit(saved == ENOENT ? NS_EXIT_NOT_FOUND : NS_EXIT_CANNOT_EXEC);
 }
 
+/*
+ * Every signal a process can catch is forwarded, but SIGCHLD, which is
+ * ours (SIGKILL and SIGSTOP cannot be caught; the kernel leaves them out
+ * of any mask).  Blocking the CPU's fault signals too is safe: the kernel
+ * delivers a real fault (SIGSEGV, SIGBUS, ...) whatever the mask, so only
+ * a kill(2) of one reaches sigwaitinfo(2).
+ */
 static void
 forwarded_signals(sigset_t *set)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGCHLD);
+	sigfillset(set);
 }
 
 void
@@ -662,6 +664,46 @@ ns_exit_like(int wstatus)
 	die_of_signal(WTERMSIG(wstatus));
 }
 
+/* What the kernel does with SIG where nobody catches it: signal(7). */
+enum default_action { ACT_TERMINATE, ACT_IGNORE, ACT_STOP };
+
+static enum default_action
+default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGCONT:
+	case SIGURG:
+	case SIGWINCH:
+		return ACT_IGNORE;
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return ACT_STOP;
+	default:
+		return ACT_TERMINATE; /* with or without a core */
+	}
+}
+
+/*
+ * Stop ourselves as SIG would have stopped us, once the child has it, so
+ * that the shell sees its job stopped.  SIG keeps its default action here
+ * (we never catch it), so the kernel's rules hold: no stop in an orphaned
+ * process group, none where it is ignored.  SIGCONT resumes us.
+ */
+static void
+stop_like(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) != 0)
+		return;
+	raise(sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 /* Is bit SIG set in the hex mask of a /proc/PID/status line's value? */
 static bool
 mask_has(const char *hex, int sig)
@@ -675,23 +717,31 @@ mask_has(const char *hex, int sig)
 }
 
 /*
- * The kernel gives the init of a PID namespace only the signals it catches:
- * a forwarded TERM that such a PID 1 neither catches nor ignores is dropped,
- * where any other process would die of it.  Does CHILD stand there for SIG?
- * (CHILD is ours and not yet reaped, so its PID cannot have been reused.)
+ * The kernel gives the init of a PID namespace only the signals it catches
+ * (or ignores): a forwarded TERM or TSTP that such a PID 1 leaves at its
+ * default is dropped, where any other process would die or stop.  Does the
+ * child whose /proc directory is CHILD_PROC stand there for SIG?  (The
+ * child is ours and not yet reaped: the directory is still its own.)
  */
 static bool
-init_would_drop(pid_t child, int sig)
+init_would_drop(int child_proc, int sig)
 {
 	bool is_init = false, handled = false;
-	char path[32], *line = NULL;
+	char *line = NULL;
 	size_t size = 0;
 	FILE *f;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)child);
-	f = fopen(path, "re");
-	if (f == NULL)
+	if (child_proc < 0)
 		return false;
+	fd = openat(child_proc, "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "re");
+	if (f == NULL) {
+		close(fd);
+		return false;
+	}
 	while (getline(&line, &size, f) > 0) {
 		if (strncmp(line, "NSpid:", 6) == 0) {
 			char *last = strrchr(line, '\t');
@@ -707,13 +757,63 @@ init_would_drop(pid_t child, int sig)
 	return is_init && !handled;
 }
 
+int
+ns_open_child_proc(pid_t child)
+{
+	char self[32], want[32], name[32];
+	struct statfs sfs;
+	ssize_t n;
+	int root, fd = -1;
+
+	root = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	/* A proc of another PID namespace names other processes by our
+	 * numbers: only our own namespace's proc shows us as "self". */
+	snprintf(want, sizeof(want), "%d", (int)getpid());
+	n = readlinkat(root, "self", self, sizeof(self) - 1);
+	if (fstatfs(root, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    n > 0 && (self[n] = '\0', strcmp(self, want) == 0)) {
+		snprintf(name, sizeof(name), "%d", (int)child);
+		fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	close(root);
+	return fd;
+}
+
 void
 ns_forward_and_exit_like(pid_t child)
 {
+	ns_forward_and_exit_like_at(child, ns_open_child_proc(child));
+}
+
+/* Pass SIG on to CHILD; a TERM or STOP its init would drop, emulated. */
+static void
+forward_one(pid_t child, int child_proc, int sig, int *emulated)
+{
+	enum default_action act = default_action(sig);
+	int sent = sig;
+
+	if (act != ACT_IGNORE && init_would_drop(child_proc, sig)) {
+		/* the death or the stop it would have had anywhere else */
+		sent = act == ACT_STOP ? SIGSTOP : SIGKILL;
+		if (act == ACT_TERMINATE)
+			*emulated = sig;
+	}
+	if (kill(child, sent) != 0 && errno != ESRCH)
+		warn("cannot forward SIG%s to PID %d", ns_signal_name(sig),
+		     (int)child);
+	if (act == ACT_STOP)
+		stop_like(sig);
+}
+
+void
+ns_forward_and_exit_like_at(pid_t child, int child_proc)
+{
 	int status, emulated = 0;
+	pid_t w, self = getpid();
 	siginfo_t info;
 	sigset_t set;
-	pid_t w;
 
 	forwarded_signals(&set);
 	for (;;) {
@@ -730,16 +830,10 @@ ns_forward_and_exit_like(pid_t child)
 				continue;
 			err(NS_EXIT_OWN_FAILURE, "sigwaitinfo");
 		}
-		if (info.si_signo == SIGCHLD)
+		/* Not what we caused ourselves (SIGPIPE of our own write). */
+		if (info.si_signo == SIGCHLD || info.si_pid == self)
 			continue;
-		if (init_would_drop(child, info.si_signo)) {
-			/* the death it would have had anywhere else */
-			emulated = info.si_signo;
-			kill(child, SIGKILL);
-		} else if (kill(child, info.si_signo) != 0 && errno != ESRCH) {
-			warn("cannot forward SIG%s to PID %d",
-			     ns_signal_name(info.si_signo), (int)child);
-		}
+		forward_one(child, child_proc, info.si_signo, &emulated);
 	}
 }
 

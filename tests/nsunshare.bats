@@ -760,3 +760,103 @@ nsunshare: cannot unshare user namespace: No space left on device; the limit of 
 nsunshare: cannot unshare net namespace: No space left on device; net namespaces are disabled (sysctl user.max_net_namespaces is 0)"
 	assert_equal "$(cat /proc/sys/user/max_user_namespaces)" "$before"
 }
+
+# ---- signals: every catchable one is forwarded -------------------------------
+
+# proc_state PID: R, S, T, ... of /proc/PID/stat (the field after the comm).
+proc_state() {
+	local s
+	s=$(cat "/proc/$1/stat") || return 1
+	s=${s##*) }
+	echo "${s%% *}"
+}
+
+# stopped PID...: all of them stopped (a function, for wait_until).
+stopped() {
+	local p
+	for p; do [ "$(proc_state "$p")" = T ] || return 1; done
+}
+
+running() {
+	local p
+	for p; do [ "$(proc_state "$p")" != T ] || return 1; done
+}
+
+@test "-f and -pf: USR1 and USR2 reach a child that traps them; its status is ours" {
+	local args rc
+	for args in -f -pf; do
+		rm -f "$D/r" "$D/got"
+		spawn nsunshare $args sh -c 'trap "echo USR1 >>\"\$0/got\"" USR1
+			trap "echo USR2 >>\"\$0/got\"; exit 42" USR2
+			echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
+		wait_until test -s "$D/r"
+		kill -USR1 "$SPAWNED_PID"
+		wait_until grep -q USR1 "$D/got"
+		kill -USR2 "$SPAWNED_PID"
+		rc=0
+		wait "$SPAWNED_PID" || rc=$?
+		assert_equal "$rc" 42
+		assert_equal "$(cat "$D/got")" $'USR1\nUSR2'
+	done
+}
+
+@test "-f and -pf: a child that leaves USR1 and RTMIN+2 alone dies of them, nsunshare too; no orphan" {
+	local args sig kid rc
+	for args in -f -pf; do
+		for sig in USR1 RTMIN+2; do
+			spawn nsunshare $args sleep 1000
+			kid=$(first_child "$SPAWNED_PID")
+			wait_until grep -q '^sleep' "/proc/$kid/comm"
+			kill -"$sig" "$SPAWNED_PID"
+			rc=0
+			wait "$SPAWNED_PID" || rc=$?
+			assert_equal "$(kill -l "$rc")" "$sig"
+			wait_until test ! -e "/proc/$kid"
+		done
+	done
+}
+
+@test "-f and -pf: TSTP stops the child and nsunshare, CONT resumes both; WINCH harms no PID 1" {
+	local args sig kid
+	for args in -f -pf; do
+		for sig in TSTP TTIN TTOU; do
+			spawn nsunshare $args sleep 1000
+			kid=$(first_child "$SPAWNED_PID")
+			wait_until grep -q '^sleep' "/proc/$kid/comm"
+			kill -"$sig" "$SPAWNED_PID"
+			wait_until stopped "$SPAWNED_PID" "$kid"
+			kill -CONT "$SPAWNED_PID"
+			wait_until running "$SPAWNED_PID" "$kid"
+			# Ignored by default: a PID 1 must not be killed for it.
+			kill -WINCH "$SPAWNED_PID"
+			sleep 0.2
+			[ -e "/proc/$kid" ]
+			kill_spawned
+		done
+	done
+}
+
+@test "nsjoin -p: USR1 and USR2 reach the child; one it leaves alone kills it, no orphan" {
+	local target kid rc
+	spawn unshare -pf --mount-proc sleep 1000
+	target=$(first_child "$SPAWNED_PID")
+	spawn nsjoin -t "$target" -p sh -c 'trap "echo USR1 >>\"\$0/got\"" USR1
+		trap "echo USR2 >>\"\$0/got\"; exit 42" USR2
+		echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
+	wait_until test -s "$D/r"
+	kill -USR1 "$SPAWNED_PID"
+	wait_until grep -q USR1 "$D/got"
+	kill -USR2 "$SPAWNED_PID"
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$rc" 42
+	assert_equal "$(cat "$D/got")" $'USR1\nUSR2'
+	spawn nsjoin -t "$target" -p sleep 1000
+	kid=$(first_child "$SPAWNED_PID")
+	wait_until grep -q '^sleep' "/proc/$kid/comm"
+	kill -USR2 "$SPAWNED_PID"
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$(kill -l "$rc")" USR2
+	wait_until test ! -e "/proc/$kid"
+}
