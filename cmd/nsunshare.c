@@ -1053,22 +1053,19 @@ set_propagation(const struct nsunshare_opts *o)
 		err(NS_EXIT_OWN_FAILURE, "cannot change propagation of /");
 }
 
-/* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
+/*
+ * The inodes of the new namespaces, for --info-fd: read before the child
+ * runs the program.  Once it runs, it may mount a new proc on /proc in the
+ * mount namespace we share with it, where /proc/self no longer names us.
+ */
 static void
-write_info(const struct nsunshare_opts *o, pid_t pid)
+read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 {
-	const char *sep = "";
 	char path[64];
 	struct stat st;
-	FILE *f;
-	int fd;
 
 	if (o->info_fd < 0)
 		return;
-	fd = fcntl(o->info_fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
-		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
-	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
 		bool children =
@@ -1081,8 +1078,30 @@ write_info(const struct nsunshare_opts *o, pid_t pid)
 			 children ? "_for_children" : "");
 		if (stat(path, &st) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
-		fprintf(f, "%s{\"type\":\"%s\",\"ns\":%lu}", sep, t->name,
-			(unsigned long)st.st_ino);
+		ino[i] = st.st_ino;
+	}
+}
+
+/* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
+static void
+write_info(const struct nsunshare_opts *o, pid_t pid,
+	   const ino_t ino[NS_NTYPES])
+{
+	const char *sep = "";
+	FILE *f;
+	int fd;
+
+	if (o->info_fd < 0)
+		return;
+	fd = fcntl(o->info_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
+	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		if (!(o->flags & ns_types[i].flag))
+			continue;
+		fprintf(f, "%s{\"type\":\"%s\",\"ns\":%lu}", sep,
+			ns_types[i].name, (unsigned long)ino[i]);
 		sep = ",";
 	}
 	fprintf(f, "]}\n");
@@ -1246,10 +1265,37 @@ static noreturn void
 exec_in_place(const struct nsunshare_opts *o, const struct caller *me,
 	      int helper)
 {
+	ino_t ino[NS_NTYPES];
+
+	read_new_inodes(o, ino);
 	finish_helper(o, &helper);
 	undo_persist_on_failure(o, helper);
-	write_info(o, getpid());
+	write_info(o, getpid(), ino);
 	run_program(o, o->die_with_parent ? SIGKILL : 0, me->ppid, -1);
+}
+
+/* A child forked but not yet told to go; ABANDON_CHILD ends it. */
+struct unstarted {
+	pid_t pid; /* 0 once it runs, or is gone */
+	int ready; /* our end of its pipe */
+};
+
+/*
+ * on_exit(3): we fail after the fork but before the child ran the program.
+ * Closing the pipe makes the child give up; we wait until it has, so that
+ * nothing of ours runs on once we returned.
+ */
+static void
+abandon_child(int status, void *arg)
+{
+	struct unstarted *c = arg;
+
+	(void)status;
+	if (c->pid <= 0)
+		return;
+	close(c->ready);
+	while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* With -f: the program is our child; we forward signals and end as it. */
@@ -1257,8 +1303,10 @@ static noreturn void
 fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 	      int helper)
 {
+	struct unstarted pending; /* valid at exit: we never return */
+	ino_t ino[NS_NTYPES];
 	sigset_t oldmask;
-	int ready[2], alive;
+	int ready[2], alive, child_proc;
 	pid_t child;
 
 	ns_block_forwarded_signals(&oldmask);
@@ -1280,19 +1328,28 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 						 : 0,
 			    me->pid, alive);
 	}
+	close(ready[0]);
+	pending = (struct unstarted){ child, ready[1] };
+	if (on_exit(abandon_child, &pending) != 0)
+		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
+	/* Before the child may mount a new proc on our /proc; and a new PID
+	 * namespace shows in pid_for_children only once its init exists. */
+	child_proc = ns_open_child_proc(child);
+	read_new_inodes(o, ino);
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
-	close(ready[0]);
 	finish_helper(o, &helper);
 	if (helper >= 0)
 		close(helper); /* the child's copy tells the helper */
+	if (o->die_with_parent)
+		arm_death_signal(SIGKILL, me->ppid, -1);
+	/* All that can fail is done before the program starts. */
+	write_info(o, child, ino);
 	/* ready[1] stays open until we exit: see arm_death_signal. */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
-	if (o->die_with_parent)
-		arm_death_signal(SIGKILL, me->ppid, -1);
-	write_info(o, child);
-	ns_forward_and_exit_like(child);
+	pending.pid = 0;
+	ns_forward_and_exit_like_at(child, child_proc);
 }
 
 int

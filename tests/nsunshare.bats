@@ -836,6 +836,21 @@ running() {
 	done
 }
 
+@test "-pf --mount-proc: TERM reaches a PID 1 that leaves it alone, also once the new proc is mounted" {
+	local kid rc
+	spawn nsunshare -pf --mount-proc sleep 1000
+	kid=$(first_child "$SPAWNED_PID")
+	# sleep runs: the child has mounted its proc on the /proc we share.
+	wait_until grep -q '^sleep' "/proc/$kid/comm"
+	kill -TERM "$SPAWNED_PID"
+	rc=0
+	timeout 10 tail --pid="$SPAWNED_PID" -f /dev/null || rc=$?
+	assert_equal "$rc" 0
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$(kill -l "$rc")" TERM
+}
+
 @test "nsjoin -p: USR1 and USR2 reach the child; one it leaves alone kills it, no orphan" {
 	local target kid rc
 	spawn unshare -pf --mount-proc sleep 1000
@@ -859,4 +874,28 @@ running() {
 	wait "$SPAWNED_PID" || rc=$?
 	assert_equal "$(kill -l "$rc")" USR2
 	wait_until test ! -e "/proc/$kid"
+}
+
+# ---- --info-fd while the child mounts its proc -------------------------------
+
+@test "-p --mount-proc --info-fd: 200 runs, each with whole JSON and the program's status" {
+	local i out rc bad=0
+	for i in $(seq 1 200); do
+		rc=0
+		out=$(nsunshare -p --mount-proc --info-fd 3 sh -c 'exit 7' \
+			3>&1 2>"$D/err") || rc=$?
+		if [ "$rc" != 7 ] || [ -s "$D/err" ] ||
+			! jq -e '.pid > 0 and (.namespaces|length) == 2' \
+				<<<"$out" >/dev/null 2>&1; then
+			bad=$((bad + 1))
+			echo "run $i: status $rc, '$out', $(cat "$D/err")" >&2
+		fi
+	done
+	assert_equal "$bad" 0
+}
+
+@test "--info-fd that cannot be written: 125, and the program never ran" {
+	run -125 --separate-stderr nsunshare -f --info-fd 3 touch "$D/ran" 3>/dev/full
+	assert_equal "$stderr" "nsunshare: cannot write to --info-fd 3: No space left on device"
+	[ ! -e "$D/ran" ]
 }
