@@ -233,7 +233,10 @@ new_types() {
 	mount -t tmpfs tmpfs "$D"
 	mount --make-shared "$D"
 	run -125 --separate-stderr nsunshare --propagation=unchanged --mount="$D/mnt" true
-	assert_equal "$stderr" "nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: a mount namespace can be persisted only on a private mount (e.g. mount --bind DIR DIR; mount --make-private DIR)"
+	local group
+	group=$(awk -v d="$D" '$5 == d { for (i = 7; $i != "-"; i++)
+		if ($i ~ /^shared:/) print substr($i, 8) }' /proc/self/mountinfo)
+	assert_equal "$stderr" "nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: $D/mnt is on a shared mount (peer group $group), and the kernel does not propagate a mount namespace file to peers: make that mount private (mount --make-private), or bind its directory on itself first (mount --bind DIR DIR)"
 	assert_equal "$(ls -A "$D")" ""
 	umount "$D"
 }
@@ -898,4 +901,42 @@ running() {
 	run -125 --separate-stderr nsunshare -f --info-fd 3 touch "$D/ran" 3>/dev/full
 	assert_equal "$stderr" "nsunshare: cannot write to --info-fd 3: No space left on device"
 	[ ! -e "$D/ran" ]
+}
+
+# ---- why a persist was refused ----------------------------------------------
+
+@test "as nobody: -Ur --net=FILE says a bind mount needs CAP_SYS_ADMIN and what works instead" {
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-persist.XXXXXX)
+	chmod 1777 "$dir"
+	run -125 --separate-stderr as_nobody nsunshare -Ur --net="$dir/net" true
+	rm -rf "$dir/net"
+	rmdir "$dir"
+	assert_equal "$stderr" "nsunshare: --net=$dir/net: cannot persist the net namespace: Operation not permitted: a bind mount of a namespace file needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace of $dir/net (root, for /run/netns); without it, keep the namespace alive with a process in it (e.g. netnslink --new NAME)"
+}
+
+@test "--mount=FILE on a private mount refused for the namespace ids: the message says so, not propagation" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	local a b i
+	# The kernel gives out mount namespace ids in batches per CPU: a
+	# namespace made on one CPU may get a lower id than one made before
+	# on another.  Make the outer namespace on A and the new one on B.
+	for i in 1 2 3; do
+		for a in 0 1; do
+			b=$((1 - a))
+			# shellcheck disable=SC2016 # expanded by the inner sh
+			run taskset -c "$a" unshare -m --propagation private sh -c '
+				mount -t tmpfs tmpfs "$1" &&
+				exec taskset -c "$2" nsunshare --mount="$1/mnt" true' \
+				sh "$D" "$b"
+			[ "$status" -eq 0 ] || break 2
+		done
+	done
+	[ "$status" -ne 0 ] || skip "the namespace ids came in order on every CPU"
+	assert_equal "$status" 125
+	assert_output --regexp "^nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: the kernel binds a mount namespace file only in a mount namespace of a lower id; the new one got ([0-9]+), the one $D/mnt is in has ([0-9]+) \(the kernel gives out ids per CPU: another run may get a higher one\)\$"
+	[[ $output =~ got\ ([0-9]+).*has\ ([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -lt "${BASH_REMATCH[2]}" ]
+	assert_equal "$(ls -A "$D")" ""
 }
