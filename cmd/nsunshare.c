@@ -64,9 +64,20 @@ struct nsunshare_opts {
 	long monotonic, boottime;
 	const char *hostname, *domainname;
 	bool loopback;
-	int info_fd; /* -1: none */
+	int info_fd;	    /* -1: none */
+	bool set_owner;	    /* --owner: create the user namespace as */
+	uid_t owner_uid;    /* this user */
+	gid_t owner_gid;    /* and group */
+	const char *binfmt; /* DIR to mount binfmt_misc on, or NULL */
+	const char *interp; /* binfmt_misc definition to register, or NULL */
+	bool clear_env;
+	char **keep_env; /* NAME=VALUE of --whitelist-env, NULL-terminated */
+	size_t n_keep_env;
 	char **argv; /* program, or empty */
 };
+
+/* Where binfmt_misc is mounted when --mount-binfmt names no DIR. */
+#define BINFMT_DIR "/proc/sys/fs/binfmt_misc"
 
 /* Who ran us, read before unshare(2) changes what the kernel reports. */
 struct caller {
@@ -98,6 +109,10 @@ usage(void)
 	      "     --kill-child[=SIG]    kill the child with SIG (KILL) "
 	      "when we die\n"
 	      "     --mount-proc[=DIR]    mount a new proc on DIR (/proc)\n"
+	      "     --mount-binfmt[=DIR]  mount a new binfmt_misc on DIR "
+	      "(implies -U)\n"
+	      " -l, --load-interp=STRING  register a binfmt_misc "
+	      "interpreter\n"
 	      " -r, --map-root-user       map our user and group to root\n"
 	      " -c, --map-current-user    map our user and group to "
 	      "themselves\n"
@@ -110,6 +125,8 @@ usage(void)
 	      "     --map-auto            map our subordinate ids from 0\n"
 	      "     --map-subids          map our subordinate ids to "
 	      "themselves\n"
+	      "     --owner=UID:GID       create the user namespace as "
+	      "UID:GID\n"
 	      " -s, --setgroups=allow|deny   allow or deny setgroups(2)\n"
 	      "     --propagation=private|shared|slave|unchanged\n"
 	      "                           mount propagation (private)\n"
@@ -121,13 +138,17 @@ usage(void)
 	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with "
 	      "-T)\n"
 	      "     --boottime=SECS       offset of CLOCK_BOOTTIME (with -T)\n"
-	      "     --forward-signals     accepted; -f always forwards\n"
+	      "     --forward-signals     same as -f, which always forwards\n"
 	      "     --hostname=NAME       set the host name (with -u)\n"
 	      "     --domainname=NAME     set the NIS domain name (with -u)\n"
 	      "     --loopback            bring up lo (with -n)\n"
 	      "     --die-with-parent     die when our parent dies\n"
 	      "     --info-fd=FD          write the PID and namespaces as "
 	      "JSON to FD\n"
+	      "     --clear-env           run the program with no "
+	      "environment\n"
+	      "     --whitelist-env=LIST  keep only the variables named in "
+	      "LIST\n"
 	      " -h, --help                print this help\n"
 	      " -V, --version             print the version\n",
 	      stdout);
@@ -221,6 +242,77 @@ parse_propagation(const char *arg)
 		       "--propagation: unknown mode '%s' "
 		       "(private, shared, slave, unchanged)",
 		       arg);
+}
+
+/* --owner UID:GID, numbers only, as unshare(1). */
+static void
+parse_owner(struct nsunshare_opts *o, const char *arg)
+{
+	char *copy = strdup(arg), *gid;
+	uint32_t u, g;
+	bool ok;
+
+	if (copy == NULL)
+		err(NS_EXIT_OWN_FAILURE, "strdup");
+	gid = strchr(copy, ':');
+	if (gid != NULL)
+		*gid++ = '\0';
+	ok = gid != NULL && ns_parse_u32(copy, &u) == 0 &&
+	     ns_parse_u32(gid, &g) == 0 && u != (uint32_t)-1 &&
+	     g != (uint32_t)-1;
+	free(copy);
+	if (!ok)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--owner: expected UID:GID, not '%s'", arg);
+	o->owner_uid = u;
+	o->owner_gid = g;
+	o->set_owner = true;
+	o->flags |= CLONE_NEWUSER;
+}
+
+/* --whitelist-env NAME,...: the values are the ones we were given. */
+static void
+keep_env_names(struct nsunshare_opts *o, const char *list)
+{
+	char *copy = strdup(list), *s = copy, *name, **grown;
+	const char *value;
+
+	if (copy == NULL)
+		err(NS_EXIT_OWN_FAILURE, "strdup");
+	while ((name = strsep(&s, ",")) != NULL) {
+		if (*name == '\0' || (value = getenv(name)) == NULL)
+			continue;
+		grown = reallocarray(o->keep_env, o->n_keep_env + 2,
+				     sizeof(*grown));
+		if (grown == NULL)
+			err(NS_EXIT_OWN_FAILURE, "reallocarray");
+		o->keep_env = grown;
+		if (asprintf(&o->keep_env[o->n_keep_env], "%s=%s", name,
+			     value) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		o->keep_env[++o->n_keep_env] = NULL;
+	}
+	free(copy);
+}
+
+/*
+ * --mount-binfmt[=DIR] (FORCE) and -l: a binfmt_misc of the new user
+ * namespace's own (Linux 6.7); without DIR in a new proc, as unshare(1)
+ * does.  -l keeps a DIR named before.
+ */
+static void
+want_binfmt(struct nsunshare_opts *o, const char *dir, bool force)
+{
+	o->flags |= CLONE_NEWUSER | CLONE_NEWNS;
+	if (dir != NULL) {
+		o->binfmt = dir;
+		return;
+	}
+	if (o->binfmt != NULL && !force)
+		return;
+	o->binfmt = BINFMT_DIR;
+	if (o->mount_proc == NULL)
+		o->mount_proc = "/proc";
 }
 
 static long
@@ -323,6 +415,10 @@ enum {
 	OPT_LOOPBACK,
 	OPT_DIE_WITH_PARENT,
 	OPT_INFO_FD,
+	OPT_MOUNT_BINFMT,
+	OPT_OWNER,
+	OPT_CLEAR_ENV,
+	OPT_WHITELIST_ENV,
 };
 
 static void
@@ -355,6 +451,11 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		{ "loopback", no_argument, NULL, OPT_LOOPBACK },
 		{ "die-with-parent", no_argument, NULL, OPT_DIE_WITH_PARENT },
 		{ "info-fd", required_argument, NULL, OPT_INFO_FD },
+		{ "mount-binfmt", optional_argument, NULL, OPT_MOUNT_BINFMT },
+		{ "load-interp", required_argument, NULL, 'l' },
+		{ "owner", required_argument, NULL, OPT_OWNER },
+		{ "clear-env", no_argument, NULL, OPT_CLEAR_ENV },
+		{ "whitelist-env", required_argument, NULL, OPT_WHITELIST_ENV },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -366,7 +467,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 
 	ns_type_getopt(longopts, nsopts);
 	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
-	snprintf(shortopts, sizeof(shortopts), "+%sfrcs:R:w:S:G:hV", nsopts);
+	snprintf(shortopts, sizeof(shortopts), "+%sfrcs:R:w:S:G:l:hV", nsopts);
 	o->info_fd = -1;
 	o->propagation = MS_REC | MS_PRIVATE;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -467,6 +568,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->set_boottime = true;
 			break;
 		case OPT_FORWARD_SIGNALS:
+			o->fork = true; /* as unshare(1); -f always forwards */
 			break;
 		case OPT_HOSTNAME:
 		case OPT_DOMAINNAME:
@@ -495,6 +597,32 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 				ns_usage_error(NS_EXIT_OWN_FAILURE,
 					       "--info-fd: %d is not open",
 					       o->info_fd);
+			break;
+		case OPT_MOUNT_BINFMT:
+			if (optarg != NULL && *optarg == '\0')
+				ns_usage_error(
+					NS_EXIT_OWN_FAILURE,
+					"--mount-binfmt: empty directory "
+					"name");
+			want_binfmt(o, optarg, true);
+			break;
+		case 'l':
+			if (*optarg == '\0')
+				ns_usage_error(
+					NS_EXIT_OWN_FAILURE,
+					"--load-interp: empty definition");
+			want_binfmt(o, NULL, false);
+			o->interp = optarg;
+			break;
+		case OPT_OWNER:
+			parse_owner(o, optarg);
+			break;
+		case OPT_CLEAR_ENV:
+			o->clear_env = true;
+			break;
+		case OPT_WHITELIST_ENV:
+			o->clear_env = true;
+			keep_env_names(o, optarg);
 			break;
 		case 'h':
 			usage();
@@ -1229,9 +1357,81 @@ mount_proc(const struct nsunshare_opts *o)
 	    errno != ENOENT)
 		err(NS_EXIT_OWN_FAILURE, "cannot unmount %s", o->mount_proc);
 	if (mount("proc", o->mount_proc, "proc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+		return;
+	/* A proc belongs to the user namespace of its PID namespace. */
+	if (errno == EPERM && (o->flags & CLONE_NEWUSER) &&
+	    !(o->flags & CLONE_NEWPID))
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot mount proc on %s: %s; in a new user namespace "
+		     "that needs a new PID namespace too (-p)",
+		     o->mount_proc, strerror(EPERM));
+	err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s", o->mount_proc);
+}
+
+static void
+mount_binfmt(const char *dir)
+{
+	if (mount("binfmt_misc", dir, "binfmt_misc",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s",
-		    o->mount_proc);
+		err(NS_EXIT_OWN_FAILURE, "cannot mount binfmt_misc on %s", dir);
+}
+
+static void
+register_interp(const char *dir, const char *def)
+{
+	size_t len = strlen(def);
+	int dfd, fd;
+
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		err(NS_EXIT_OWN_FAILURE, "--load-interp: cannot open %s", dir);
+	fd = openat(dfd, "register", O_WRONLY | O_CLOEXEC);
+	/* The kernel takes a definition in one write, or refuses it. */
+	if (fd < 0 || write(fd, def, len) != (ssize_t)len)
+		err(NS_EXIT_OWN_FAILURE,
+		    "--load-interp: cannot register in %s/register", dir);
+	close(fd);
+	close(dfd);
+}
+
+/* The F flag: the kernel opens the interpreter at registration. */
+static bool
+interp_fixed(const char *def)
+{
+	const char *flags = strrchr(def, ':');
+
+	return flags != NULL && strchr(flags, 'F') != NULL;
+}
+
+/* Before -R: an F interpreter is opened in the tree we came from. */
+static bool
+register_before_root(const struct nsunshare_opts *o)
+{
+	return o->interp != NULL && o->root != NULL && interp_fixed(o->interp);
+}
+
+static void
+set_up_binfmt(const struct nsunshare_opts *o)
+{
+	if (o->binfmt != NULL)
+		mount_binfmt(o->binfmt);
+	if (o->interp != NULL && !register_before_root(o))
+		register_interp(o->binfmt, o->interp);
+}
+
+/* --clear-env, --whitelist-env: the environment the program gets. */
+static void
+set_environment(const struct nsunshare_opts *o)
+{
+	if (!o->clear_env)
+		return;
+	if (clearenv() != 0)
+		errx(NS_EXIT_OWN_FAILURE, "cannot clear the environment");
+	for (size_t i = 0; i < o->n_keep_env; i++)
+		if (putenv(o->keep_env[i]) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot keep %s",
+			    o->keep_env[i]);
 }
 
 static void
@@ -1318,11 +1518,17 @@ static noreturn void
 run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 	    int alive)
 {
+	if (register_before_root(o)) {
+		mount_binfmt(BINFMT_DIR);
+		register_interp(BINFMT_DIR, o->interp);
+	}
 	/* Proc after the root change, as unshare(1): -R DIR --mount-proc
 	 * mounts DIR/proc. */
 	change_root_and_dir(o);
 	mount_proc(o);
+	set_up_binfmt(o);
 	change_ids(o);
+	set_environment(o);
 	arm_death_signal(death_sig, parent, alive);
 	ns_exec_command(o->argv);
 }
@@ -1339,8 +1545,9 @@ plan_maps(const struct nsunshare_opts *o, const struct caller *me,
 	struct ns_idmap umap, gmap;
 	bool uid_ranges, gid_ranges;
 
-	*uid_self = map_is_own_single(&o->uids);
-	*gid_self = map_is_own_single(&o->gids);
+	/* After --owner's setuid(2) only the helper may write them. */
+	*uid_self = !o->set_owner && map_is_own_single(&o->uids);
+	*gid_self = !o->set_owner && map_is_own_single(&o->gids);
 	uid_ranges = !*uid_self && !map_is_empty(&o->uids);
 	gid_ranges = !*gid_self && !map_is_empty(&o->gids);
 	if (uid_ranges)
@@ -1353,10 +1560,28 @@ plan_maps(const struct nsunshare_opts *o, const struct caller *me,
 			    gid_ranges ? &gmap : NULL);
 }
 
+/* --owner: the user namespace belongs to whoever calls unshare(2). */
+static void
+become_owner(const struct nsunshare_opts *o)
+{
+	if (!o->set_owner)
+		return;
+	if (setgroups(0, NULL) != 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "--owner: cannot drop supplementary groups");
+	if (setgid(o->owner_gid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "--owner: cannot set gid %u",
+		    (unsigned)o->owner_gid);
+	if (setuid(o->owner_uid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "--owner: cannot set uid %u",
+		    (unsigned)o->owner_uid);
+}
+
 static void
 set_up_namespaces(const struct nsunshare_opts *o, const struct caller *me,
 		  bool uid_self, bool gid_self)
 {
+	become_owner(o);
 	unshare_namespaces(o->flags);
 	write_own_maps(o, me, uid_self, gid_self);
 	set_time_offsets(o);

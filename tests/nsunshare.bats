@@ -698,6 +698,12 @@ started_by_sh() {
 	assert_equal "$(cat "$D/got")" USR1
 }
 
+@test "--forward-signals implies -f, as in unshare 2.42: the program is our child" {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 nsunshare --forward-signals sh -c 'cat /proc/$PPID/comm'
+	assert_output nsunshare
+}
+
 @test "--forward-signals is accepted: kill -TERM reaches the child" {
 	spawn nsunshare -f --forward-signals sh -c 'trap "exit 42" TERM
 		echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
@@ -939,4 +945,110 @@ running() {
 	[[ $output =~ got\ ([0-9]+).*has\ ([0-9]+) ]]
 	[ "${BASH_REMATCH[1]}" -lt "${BASH_REMATCH[2]}" ]
 	assert_equal "$(ls -A "$D")" ""
+}
+
+# ---- options of util-linux 2.39 to 2.42 and master ---------------------------
+
+# ns_owner: the uid that owns our user namespace (ioctl NS_GET_OWNER_UID).
+ns_owner='perl -e '\''open(my $f, "<", "/proc/self/ns/user") or die;
+	my $u = pack("L", 0); ioctl($f, 0xb704, $u) or die "ioctl: $!";
+	print unpack("L", $u), "\n"'\'
+
+@test "--owner UID:GID: the user namespace belongs to UID; the helper writes -r and ranges" {
+	run -0 nsunshare --owner 65534:65534 sh -c "$ns_owner; id -u; id -g"
+	assert_output $'65534\n65534\n65534'
+	# -r maps root to the caller (root), as unshare(1) does with --owner.
+	run -0 nsunshare --owner 65534:65534 -r sh -c "$ns_owner; $maps"
+	assert_equal "$(squeeze "$output")" "65534
+0 0 1
+0 0 1
+allow"
+	run -0 nsunshare --owner=65534:65534 --map-users=0:100000:10 \
+		--map-groups=0:100000:10 sh -c "$ns_owner; $maps"
+	assert_equal "$(squeeze "$output")" "65534
+0 100000 10
+0 100000 10
+allow"
+	# The owner may enter it (CAP_SYS_ADMIN there), another user not.
+	local dir owner other
+	dir=$(mktemp -d /tmp/nst-owner.XXXXXX)
+	chmod 755 "$dir"
+	run -0 nsunshare --owner 65534:65534 --map-users=0:100000:10 \
+		--map-groups=0:100000:10 --user="$dir/user" true
+	owner=0 other=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		nsenter --user="$dir/user" --preserve-credentials true || owner=$?
+	setpriv --reuid=1 --regid=1 --clear-groups \
+		nsenter --user="$dir/user" --preserve-credentials true 2>/dev/null || other=$?
+	umount "$dir/user"
+	rm -rf "$dir"
+	assert_equal "$owner $other" "0 1"
+}
+
+@test "--owner: malformed values and a refused setuid, one line each, 125" {
+	local v
+	for v in 1 1: :1 a:b 1:2:3 -1:0 0:-1 4294967295:0 "" " 1:1"; do
+		run -125 --separate-stderr nsunshare --owner="$v" true
+		assert_equal "${stderr%%$'\n'*}" "nsunshare: --owner: expected UID:GID, not '$v'"
+	done
+	require_userns
+	run -125 --separate-stderr as_nobody nsunshare --owner 0:0 true
+	assert_equal "$stderr" "nsunshare: --owner: cannot drop supplementary groups: Operation not permitted"
+}
+
+# binfmt_in_ns: "DIR FSTYPE" of each binfmt_misc mount the program sees.
+binfmt_mounts='awk '\''$9 == "binfmt_misc" { print $5 }'\'' /proc/self/mountinfo'
+
+@test "--mount-binfmt mounts a new binfmt_misc in the new mount namespace, as root and as nobody with -r" {
+	local before
+	before=$(awk '$9 == "binfmt_misc"' /proc/self/mountinfo)
+	run -0 nsunshare -pf --mount-binfmt sh -c "$binfmt_mounts; ls /proc/sys/fs/binfmt_misc"
+	assert_output $'/proc/sys/fs/binfmt_misc\nregister\nstatus'
+	mkdir "$D/bf"
+	run -0 nsunshare --mount-binfmt="$D/bf" sh -c "$binfmt_mounts"
+	assert_output "$D/bf"
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-binfmt.XXXXXX)
+	chmod 755 "$dir"
+	run -0 as_nobody nsunshare -rpf --mount-binfmt sh -c "$binfmt_mounts; id -u"
+	assert_output $'/proc/sys/fs/binfmt_misc\n0'
+	run as_nobody nsunshare -r --mount-binfmt="$dir" sh -c "$binfmt_mounts"
+	rmdir "$dir"
+	assert_success
+	assert_output "$dir"
+	# Nothing of it outside.
+	assert_equal "$(awk '$9 == "binfmt_misc"' /proc/self/mountinfo)" "$before"
+}
+
+@test "--mount-binfmt without DIR in a user namespace without -p: the proc mount is refused, and the message says why" {
+	run -125 --separate-stderr nsunshare --mount-binfmt true
+	assert_equal "$stderr" "nsunshare: cannot mount proc on /proc: Operation not permitted; in a new user namespace that needs a new PID namespace too (-p)"
+}
+
+@test "-l registers an interpreter in the namespace's own binfmt_misc, as nobody" {
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-binfmt.XXXXXX)
+	chmod 755 "$dir"
+	printf 'hello from the file\n' >"$dir/x.nsttest"
+	chmod 755 "$dir/x.nsttest"
+	run as_nobody nsunshare -rpf -l ':nsttest:E::nsttest::/bin/cat:' \
+		sh -c "cat /proc/sys/fs/binfmt_misc/nsttest; $dir/x.nsttest"
+	rm -rf "$dir"
+	assert_success
+	assert_output $'enabled\ninterpreter /bin/cat\nflags: \nextension .nsttest\nhello from the file'
+	run -125 --separate-stderr nsunshare -rpf -l ':bad' true
+	assert_equal "$stderr" "nsunshare: --load-interp: cannot register in /proc/sys/fs/binfmt_misc/register: Invalid argument"
+}
+
+@test "--clear-env runs the program with no environment; --whitelist-env keeps the named variables that are set" {
+	run -0 env NST_A=1 nsunshare --clear-env env
+	assert_output ""
+	run -0 env NST_A=1 NST_B='two words' NST_C=3 nsunshare \
+		--whitelist-env NST_A,,NST_UNSET --whitelist-env=NST_B env
+	assert_equal "$(sort <<<"$output")" $'NST_A=1\nNST_B=two words'
+	# -f: the child's environment, not ours, is cleared.
+	run -0 env NST_A=1 nsunshare -pf --whitelist-env=NST_A sh -c 'env | grep ^NST_'
+	assert_output "NST_A=1"
 }
