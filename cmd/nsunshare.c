@@ -119,9 +119,9 @@ usage(void)
 	      "     --map-user=UID|NAME   map our user to UID\n"
 	      "     --map-group=GID|NAME  map our group to GID\n"
 	      "     --map-users=IN:OUT:N  map a range of users (or all, "
-	      "auto)\n"
+	      "auto, subids)\n"
 	      "     --map-groups=IN:OUT:N map a range of groups (or all, "
-	      "auto)\n"
+	      "auto, subids)\n"
 	      "     --map-auto            map our subordinate ids from 0\n"
 	      "     --map-subids          map our subordinate ids to "
 	      "themselves\n"
@@ -182,6 +182,12 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 		m->subids_auto = true;
 		m->subids_opt = opt[4] == 'u' ? "--map-users=auto"
 					      : "--map-groups=auto";
+		return;
+	}
+	if (strcmp(arg, "subids") == 0) {
+		m->subids_identity = true;
+		m->subids_opt = opt[4] == 'u' ? "--map-users=subids"
+					      : "--map-groups=subids";
 		return;
 	}
 	if (strchr(arg, ':') == NULL) {

@@ -604,6 +604,16 @@ squeeze() {
 		$'0\n0 65534 1\n200000 200000 1000\n300000 300000 10\n0 65534 1\n500000 500000 1000\nallow'
 }
 
+@test "--map-users=subids and --map-groups=subids (util-linux 2.41) map as --map-subids does, each its own" {
+	run -0 with_subid_files $'root:100000:65536\nroot:300000:10' \
+		root:400000:65536 nsunshare --map-users=subids --map-groups=subids sh -c "$maps"
+	assert_equal "$(squeeze "$output")" \
+		$'100000 100000 65536\n300000 300000 10\n400000 400000 65536\nallow'
+	run -0 with_subid_files root:100000:65536 root:400000:65536 \
+		nsunshare --map-users=subids sh -c "$maps"
+	assert_equal "$(squeeze "$output")" $'100000 100000 65536\nallow'
+}
+
 @test "--map-auto without a range for us names the option and the file, 125, nothing created" {
 	run -125 --separate-stderr with_subid_files someone:100000:10 \
 		root:400000:10 nsunshare --map-auto --net="$D/ns" true
