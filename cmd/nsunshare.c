@@ -46,34 +46,29 @@ struct nsunshare_idmap {
 };
 
 struct nsunshare_opts {
-	int flags;			/* CLONE_NEW* to unshare */
 	const char *persist[NS_NTYPES]; /* FILE per type, or NULL */
-	bool fork;
-	int kill_child; /* signal, or 0 */
-	bool die_with_parent;
-	const char *mount_proc; /* DIR, or NULL */
 	struct nsunshare_idmap uids, gids;
-	const char *setgroups;	   /* "allow", "deny" or NULL */
-	unsigned long propagation; /* 0: unchanged */
-	bool keep_caps;
+	const char *mount_proc; /* DIR, or NULL */
+	const char *setgroups;	/* "allow", "deny" or NULL */
 	const char *root, *wd;
-	bool set_uid, set_gid;
-	uid_t uid;
-	gid_t gid;
-	bool set_monotonic, set_boottime;
-	long monotonic, boottime;
 	const char *hostname, *domainname;
-	bool loopback;
-	int info_fd;	    /* -1: none */
-	bool set_owner;	    /* --owner: create the user namespace as */
-	uid_t owner_uid;    /* this user */
-	gid_t owner_gid;    /* and group */
 	const char *binfmt; /* DIR to mount binfmt_misc on, or NULL */
 	const char *interp; /* binfmt_misc definition to register, or NULL */
-	bool clear_env;
-	char **keep_env; /* NAME=VALUE of --whitelist-env, NULL-terminated */
+	char **keep_env;    /* NAME=VALUE of --whitelist-env, NULL-terminated */
 	size_t n_keep_env;
-	char **argv; /* program, or empty */
+	char **argv;		   /* program, or empty */
+	unsigned long propagation; /* 0: unchanged */
+	long monotonic, boottime;
+	int flags;	/* CLONE_NEW* to unshare */
+	int kill_child; /* signal, or 0 */
+	int info_fd;	/* -1: none */
+	uid_t uid;
+	gid_t gid;
+	uid_t owner_uid; /* --owner: create the user namespace as this */
+	gid_t owner_gid; /* user and group, if set_owner */
+	bool fork, die_with_parent, keep_caps, loopback;
+	bool set_uid, set_gid, set_monotonic, set_boottime;
+	bool set_owner, clear_env;
 };
 
 /* Where binfmt_misc is mounted when --mount-binfmt names no DIR. */
@@ -254,7 +249,8 @@ parse_propagation(const char *arg)
 static void
 parse_owner(struct nsunshare_opts *o, const char *arg)
 {
-	char *copy = strdup(arg), *gid;
+	/* getopt gives a required argument; the analyzer cannot know */
+	char *copy = strdup(arg ? arg : ""), *gid;
 	uint32_t u, g;
 	bool ok;
 
@@ -280,7 +276,7 @@ parse_owner(struct nsunshare_opts *o, const char *arg)
 static void
 keep_env_names(struct nsunshare_opts *o, const char *list)
 {
-	char *copy = strdup(list), *s = copy, *name, **grown;
+	char *copy = strdup(list ? list : ""), *s = copy, *name, **grown;
 	const char *value;
 
 	if (copy == NULL)
@@ -311,6 +307,9 @@ want_binfmt(struct nsunshare_opts *o, const char *dir, bool force)
 {
 	o->flags |= CLONE_NEWUSER | CLONE_NEWNS;
 	if (dir != NULL) {
+		if (*dir == '\0')
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "--mount-binfmt: empty directory name");
 		o->binfmt = dir;
 		return;
 	}
@@ -605,18 +604,9 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 					       o->info_fd);
 			break;
 		case OPT_MOUNT_BINFMT:
-			if (optarg != NULL && *optarg == '\0')
-				ns_usage_error(
-					NS_EXIT_OWN_FAILURE,
-					"--mount-binfmt: empty directory "
-					"name");
 			want_binfmt(o, optarg, true);
 			break;
 		case 'l':
-			if (*optarg == '\0')
-				ns_usage_error(
-					NS_EXIT_OWN_FAILURE,
-					"--load-interp: empty definition");
 			want_binfmt(o, NULL, false);
 			o->interp = optarg;
 			break;
@@ -642,6 +632,9 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 	if (o->flags & CLONE_NEWPID)
 		o->fork = true;
 	o->argv = argv + optind;
+	if (o->interp != NULL && *o->interp == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--load-interp: empty definition");
 	check_combinations(o);
 }
 
@@ -1422,7 +1415,7 @@ set_up_binfmt(const struct nsunshare_opts *o)
 {
 	if (o->binfmt != NULL)
 		mount_binfmt(o->binfmt);
-	if (o->interp != NULL && !register_before_root(o))
+	if (o->interp != NULL && o->binfmt != NULL && !register_before_root(o))
 		register_interp(o->binfmt, o->interp);
 }
 
