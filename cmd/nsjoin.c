@@ -1239,7 +1239,8 @@ fork_for_pid_namespace(int proc_root)
 			close(proc_root);
 		return;
 	}
-	ns_forward_and_exit_like_at(proc_root, child);
+	ns_forward_and_exit_like_at(child,
+				    ns_open_child_proc(proc_root, child));
 }
 
 /*

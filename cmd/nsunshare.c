@@ -5,8 +5,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <libgen.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/nsfs.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pwd.h>
@@ -28,6 +30,9 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+#ifndef NS_GET_MNTNS_ID /* Linux 6.10 */
+#define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
+#endif
 
 /* Where the uid or gid map of the new user namespace comes from. */
 struct nsunshare_idmap {
@@ -41,27 +46,33 @@ struct nsunshare_idmap {
 };
 
 struct nsunshare_opts {
-	int flags;			/* CLONE_NEW* to unshare */
 	const char *persist[NS_NTYPES]; /* FILE per type, or NULL */
-	bool fork;
-	int kill_child; /* signal, or 0 */
-	bool die_with_parent;
-	const char *mount_proc; /* DIR, or NULL */
 	struct nsunshare_idmap uids, gids;
-	const char *setgroups;	   /* "allow", "deny" or NULL */
-	unsigned long propagation; /* 0: unchanged */
-	bool keep_caps;
+	const char *mount_proc; /* DIR, or NULL */
+	const char *setgroups;	/* "allow", "deny" or NULL */
 	const char *root, *wd;
-	bool set_uid, set_gid;
+	const char *hostname, *domainname;
+	const char *binfmt; /* DIR to mount binfmt_misc on, or NULL */
+	const char *interp; /* binfmt_misc definition to register, or NULL */
+	char **keep_env;    /* NAME=VALUE of --whitelist-env, NULL-terminated */
+	size_t n_keep_env;
+	char **argv;		   /* program, or empty */
+	unsigned long propagation; /* 0: unchanged */
+	long monotonic, boottime;
+	int flags;	/* CLONE_NEW* to unshare */
+	int kill_child; /* signal, or 0 */
+	int info_fd;	/* -1: none */
 	uid_t uid;
 	gid_t gid;
-	bool set_monotonic, set_boottime;
-	long monotonic, boottime;
-	const char *hostname, *domainname;
-	bool loopback;
-	int info_fd; /* -1: none */
-	char **argv; /* program, or empty */
+	uid_t owner_uid; /* --owner: create the user namespace as this */
+	gid_t owner_gid; /* user and group, if set_owner */
+	bool fork, die_with_parent, keep_caps, loopback;
+	bool set_uid, set_gid, set_monotonic, set_boottime;
+	bool set_owner, clear_env;
 };
+
+/* Where binfmt_misc is mounted when --mount-binfmt names no DIR. */
+#define BINFMT_DIR "/proc/sys/fs/binfmt_misc"
 
 /* Who ran us, read before unshare(2) changes what the kernel reports. */
 struct caller {
@@ -93,18 +104,24 @@ usage(void)
 	      "     --kill-child[=SIG]    kill the child with SIG (KILL) "
 	      "when we die\n"
 	      "     --mount-proc[=DIR]    mount a new proc on DIR (/proc)\n"
+	      "     --mount-binfmt[=DIR]  mount a new binfmt_misc on DIR "
+	      "(implies -U)\n"
+	      " -l, --load-interp=STRING  register a binfmt_misc "
+	      "interpreter\n"
 	      " -r, --map-root-user       map our user and group to root\n"
 	      " -c, --map-current-user    map our user and group to "
 	      "themselves\n"
 	      "     --map-user=UID|NAME   map our user to UID\n"
 	      "     --map-group=GID|NAME  map our group to GID\n"
 	      "     --map-users=IN:OUT:N  map a range of users (or all, "
-	      "auto)\n"
+	      "auto, subids)\n"
 	      "     --map-groups=IN:OUT:N map a range of groups (or all, "
-	      "auto)\n"
+	      "auto, subids)\n"
 	      "     --map-auto            map our subordinate ids from 0\n"
 	      "     --map-subids          map our subordinate ids to "
 	      "themselves\n"
+	      "     --owner=UID:GID       create the user namespace as "
+	      "UID:GID\n"
 	      " -s, --setgroups=allow|deny   allow or deny setgroups(2)\n"
 	      "     --propagation=private|shared|slave|unchanged\n"
 	      "                           mount propagation (private)\n"
@@ -116,13 +133,17 @@ usage(void)
 	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with "
 	      "-T)\n"
 	      "     --boottime=SECS       offset of CLOCK_BOOTTIME (with -T)\n"
-	      "     --forward-signals     accepted; -f always forwards\n"
+	      "     --forward-signals     same as -f, which always forwards\n"
 	      "     --hostname=NAME       set the host name (with -u)\n"
 	      "     --domainname=NAME     set the NIS domain name (with -u)\n"
 	      "     --loopback            bring up lo (with -n)\n"
 	      "     --die-with-parent     die when our parent dies\n"
 	      "     --info-fd=FD          write the PID and namespaces as "
 	      "JSON to FD\n"
+	      "     --clear-env           run the program with no "
+	      "environment\n"
+	      "     --whitelist-env=LIST  keep only the variables named in "
+	      "LIST\n"
 	      " -h, --help                print this help\n"
 	      " -V, --version             print the version\n",
 	      stdout);
@@ -156,6 +177,12 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 		m->subids_auto = true;
 		m->subids_opt = opt[4] == 'u' ? "--map-users=auto"
 					      : "--map-groups=auto";
+		return;
+	}
+	if (strcmp(arg, "subids") == 0) {
+		m->subids_identity = true;
+		m->subids_opt = opt[4] == 'u' ? "--map-users=subids"
+					      : "--map-groups=subids";
 		return;
 	}
 	if (strchr(arg, ':') == NULL) {
@@ -216,6 +243,81 @@ parse_propagation(const char *arg)
 		       "--propagation: unknown mode '%s' "
 		       "(private, shared, slave, unchanged)",
 		       arg);
+}
+
+/* --owner UID:GID, numbers only, as unshare(1). */
+static void
+parse_owner(struct nsunshare_opts *o, const char *arg)
+{
+	/* getopt gives a required argument; the analyzer cannot know */
+	char *copy = strdup(arg ? arg : ""), *gid;
+	uint32_t u, g;
+	bool ok;
+
+	if (copy == NULL)
+		err(NS_EXIT_OWN_FAILURE, "strdup");
+	gid = strchr(copy, ':');
+	if (gid != NULL)
+		*gid++ = '\0';
+	ok = gid != NULL && ns_parse_u32(copy, &u) == 0 &&
+	     ns_parse_u32(gid, &g) == 0 && u != (uint32_t)-1 &&
+	     g != (uint32_t)-1;
+	free(copy);
+	if (!ok)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--owner: expected UID:GID, not '%s'", arg);
+	o->owner_uid = u;
+	o->owner_gid = g;
+	o->set_owner = true;
+	o->flags |= CLONE_NEWUSER;
+}
+
+/* --whitelist-env NAME,...: the values are the ones we were given. */
+static void
+keep_env_names(struct nsunshare_opts *o, const char *list)
+{
+	char *copy = strdup(list ? list : ""), *s = copy, *name, **grown;
+	const char *value;
+
+	if (copy == NULL)
+		err(NS_EXIT_OWN_FAILURE, "strdup");
+	while ((name = strsep(&s, ",")) != NULL) {
+		if (*name == '\0' || (value = getenv(name)) == NULL)
+			continue;
+		grown = reallocarray(o->keep_env, o->n_keep_env + 2,
+				     sizeof(*grown));
+		if (grown == NULL)
+			err(NS_EXIT_OWN_FAILURE, "reallocarray");
+		o->keep_env = grown;
+		if (asprintf(&o->keep_env[o->n_keep_env], "%s=%s", name,
+			     value) < 0)
+			err(NS_EXIT_OWN_FAILURE, "asprintf");
+		o->keep_env[++o->n_keep_env] = NULL;
+	}
+	free(copy);
+}
+
+/*
+ * --mount-binfmt[=DIR] (FORCE) and -l: a binfmt_misc of the new user
+ * namespace's own (Linux 6.7); without DIR in a new proc, as unshare(1)
+ * does.  -l keeps a DIR named before.
+ */
+static void
+want_binfmt(struct nsunshare_opts *o, const char *dir, bool force)
+{
+	o->flags |= CLONE_NEWUSER | CLONE_NEWNS;
+	if (dir != NULL) {
+		if (*dir == '\0')
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "--mount-binfmt: empty directory name");
+		o->binfmt = dir;
+		return;
+	}
+	if (o->binfmt != NULL && !force)
+		return;
+	o->binfmt = BINFMT_DIR;
+	if (o->mount_proc == NULL)
+		o->mount_proc = "/proc";
 }
 
 static long
@@ -318,6 +420,10 @@ enum {
 	OPT_LOOPBACK,
 	OPT_DIE_WITH_PARENT,
 	OPT_INFO_FD,
+	OPT_MOUNT_BINFMT,
+	OPT_OWNER,
+	OPT_CLEAR_ENV,
+	OPT_WHITELIST_ENV,
 };
 
 static void
@@ -350,6 +456,11 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		{ "loopback", no_argument, NULL, OPT_LOOPBACK },
 		{ "die-with-parent", no_argument, NULL, OPT_DIE_WITH_PARENT },
 		{ "info-fd", required_argument, NULL, OPT_INFO_FD },
+		{ "mount-binfmt", optional_argument, NULL, OPT_MOUNT_BINFMT },
+		{ "load-interp", required_argument, NULL, 'l' },
+		{ "owner", required_argument, NULL, OPT_OWNER },
+		{ "clear-env", no_argument, NULL, OPT_CLEAR_ENV },
+		{ "whitelist-env", required_argument, NULL, OPT_WHITELIST_ENV },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -361,7 +472,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 
 	ns_type_getopt(longopts, nsopts);
 	memcpy(longopts + NS_NTYPES, own_longopts, sizeof(own_longopts));
-	snprintf(shortopts, sizeof(shortopts), "+%sfrcs:R:w:S:G:hV", nsopts);
+	snprintf(shortopts, sizeof(shortopts), "+%sfrcs:R:w:S:G:l:hV", nsopts);
 	o->info_fd = -1;
 	o->propagation = MS_REC | MS_PRIVATE;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
@@ -462,6 +573,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->set_boottime = true;
 			break;
 		case OPT_FORWARD_SIGNALS:
+			o->fork = true; /* as unshare(1); -f always forwards */
 			break;
 		case OPT_HOSTNAME:
 		case OPT_DOMAINNAME:
@@ -491,6 +603,23 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 					       "--info-fd: %d is not open",
 					       o->info_fd);
 			break;
+		case OPT_MOUNT_BINFMT:
+			want_binfmt(o, optarg, true);
+			break;
+		case 'l':
+			want_binfmt(o, NULL, false);
+			o->interp = optarg;
+			break;
+		case OPT_OWNER:
+			parse_owner(o, optarg);
+			break;
+		case OPT_CLEAR_ENV:
+			o->clear_env = true;
+			break;
+		case OPT_WHITELIST_ENV:
+			o->clear_env = true;
+			keep_env_names(o, optarg);
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -503,6 +632,9 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 	if (o->flags & CLONE_NEWPID)
 		o->fork = true;
 	o->argv = argv + optind;
+	if (o->interp != NULL && *o->interp == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--load-interp: empty definition");
 	check_combinations(o);
 }
 
@@ -709,12 +841,107 @@ undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
 	}
 }
 
+/* NS_GET_MNTNS_ID of the mount namespace file PATH; 0 if unknown. */
+static uint64_t
+mntns_id(const char *path)
+{
+	uint64_t id = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (ioctl(fd, NS_GET_MNTNS_ID, &id) != 0)
+		id = 0;
+	close(fd);
+	return id;
+}
+
+/* The peer group of the mount DIR is on, 0 if it is not shared. */
+static unsigned
+peer_group(const char *dir)
+{
+	struct ns_mountinfo m;
+	struct statx stx;
+	unsigned group = 0;
+	char *line = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (statx(AT_FDCWD, dir, 0, STATX_MNT_ID, &stx) != 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		return 0;
+	while (getline(&line, &size, f) > 0)
+		if (ns_mountinfo_parse(line, &m) == 0 && m.id == stx.stx_mnt_id)
+			group = m.shared;
+	free(line);
+	fclose(f);
+	return group;
+}
+
+/*
+ * Why the kernel refused to bind the namespace file SRC on FILE, as far as
+ * we checked (BUF, or "" where nothing we checked explains it).
+ */
+static void
+persist_hint(const struct ns_type *t, const char *src, const char *file,
+	     int errnum, char *buf, size_t size)
+{
+	char *copy;
+	uint64_t own, new;
+	unsigned group;
+
+	*buf = '\0';
+	if (errnum == EPERM) {
+		snprintf(buf, size,
+			 "a bind mount of a namespace file needs CAP_SYS_ADMIN "
+			 "in the user namespace that owns the mount namespace "
+			 "of %s (root, for /run/netns); without it, keep the "
+			 "namespace alive with a process in it (e.g. netnslink "
+			 "--new NAME)",
+			 file);
+		return;
+	}
+	if (errnum != EINVAL || t->flag != CLONE_NEWNS)
+		return;
+	/* The kernel's loop check compares ids, which it hands out in
+	 * batches per CPU: a new namespace may get a lower one. */
+	own = mntns_id("/proc/self/ns/mnt");
+	new = mntns_id(src);
+	if (own != 0 && new != 0 && own >= new) {
+		snprintf(buf, size,
+			 "the kernel binds a mount namespace file only in a "
+			 "mount namespace of a lower id; the new one got %llu, "
+			 "the one %s is in has %llu (the kernel gives out ids "
+			 "per CPU: another run may get a higher one)",
+			 (unsigned long long)new, file,
+			 (unsigned long long)own);
+		return;
+	}
+	copy = strdup(file);
+	if (copy == NULL)
+		return;
+	group = peer_group(dirname(copy));
+	free(copy);
+	if (group != 0)
+		snprintf(buf, size,
+			 "%s is on a shared mount (peer group %u), and the "
+			 "kernel does not propagate a mount namespace file to "
+			 "peers: make that mount private (mount "
+			 "--make-private), or bind its directory on itself "
+			 "first (mount --bind DIR DIR)",
+			 file, group);
+}
+
 /* MADE[i] says whether persist[i] was created here, for undo_persist. */
 static int
 persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 {
+	char src[64], hint[400];
 	const char *why;
-	char src[64];
+	int saved;
 
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
@@ -729,9 +956,14 @@ persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 			 t->name, children ? "_for_children" : "");
 		if (ns_bind_nsfile(src, o->persist[i], false, &why) == 0)
 			continue;
+		saved = errno;
+		/* What we checked ourselves, where we know more. */
+		persist_hint(t, src, o->persist[i], saved, hint, sizeof(hint));
+		if (*hint)
+			why = hint;
 		/* Named as the long option, however it was typed (-nFILE). */
 		warnx("--%s=%s: cannot persist the %s namespace: %s%s%s",
-		      t->long_opt, o->persist[i], t->name, strerror(errno),
+		      t->long_opt, o->persist[i], t->name, strerror(saved),
 		      why ? ": " : "", why ? why : "");
 		made[i] = false;
 		undo_persist(o, i, made);
@@ -1053,22 +1285,19 @@ set_propagation(const struct nsunshare_opts *o)
 		err(NS_EXIT_OWN_FAILURE, "cannot change propagation of /");
 }
 
-/* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
+/*
+ * The inodes of the new namespaces, for --info-fd: read before the child
+ * runs the program.  Once it runs, it may mount a new proc on /proc in the
+ * mount namespace we share with it, where /proc/self no longer names us.
+ */
 static void
-write_info(const struct nsunshare_opts *o, pid_t pid)
+read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 {
-	const char *sep = "";
 	char path[64];
 	struct stat st;
-	FILE *f;
-	int fd;
 
 	if (o->info_fd < 0)
 		return;
-	fd = fcntl(o->info_fd, F_DUPFD_CLOEXEC, 0);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
-		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
-	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
 		bool children =
@@ -1081,8 +1310,30 @@ write_info(const struct nsunshare_opts *o, pid_t pid)
 			 children ? "_for_children" : "");
 		if (stat(path, &st) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
-		fprintf(f, "%s{\"type\":\"%s\",\"ns\":%lu}", sep, t->name,
-			(unsigned long)st.st_ino);
+		ino[i] = st.st_ino;
+	}
+}
+
+/* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
+static void
+write_info(const struct nsunshare_opts *o, pid_t pid,
+	   const ino_t ino[NS_NTYPES])
+{
+	const char *sep = "";
+	FILE *f;
+	int fd;
+
+	if (o->info_fd < 0)
+		return;
+	fd = fcntl(o->info_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		err(NS_EXIT_OWN_FAILURE, "--info-fd %d", o->info_fd);
+	fprintf(f, "{\"pid\":%d,\"namespaces\":[", (int)pid);
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		if (!(o->flags & ns_types[i].flag))
+			continue;
+		fprintf(f, "%s{\"type\":\"%s\",\"ns\":%lu}", sep,
+			ns_types[i].name, (unsigned long)ino[i]);
 		sep = ",";
 	}
 	fprintf(f, "]}\n");
@@ -1105,9 +1356,81 @@ mount_proc(const struct nsunshare_opts *o)
 	    errno != ENOENT)
 		err(NS_EXIT_OWN_FAILURE, "cannot unmount %s", o->mount_proc);
 	if (mount("proc", o->mount_proc, "proc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+		return;
+	/* A proc belongs to the user namespace of its PID namespace. */
+	if (errno == EPERM && (o->flags & CLONE_NEWUSER) &&
+	    !(o->flags & CLONE_NEWPID))
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot mount proc on %s: %s; in a new user namespace "
+		     "that needs a new PID namespace too (-p)",
+		     o->mount_proc, strerror(EPERM));
+	err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s", o->mount_proc);
+}
+
+static void
+mount_binfmt(const char *dir)
+{
+	if (mount("binfmt_misc", dir, "binfmt_misc",
 		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s",
-		    o->mount_proc);
+		err(NS_EXIT_OWN_FAILURE, "cannot mount binfmt_misc on %s", dir);
+}
+
+static void
+register_interp(const char *dir, const char *def)
+{
+	size_t len = strlen(def);
+	int dfd, fd;
+
+	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		err(NS_EXIT_OWN_FAILURE, "--load-interp: cannot open %s", dir);
+	fd = openat(dfd, "register", O_WRONLY | O_CLOEXEC);
+	/* The kernel takes a definition in one write, or refuses it. */
+	if (fd < 0 || write(fd, def, len) != (ssize_t)len)
+		err(NS_EXIT_OWN_FAILURE,
+		    "--load-interp: cannot register in %s/register", dir);
+	close(fd);
+	close(dfd);
+}
+
+/* The F flag: the kernel opens the interpreter at registration. */
+static bool
+interp_fixed(const char *def)
+{
+	const char *flags = strrchr(def, ':');
+
+	return flags != NULL && strchr(flags, 'F') != NULL;
+}
+
+/* Before -R: an F interpreter is opened in the tree we came from. */
+static bool
+register_before_root(const struct nsunshare_opts *o)
+{
+	return o->interp != NULL && o->root != NULL && interp_fixed(o->interp);
+}
+
+static void
+set_up_binfmt(const struct nsunshare_opts *o)
+{
+	if (o->binfmt != NULL)
+		mount_binfmt(o->binfmt);
+	if (o->interp != NULL && o->binfmt != NULL && !register_before_root(o))
+		register_interp(o->binfmt, o->interp);
+}
+
+/* --clear-env, --whitelist-env: the environment the program gets. */
+static void
+set_environment(const struct nsunshare_opts *o)
+{
+	if (!o->clear_env)
+		return;
+	if (clearenv() != 0)
+		errx(NS_EXIT_OWN_FAILURE, "cannot clear the environment");
+	for (size_t i = 0; i < o->n_keep_env; i++)
+		if (putenv(o->keep_env[i]) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot keep %s",
+			    o->keep_env[i]);
 }
 
 static void
@@ -1194,11 +1517,17 @@ static noreturn void
 run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 	    int alive)
 {
+	if (register_before_root(o)) {
+		mount_binfmt(BINFMT_DIR);
+		register_interp(BINFMT_DIR, o->interp);
+	}
 	/* Proc after the root change, as unshare(1): -R DIR --mount-proc
 	 * mounts DIR/proc. */
 	change_root_and_dir(o);
 	mount_proc(o);
+	set_up_binfmt(o);
 	change_ids(o);
+	set_environment(o);
 	arm_death_signal(death_sig, parent, alive);
 	ns_exec_command(o->argv);
 }
@@ -1215,8 +1544,9 @@ plan_maps(const struct nsunshare_opts *o, const struct caller *me,
 	struct ns_idmap umap, gmap;
 	bool uid_ranges, gid_ranges;
 
-	*uid_self = map_is_own_single(&o->uids);
-	*gid_self = map_is_own_single(&o->gids);
+	/* After --owner's setuid(2) only the helper may write them. */
+	*uid_self = !o->set_owner && map_is_own_single(&o->uids);
+	*gid_self = !o->set_owner && map_is_own_single(&o->gids);
 	uid_ranges = !*uid_self && !map_is_empty(&o->uids);
 	gid_ranges = !*gid_self && !map_is_empty(&o->gids);
 	if (uid_ranges)
@@ -1229,10 +1559,28 @@ plan_maps(const struct nsunshare_opts *o, const struct caller *me,
 			    gid_ranges ? &gmap : NULL);
 }
 
+/* --owner: the user namespace belongs to whoever calls unshare(2). */
+static void
+become_owner(const struct nsunshare_opts *o)
+{
+	if (!o->set_owner)
+		return;
+	if (setgroups(0, NULL) != 0)
+		err(NS_EXIT_OWN_FAILURE,
+		    "--owner: cannot drop supplementary groups");
+	if (setgid(o->owner_gid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "--owner: cannot set gid %u",
+		    (unsigned)o->owner_gid);
+	if (setuid(o->owner_uid) != 0)
+		err(NS_EXIT_OWN_FAILURE, "--owner: cannot set uid %u",
+		    (unsigned)o->owner_uid);
+}
+
 static void
 set_up_namespaces(const struct nsunshare_opts *o, const struct caller *me,
 		  bool uid_self, bool gid_self)
 {
+	become_owner(o);
 	unshare_namespaces(o->flags);
 	write_own_maps(o, me, uid_self, gid_self);
 	set_time_offsets(o);
@@ -1246,10 +1594,37 @@ static noreturn void
 exec_in_place(const struct nsunshare_opts *o, const struct caller *me,
 	      int helper)
 {
+	ino_t ino[NS_NTYPES];
+
+	read_new_inodes(o, ino);
 	finish_helper(o, &helper);
 	undo_persist_on_failure(o, helper);
-	write_info(o, getpid());
+	write_info(o, getpid(), ino);
 	run_program(o, o->die_with_parent ? SIGKILL : 0, me->ppid, -1);
+}
+
+/* A child forked but not yet told to go; ABANDON_CHILD ends it. */
+struct unstarted {
+	pid_t pid; /* 0 once it runs, or is gone */
+	int ready; /* our end of its pipe */
+};
+
+/*
+ * on_exit(3): we fail after the fork but before the child ran the program.
+ * Closing the pipe makes the child give up; we wait until it has, so that
+ * nothing of ours runs on once we returned.
+ */
+static void
+abandon_child(int status, void *arg)
+{
+	struct unstarted *c = arg;
+
+	(void)status;
+	if (c->pid <= 0)
+		return;
+	close(c->ready);
+	while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /* With -f: the program is our child; we forward signals and end as it. */
@@ -1257,8 +1632,10 @@ static noreturn void
 fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 	      int helper)
 {
+	struct unstarted pending; /* valid at exit: we never return */
+	ino_t ino[NS_NTYPES];
 	sigset_t oldmask;
-	int ready[2], alive;
+	int ready[2], alive, child_proc;
 	pid_t child;
 
 	ns_block_forwarded_signals(&oldmask);
@@ -1280,19 +1657,28 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 						 : 0,
 			    me->pid, alive);
 	}
+	close(ready[0]);
+	pending = (struct unstarted){ child, ready[1] };
+	if (on_exit(abandon_child, &pending) != 0)
+		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
+	/* Before the child may mount a new proc on our /proc; and a new PID
+	 * namespace shows in pid_for_children only once its init exists. */
+	child_proc = ns_open_child_proc(-1, child);
+	read_new_inodes(o, ino);
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
-	close(ready[0]);
 	finish_helper(o, &helper);
 	if (helper >= 0)
 		close(helper); /* the child's copy tells the helper */
+	if (o->die_with_parent)
+		arm_death_signal(SIGKILL, me->ppid, -1);
+	/* All that can fail is done before the program starts. */
+	write_info(o, child, ino);
 	/* ready[1] stays open until we exit: see arm_death_signal. */
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
-	if (o->die_with_parent)
-		arm_death_signal(SIGKILL, me->ppid, -1);
-	write_info(o, child);
-	ns_forward_and_exit_like(child);
+	pending.pid = 0;
+	ns_forward_and_exit_like_at(child, child_proc);
 }
 
 int

@@ -884,15 +884,17 @@ ns_exec_command(char *const argv[])
 	exit(saved == ENOENT ? NS_EXIT_NOT_FOUND : NS_EXIT_CANNOT_EXEC);
 }
 
+/*
+ * Every signal a process can catch is forwarded, but SIGCHLD, which is
+ * ours (SIGKILL and SIGSTOP cannot be caught; the kernel leaves them out
+ * of any mask).  Blocking the CPU's fault signals too is safe: the kernel
+ * delivers a real fault (SIGSEGV, SIGBUS, ...) whatever the mask, so only
+ * a kill(2) of one reaches sigwaitinfo(2).
+ */
 static void
 forwarded_signals(sigset_t *set)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGCHLD);
+	sigfillset(set);
 }
 
 void
@@ -934,6 +936,46 @@ ns_exit_like(int wstatus)
 	die_of_signal(WTERMSIG(wstatus));
 }
 
+/* What the kernel does with SIG where nobody catches it: signal(7). */
+enum default_action { ACT_TERMINATE, ACT_IGNORE, ACT_STOP };
+
+static enum default_action
+default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGCONT:
+	case SIGURG:
+	case SIGWINCH:
+		return ACT_IGNORE;
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return ACT_STOP;
+	default:
+		return ACT_TERMINATE; /* with or without a core */
+	}
+}
+
+/*
+ * Stop ourselves as SIG would have stopped us, once the child has it, so
+ * that the shell sees its job stopped.  SIG keeps its default action here
+ * (we never catch it), so the kernel's rules hold: no stop in an orphaned
+ * process group, none where it is ignored.  SIGCONT resumes us.
+ */
+static void
+stop_like(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) != 0)
+		return;
+	raise(sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 /* Is bit SIG set in the hex mask of a /proc/PID/status line's value? */
 static bool
 mask_has(const char *hex, int sig)
@@ -947,57 +989,96 @@ mask_has(const char *hex, int sig)
 }
 
 /*
- * The kernel gives the init of a PID namespace only the signals it catches:
- * a forwarded TERM that such a PID 1 neither catches nor ignores is dropped,
- * where any other process would die of it.  Does CHILD stand there for SIG?
- * (CHILD is ours and not yet reaped, so its PID cannot have been reused.)
- * Read through PROC_ROOT, the verified /proc of our PID namespace opened
- * before any join: the /proc we see now may be the joined container's,
- * where CHILD/status can be anything its owner put there, a FIFO too.
+ * The kernel gives the init of a PID namespace only the signals it catches
+ * (or ignores): a forwarded TERM or TSTP that such a PID 1 leaves at its
+ * default is dropped, where any other process would die or stop.  Does the
+ * child whose /proc directory is CHILD_PROC stand there for SIG?  (The
+ * child is ours and not yet reaped: the directory is still its own.)
  */
 static bool
-init_would_drop(int proc_root, pid_t child, int sig)
+init_would_drop(int child_proc, int sig)
 {
 	bool is_init = false, handled = false;
-	static const char *const masks[] = { "SigIgn", "SigCgt" };
-	int root = proc_root;
-	const char *v;
-	char path[32], *text;
-	size_t len;
+	char *line = NULL;
+	size_t size = 0;
+	FILE *f;
+	int fd;
 
-	if (root < 0 && (root = ns_proc_root_open()) < 0)
+	if (child_proc < 0)
 		return false;
-	snprintf(path, sizeof(path), "%d/status", (int)child);
-	text = read_proc_text(root, path);
+	fd = openat(child_proc, "status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "re");
+	if (f == NULL) {
+		close(fd);
+		return false;
+	}
+	while (getline(&line, &size, f) > 0) {
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			char *last = strrchr(line, '\t');
+
+			is_init = last != NULL && strcmp(last, "\t1\n") == 0;
+		} else if (strncmp(line, "SigIgn:", 7) == 0 ||
+			   strncmp(line, "SigCgt:", 7) == 0) {
+			handled |= mask_has(line + 7, sig);
+		}
+	}
+	free(line);
+	fclose(f);
+	return is_init && !handled;
+}
+
+int
+ns_open_child_proc(int proc_root, pid_t child)
+{
+	char name[32];
+	int root = proc_root, fd;
+
+	/* Only the procfs of our own PID namespace names CHILD by its number,
+	 * and only a verified one has no FIFO where status should be. */
+	if (root < 0 && (root = ns_proc_root_open()) < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", (int)child);
+	fd = openat(root, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root != proc_root)
 		close(root);
-	if (text == NULL)
-		return false;
-	/* The last PID of NSpid is the one in its own namespace. */
-	v = status_value(text, "NSpid", &len);
-	is_init = v != NULL && len >= 2 && v[len - 2] == '\t' &&
-		  v[len - 1] == '1';
-	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
-		v = status_value(text, masks[i], &len);
-		handled |= v != NULL && mask_has(v, sig);
-	}
-	free(text);
-	return is_init && !handled;
+	return fd;
 }
 
 void
 ns_forward_and_exit_like(pid_t child)
 {
-	ns_forward_and_exit_like_at(-1, child);
+	ns_forward_and_exit_like_at(child, ns_open_child_proc(-1, child));
+}
+
+/* Pass SIG on to CHILD; a TERM or STOP its init would drop, emulated. */
+static void
+forward_one(pid_t child, int child_proc, int sig, int *emulated)
+{
+	enum default_action act = default_action(sig);
+	int sent = sig;
+
+	if (act != ACT_IGNORE && init_would_drop(child_proc, sig)) {
+		/* the death or the stop it would have had anywhere else */
+		sent = act == ACT_STOP ? SIGSTOP : SIGKILL;
+		if (act == ACT_TERMINATE)
+			*emulated = sig;
+	}
+	if (kill(child, sent) != 0 && errno != ESRCH)
+		warn("cannot forward SIG%s to PID %d", ns_signal_name(sig),
+		     (int)child);
+	if (act == ACT_STOP)
+		stop_like(sig);
 }
 
 void
-ns_forward_and_exit_like_at(int proc_root, pid_t child)
+ns_forward_and_exit_like_at(pid_t child, int child_proc)
 {
 	int status, emulated = 0;
+	pid_t w, self = getpid();
 	siginfo_t info;
 	sigset_t set;
-	pid_t w;
 
 	forwarded_signals(&set);
 	for (;;) {
@@ -1014,16 +1095,10 @@ ns_forward_and_exit_like_at(int proc_root, pid_t child)
 				continue;
 			err(NS_EXIT_OWN_FAILURE, "sigwaitinfo");
 		}
-		if (info.si_signo == SIGCHLD)
+		/* Not what we caused ourselves (SIGPIPE of our own write). */
+		if (info.si_signo == SIGCHLD || info.si_pid == self)
 			continue;
-		if (init_would_drop(proc_root, child, info.si_signo)) {
-			/* the death it would have had anywhere else */
-			emulated = info.si_signo;
-			kill(child, SIGKILL);
-		} else if (kill(child, info.si_signo) != 0 && errno != ESRCH) {
-			warn("cannot forward SIG%s to PID %d",
-			     ns_signal_name(info.si_signo), (int)child);
-		}
+		forward_one(child, child_proc, info.si_signo, &emulated);
 	}
 }
 

@@ -196,20 +196,33 @@ int ns_openat_beneath(int dirfd, const char *path, int flags);
 noreturn void ns_exec_command(char *const argv[]);
 
 /*
- * Signals forwarded from a parent to the child it waits for: INT TERM HUP
- * QUIT.  Block them (and SIGCHLD) before fork; the child restores OLD.
+ * Signals forwarded from a parent to the child it waits for: every signal
+ * that can be caught but SIGCHLD (SIGKILL and SIGSTOP cannot).  Block them
+ * (and SIGCHLD) before fork; the child restores OLD.
  */
 void ns_block_forwarded_signals(sigset_t *old);
 
 /*
+ * A directory fd of CHILD below PROC_ROOT (ns_proc_root_open; -1: open and
+ * check /proc now), for ns_forward_and_exit_like_at; -1 where /proc is not
+ * the proc of our own PID namespace.  Open it before the child can mount
+ * another proc where we would look (it may share our mount namespace), and
+ * before joining a container's mount namespace.
+ */
+int ns_open_child_proc(int proc_root, pid_t child);
+
+/*
  * Wait for CHILD, forwarding the blocked signals to it, then end the way
  * the child ended: its exit status, or death by the same signal (default
- * action, no core file), or 128+N where that cannot be done.
+ * action, no core file), or 128+N where that cannot be done.  A stop
+ * signal (TSTP, TTIN, TTOU) stops us too once the child has it.  A signal
+ * the init of a PID namespace would drop (one it does not catch) becomes
+ * SIGKILL (SIGSTOP for a stop signal) when CHILD is such an init, so that
+ * it ends (stops) as any other process would.  CHILD_PROC is from
+ * ns_open_child_proc (-1: no such check); the first form opens it now.
  */
 noreturn void ns_forward_and_exit_like(pid_t child);
-/* The same, reading CHILD's state through PROC_ROOT (ns_proc_root_open,
- * opened before joining a mount namespace); -1: open /proc now. */
-noreturn void ns_forward_and_exit_like_at(int proc_root, pid_t child);
+noreturn void ns_forward_and_exit_like_at(pid_t child, int child_proc);
 
 /* End the way a wait(2) status says. */
 noreturn void ns_exit_like(int wstatus);

@@ -139,6 +139,19 @@ make_netns() {
 	assert_line echo
 }
 
+@test "nsunshare --whitelist-env NST_A,NST_<TAB> completes exported names after the comma" {
+	export NST_COMPL_ONE=1 NST_COMPL_TWO=2
+	run -0 complete_line "nsunshare --whitelist-env NST_COMPL_ONE,NST_COMPL_T"
+	assert_output NST_COMPL_ONE,NST_COMPL_TWO
+}
+
+@test "nsunshare -l DEF --owner 0:0 ech<TAB>: the values of -l and --owner are not the program" {
+	run -0 complete_line "nsunshare -rpf -l :x:E::x::/bin/cat: --owner 0:0 ech"
+	assert_line echo
+	run -0 complete_line "nsunshare --mount-b"
+	assert_output --mount-binfmt
+}
+
 @test "nsunshare -f nsls -t u<TAB>: the program's arguments use its own completion" {
 	run -0 complete_line "nsunshare -f --net=/tmp/n nsls -t u"
 	assert_output "$(printf '%s\n' user uts)"

@@ -233,7 +233,10 @@ new_types() {
 	mount -t tmpfs tmpfs "$D"
 	mount --make-shared "$D"
 	run -125 --separate-stderr nsunshare --propagation=unchanged --mount="$D/mnt" true
-	assert_equal "$stderr" "nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: a mount namespace can be persisted only on a private mount (e.g. mount --bind DIR DIR; mount --make-private DIR)"
+	local group
+	group=$(awk -v d="$D" '$5 == d { for (i = 7; $i != "-"; i++)
+		if ($i ~ /^shared:/) print substr($i, 8) }' /proc/self/mountinfo)
+	assert_equal "$stderr" "nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: $D/mnt is on a shared mount (peer group $group), and the kernel does not propagate a mount namespace file to peers: make that mount private (mount --make-private), or bind its directory on itself first (mount --bind DIR DIR)"
 	assert_equal "$(ls -A "$D")" ""
 	umount "$D"
 }
@@ -601,6 +604,16 @@ squeeze() {
 		$'0\n0 65534 1\n200000 200000 1000\n300000 300000 10\n0 65534 1\n500000 500000 1000\nallow'
 }
 
+@test "--map-users=subids and --map-groups=subids (util-linux 2.41) map as --map-subids does, each its own" {
+	run -0 with_subid_files $'root:100000:65536\nroot:300000:10' \
+		root:400000:65536 nsunshare --map-users=subids --map-groups=subids sh -c "$maps"
+	assert_equal "$(squeeze "$output")" \
+		$'100000 100000 65536\n300000 300000 10\n400000 400000 65536\nallow'
+	run -0 with_subid_files root:100000:65536 root:400000:65536 \
+		nsunshare --map-users=subids sh -c "$maps"
+	assert_equal "$(squeeze "$output")" $'100000 100000 65536\nallow'
+}
+
 @test "--map-auto without a range for us names the option and the file, 125, nothing created" {
 	run -125 --separate-stderr with_subid_files someone:100000:10 \
 		root:400000:10 nsunshare --map-auto --net="$D/ns" true
@@ -695,6 +708,12 @@ started_by_sh() {
 	assert_equal "$(cat "$D/got")" USR1
 }
 
+@test "--forward-signals implies -f, as in unshare 2.42: the program is our child" {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run -0 nsunshare --forward-signals sh -c 'cat /proc/$PPID/comm'
+	assert_output nsunshare
+}
+
 @test "--forward-signals is accepted: kill -TERM reaches the child" {
 	spawn nsunshare -f --forward-signals sh -c 'trap "exit 42" TERM
 		echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
@@ -759,4 +778,287 @@ sh
 nsunshare: cannot unshare user namespace: No space left on device; the limit of user namespaces is reached (sysctl user.max_user_namespaces)
 nsunshare: cannot unshare net namespace: No space left on device; net namespaces are disabled (sysctl user.max_net_namespaces is 0)"
 	assert_equal "$(cat /proc/sys/user/max_user_namespaces)" "$before"
+}
+
+# ---- signals: every catchable one is forwarded -------------------------------
+
+# proc_state PID: R, S, T, ... of /proc/PID/stat (the field after the comm).
+proc_state() {
+	local s
+	s=$(cat "/proc/$1/stat") || return 1
+	s=${s##*) }
+	echo "${s%% *}"
+}
+
+# stopped PID...: all of them stopped (a function, for wait_until).
+stopped() {
+	local p
+	for p; do [ "$(proc_state "$p")" = T ] || return 1; done
+}
+
+running() {
+	local p
+	for p; do [ "$(proc_state "$p")" != T ] || return 1; done
+}
+
+@test "-f and -pf: USR1 and USR2 reach a child that traps them; its status is ours" {
+	local args rc
+	for args in -f -pf; do
+		rm -f "$D/r" "$D/got"
+		spawn nsunshare $args sh -c 'trap "echo USR1 >>\"\$0/got\"" USR1
+			trap "echo USR2 >>\"\$0/got\"; exit 42" USR2
+			echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
+		wait_until test -s "$D/r"
+		kill -USR1 "$SPAWNED_PID"
+		wait_until grep -q USR1 "$D/got"
+		kill -USR2 "$SPAWNED_PID"
+		rc=0
+		wait "$SPAWNED_PID" || rc=$?
+		assert_equal "$rc" 42
+		assert_equal "$(cat "$D/got")" $'USR1\nUSR2'
+	done
+}
+
+@test "-f and -pf: a child that leaves USR1 and RTMIN+2 alone dies of them, nsunshare too; no orphan" {
+	local args sig kid rc
+	for args in -f -pf; do
+		for sig in USR1 RTMIN+2; do
+			spawn nsunshare $args sleep 1000
+			kid=$(first_child "$SPAWNED_PID")
+			wait_until grep -q '^sleep' "/proc/$kid/comm"
+			kill -"$sig" "$SPAWNED_PID"
+			rc=0
+			wait "$SPAWNED_PID" || rc=$?
+			assert_equal "$(kill -l "$rc")" "$sig"
+			wait_until test ! -e "/proc/$kid"
+		done
+	done
+}
+
+@test "-f and -pf: TSTP stops the child and nsunshare, CONT resumes both; WINCH harms no PID 1" {
+	local args sig kid
+	for args in -f -pf; do
+		for sig in TSTP TTIN TTOU; do
+			spawn nsunshare $args sleep 1000
+			kid=$(first_child "$SPAWNED_PID")
+			wait_until grep -q '^sleep' "/proc/$kid/comm"
+			kill -"$sig" "$SPAWNED_PID"
+			wait_until stopped "$SPAWNED_PID" "$kid"
+			kill -CONT "$SPAWNED_PID"
+			wait_until running "$SPAWNED_PID" "$kid"
+			# Ignored by default: a PID 1 must not be killed for it.
+			kill -WINCH "$SPAWNED_PID"
+			sleep 0.2
+			[ -e "/proc/$kid" ]
+			kill_spawned
+		done
+	done
+}
+
+@test "-pf --mount-proc: TERM reaches a PID 1 that leaves it alone, also once the new proc is mounted" {
+	local kid rc
+	spawn nsunshare -pf --mount-proc sleep 1000
+	kid=$(first_child "$SPAWNED_PID")
+	# sleep runs: the child has mounted its proc on the /proc we share.
+	wait_until grep -q '^sleep' "/proc/$kid/comm"
+	kill -TERM "$SPAWNED_PID"
+	rc=0
+	timeout 10 tail --pid="$SPAWNED_PID" -f /dev/null || rc=$?
+	assert_equal "$rc" 0
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$(kill -l "$rc")" TERM
+}
+
+@test "nsjoin -p: USR1 and USR2 reach the child; one it leaves alone kills it, no orphan" {
+	local target kid rc
+	spawn unshare -pf --mount-proc sleep 1000
+	target=$(first_child "$SPAWNED_PID")
+	spawn nsjoin -t "$target" -p sh -c 'trap "echo USR1 >>\"\$0/got\"" USR1
+		trap "echo USR2 >>\"\$0/got\"; exit 42" USR2
+		echo ready >"$0/r"; while :; do sleep 0.1; done' "$D"
+	wait_until test -s "$D/r"
+	kill -USR1 "$SPAWNED_PID"
+	wait_until grep -q USR1 "$D/got"
+	kill -USR2 "$SPAWNED_PID"
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$rc" 42
+	assert_equal "$(cat "$D/got")" $'USR1\nUSR2'
+	spawn nsjoin -t "$target" -p sleep 1000
+	kid=$(first_child "$SPAWNED_PID")
+	wait_until grep -q '^sleep' "/proc/$kid/comm"
+	kill -USR2 "$SPAWNED_PID"
+	rc=0
+	wait "$SPAWNED_PID" || rc=$?
+	assert_equal "$(kill -l "$rc")" USR2
+	wait_until test ! -e "/proc/$kid"
+}
+
+# ---- --info-fd while the child mounts its proc -------------------------------
+
+@test "-p --mount-proc --info-fd: 200 runs, each with whole JSON and the program's status" {
+	local i out rc bad=0
+	for i in $(seq 1 200); do
+		rc=0
+		out=$(nsunshare -p --mount-proc --info-fd 3 sh -c 'exit 7' \
+			3>&1 2>"$D/err") || rc=$?
+		if [ "$rc" != 7 ] || [ -s "$D/err" ] ||
+			! jq -e '.pid > 0 and (.namespaces|length) == 2' \
+				<<<"$out" >/dev/null 2>&1; then
+			bad=$((bad + 1))
+			echo "run $i: status $rc, '$out', $(cat "$D/err")" >&2
+		fi
+	done
+	assert_equal "$bad" 0
+}
+
+@test "--info-fd that cannot be written: 125, and the program never ran" {
+	run -125 --separate-stderr nsunshare -f --info-fd 3 touch "$D/ran" 3>/dev/full
+	assert_equal "$stderr" "nsunshare: cannot write to --info-fd 3: No space left on device"
+	[ ! -e "$D/ran" ]
+}
+
+# ---- why a persist was refused ----------------------------------------------
+
+@test "as nobody: -Ur --net=FILE says a bind mount needs CAP_SYS_ADMIN and what works instead" {
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-persist.XXXXXX)
+	chmod 1777 "$dir"
+	run -125 --separate-stderr as_nobody nsunshare -Ur --net="$dir/net" true
+	rm -rf "$dir/net"
+	rmdir "$dir"
+	assert_equal "$stderr" "nsunshare: --net=$dir/net: cannot persist the net namespace: Operation not permitted: a bind mount of a namespace file needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace of $dir/net (root, for /run/netns); without it, keep the namespace alive with a process in it (e.g. netnslink --new NAME)"
+}
+
+@test "--mount=FILE on a private mount refused for the namespace ids: the message says so, not propagation" {
+	[ "$(nproc)" -ge 2 ] || skip "needs two CPUs"
+	local a b i
+	# The kernel gives out mount namespace ids in batches per CPU: a
+	# namespace made on one CPU may get a lower id than one made before
+	# on another.  Make the outer namespace on A and the new one on B.
+	for i in 1 2 3; do
+		for a in 0 1; do
+			b=$((1 - a))
+			# shellcheck disable=SC2016 # expanded by the inner sh
+			run taskset -c "$a" unshare -m --propagation private sh -c '
+				mount -t tmpfs tmpfs "$1" &&
+				exec taskset -c "$2" nsunshare --mount="$1/mnt" true' \
+				sh "$D" "$b"
+			[ "$status" -eq 0 ] || break 2
+		done
+	done
+	[ "$status" -ne 0 ] || skip "the namespace ids came in order on every CPU"
+	assert_equal "$status" 125
+	assert_output --regexp "^nsunshare: --mount=$D/mnt: cannot persist the mnt namespace: Invalid argument: the kernel binds a mount namespace file only in a mount namespace of a lower id; the new one got ([0-9]+), the one $D/mnt is in has ([0-9]+) \(the kernel gives out ids per CPU: another run may get a higher one\)\$"
+	[[ $output =~ got\ ([0-9]+).*has\ ([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -lt "${BASH_REMATCH[2]}" ]
+	assert_equal "$(ls -A "$D")" ""
+}
+
+# ---- options of util-linux 2.39 to 2.42 and master ---------------------------
+
+# ns_owner: the uid that owns our user namespace (ioctl NS_GET_OWNER_UID).
+ns_owner='perl -e '\''open(my $f, "<", "/proc/self/ns/user") or die;
+	my $u = pack("L", 0); ioctl($f, 0xb704, $u) or die "ioctl: $!";
+	print unpack("L", $u), "\n"'\'
+
+@test "--owner UID:GID: the user namespace belongs to UID; the helper writes -r and ranges" {
+	run -0 nsunshare --owner 65534:65534 sh -c "$ns_owner; id -u; id -g"
+	assert_output $'65534\n65534\n65534'
+	# -r maps root to the caller (root), as unshare(1) does with --owner.
+	run -0 nsunshare --owner 65534:65534 -r sh -c "$ns_owner; $maps"
+	assert_equal "$(squeeze "$output")" "65534
+0 0 1
+0 0 1
+allow"
+	run -0 nsunshare --owner=65534:65534 --map-users=0:100000:10 \
+		--map-groups=0:100000:10 sh -c "$ns_owner; $maps"
+	assert_equal "$(squeeze "$output")" "65534
+0 100000 10
+0 100000 10
+allow"
+	# The owner may enter it (CAP_SYS_ADMIN there), another user not.
+	local dir owner other
+	dir=$(mktemp -d /tmp/nst-owner.XXXXXX)
+	chmod 755 "$dir"
+	run -0 nsunshare --owner 65534:65534 --map-users=0:100000:10 \
+		--map-groups=0:100000:10 --user="$dir/user" true
+	owner=0 other=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		nsenter --user="$dir/user" --preserve-credentials true || owner=$?
+	setpriv --reuid=1 --regid=1 --clear-groups \
+		nsenter --user="$dir/user" --preserve-credentials true 2>/dev/null || other=$?
+	umount "$dir/user"
+	rm -rf "$dir"
+	assert_equal "$owner $other" "0 1"
+}
+
+@test "--owner: malformed values and a refused setuid, one line each, 125" {
+	local v
+	for v in 1 1: :1 a:b 1:2:3 -1:0 0:-1 4294967295:0 "" " 1:1"; do
+		run -125 --separate-stderr nsunshare --owner="$v" true
+		assert_equal "${stderr%%$'\n'*}" "nsunshare: --owner: expected UID:GID, not '$v'"
+	done
+	require_userns
+	run -125 --separate-stderr as_nobody nsunshare --owner 0:0 true
+	assert_equal "$stderr" "nsunshare: --owner: cannot drop supplementary groups: Operation not permitted"
+}
+
+# binfmt_in_ns: "DIR FSTYPE" of each binfmt_misc mount the program sees.
+binfmt_mounts='awk '\''$9 == "binfmt_misc" { print $5 }'\'' /proc/self/mountinfo'
+
+@test "--mount-binfmt mounts a new binfmt_misc in the new mount namespace, as root and as nobody with -r" {
+	local before
+	before=$(awk '$9 == "binfmt_misc"' /proc/self/mountinfo)
+	run -0 nsunshare -pf --mount-binfmt sh -c "$binfmt_mounts; ls /proc/sys/fs/binfmt_misc"
+	assert_output $'/proc/sys/fs/binfmt_misc\nregister\nstatus'
+	mkdir "$D/bf"
+	run -0 nsunshare --mount-binfmt="$D/bf" sh -c "$binfmt_mounts"
+	assert_output "$D/bf"
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-binfmt.XXXXXX)
+	chmod 755 "$dir"
+	run -0 as_nobody nsunshare -rpf --mount-binfmt sh -c "$binfmt_mounts; id -u"
+	assert_output $'/proc/sys/fs/binfmt_misc\n0'
+	run as_nobody nsunshare -r --mount-binfmt="$dir" sh -c "$binfmt_mounts"
+	rmdir "$dir"
+	assert_success
+	assert_output "$dir"
+	# Nothing of it outside.
+	assert_equal "$(awk '$9 == "binfmt_misc"' /proc/self/mountinfo)" "$before"
+}
+
+@test "--mount-binfmt without DIR in a user namespace without -p: the proc mount is refused, and the message says why" {
+	run -125 --separate-stderr nsunshare --mount-binfmt true
+	assert_equal "$stderr" "nsunshare: cannot mount proc on /proc: Operation not permitted; in a new user namespace that needs a new PID namespace too (-p)"
+}
+
+@test "-l registers an interpreter in the namespace's own binfmt_misc, as nobody" {
+	require_userns
+	local dir
+	dir=$(mktemp -d /tmp/nst-binfmt.XXXXXX)
+	chmod 755 "$dir"
+	printf 'hello from the file\n' >"$dir/x.nsttest"
+	chmod 755 "$dir/x.nsttest"
+	run as_nobody nsunshare -rpf -l ':nsttest:E::nsttest::/bin/cat:' \
+		sh -c "cat /proc/sys/fs/binfmt_misc/nsttest; $dir/x.nsttest"
+	rm -rf "$dir"
+	assert_success
+	assert_output $'enabled\ninterpreter /bin/cat\nflags: \nextension .nsttest\nhello from the file'
+	run -125 --separate-stderr nsunshare -rpf -l ':bad' true
+	assert_equal "$stderr" "nsunshare: --load-interp: cannot register in /proc/sys/fs/binfmt_misc/register: Invalid argument"
+}
+
+@test "--clear-env runs the program with no environment; --whitelist-env keeps the named variables that are set" {
+	run -0 env NST_A=1 nsunshare --clear-env env
+	assert_output ""
+	run -0 env NST_A=1 NST_B='two words' NST_C=3 nsunshare \
+		--whitelist-env NST_A,,NST_UNSET --whitelist-env=NST_B env
+	assert_equal "$(sort <<<"$output")" $'NST_A=1\nNST_B=two words'
+	# -f: the child's environment, not ours, is cleared.
+	run -0 env NST_A=1 nsunshare -pf --whitelist-env=NST_A sh -c 'env | grep ^NST_'
+	assert_output "NST_A=1"
 }
