@@ -387,12 +387,13 @@ static void
 undo_made_dirs(int status, void *arg)
 {
 	struct made_dirs *md = arg;
-	bool removed = false;
+	bool removed = false, undo;
 	uint64_t id;
 
 	/* On success the fd is closed already (and its frame gone). */
-	if (status != NS_EXIT_OK && md->canon != NULL &&
-	    (md->self_bind != NULL || md->n > 0)) {
+	undo = status != NS_EXIT_OK && md->canon != NULL &&
+	       (md->self_bind != NULL || md->n > 0);
+	if (undo) {
 		if (md->fd != NULL && *md->fd >= 0) {
 			close(*md->fd);
 			*md->fd = -1;
@@ -401,10 +402,10 @@ undo_made_dirs(int status, void *arg)
 		if (md->lock < 0)
 			md->lock = take_setup_lock(md->canon, true);
 	}
-	if (md->lock >= 0 && md->self_bind != NULL &&
+	if (undo && md->lock >= 0 && md->self_bind != NULL &&
 	    mount_id_of(md->self_bind, &id) && id == md->mnt_id)
 		(void)umount2(md->self_bind, UMOUNT_NOFOLLOW);
-	if (md->lock >= 0 && md->n > 0 && rmdir(md->canon) == 0)
+	if (undo && md->lock >= 0 && md->n > 0 && rmdir(md->canon) == 0)
 		removed = true;
 	release_setup_lock(md);
 	while (md->n > 0) {
@@ -561,7 +562,7 @@ release_setup_lock(struct made_dirs *md)
 {
 	char *path;
 
-	if (md->lock < 0)
+	if (md->lock < 0 || md->canon == NULL)
 		return;
 	if (asprintf(&path, "%s.lock", md->canon) < 0)
 		err(NS_EXIT_FAIL, "cannot allocate a path");
