@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
@@ -21,6 +20,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+
+#include <sys/capability.h>
 
 #include "nscommon.h"
 
@@ -371,6 +372,70 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		parse_translate_id(o);
 }
 
+/* ---- capabilities -------------------------------------------------------- */
+
+/* Keep of every capability only KEEP[0..N), those of them permitted, as
+ * permitted and effective; inheritable and ambient end empty.  0 or -1
+ * with errno. */
+static int
+caps_limit(const int *keep, size_t n)
+{
+	cap_flag_value_t permitted;
+	cap_t now, want;
+	int rc = -1;
+
+	now = cap_get_proc();
+	want = cap_init();
+	if (now == NULL || want == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(now, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted != CAP_SET)
+			continue;
+		if (cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) != 0 ||
+		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	if (cap_reset_ambient() != 0 && errno != EINVAL)
+		goto out;
+	rc = cap_set_proc(want);
+out:
+	cap_free(want);
+	cap_free(now);
+	return rc;
+}
+
+/* Make the effective set exactly KEEP[0..N) (those of them permitted),
+ * leaving the permitted set as it is.  0 or -1 with errno. */
+static int
+caps_effective_only(const int *keep, size_t n)
+{
+	cap_t caps = cap_get_proc();
+	int rc = -1;
+
+	if (caps == NULL)
+		return -1;
+	if (cap_clear_flag(caps, CAP_EFFECTIVE) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_flag_value_t permitted;
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted == CAP_SET &&
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	rc = cap_set_proc(caps);
+out:
+	cap_free(caps);
+	return rc;
+}
+
 /*
  * Installed with file capabilities, nsmap holds privilege the caller lacks:
  * keep only what writing a map needs, and take nothing from the environment.
@@ -393,7 +458,7 @@ limit_privilege(struct caller *me)
 	if (!me->root) {
 		if (clearenv() != 0)
 			errx(NS_EXIT_FAIL, "cannot clear the environment");
-		if (ns_caps_limit(keep, ARRAY_SIZE(keep)) != 0)
+		if (caps_limit(keep, ARRAY_SIZE(keep)) != 0)
 			err(NS_EXIT_FAIL, "cannot drop capabilities");
 	}
 	/*
@@ -485,12 +550,26 @@ open_own_proc(int *root)
 	return self;
 }
 
+/* Inode of the namespace file NAME ("user") below the /proc/PID directory
+ * fd, 0 with errno on failure. */
+static ino_t
+inode_at(int procfd, const char *name)
+{
+	struct stat st;
+	char path[32 + NAME_MAX];
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (fstatat(procfd, path, &st, 0) != 0)
+		return 0;
+	return st.st_ino;
+}
+
 /* Inode of our own user namespace, read through a checked /proc. */
 static ino_t
 own_userns(void)
 {
 	int self = open_own_proc(NULL);
-	ino_t ino = ns_inode_at(self, "user");
+	ino_t ino = inode_at(self, "user");
 
 	if (ino == 0)
 		err(NS_EXIT_FAIL, "cannot read your user namespace");
@@ -575,7 +654,7 @@ read_map(const struct ns_proc *p, const char *file, struct ns_idmap *map)
 static void
 read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 {
-	if (ns_setgroups_read(p->procfd, buf, size) != 0)
+	if (!proc_field(p->procfd, "setgroups", "", buf, size))
 		err(NS_EXIT_FAIL, "cannot read setgroups of PID %d",
 		    (int)p->pid);
 }
@@ -778,7 +857,7 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 		if (ns_parse_pid(d->d_name, &pid) != 0 ||
 		    ns_proc_open(pid, &p) != 0)
 			continue;
-		ino = ns_inode_at(p.procfd, "user");
+		ino = inode_at(p.procfd, "user");
 		if (ino == 0 || seen_before(&seen, &nseen, ino)) {
 			ns_proc_close(&p);
 			continue;
@@ -1142,7 +1221,7 @@ write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
 	size_t nneed = kind[0] == 'u' && maps_outside_root(map) ? 2 : 1;
 	char what[16];
 
-	if (!me->root && ns_caps_effective_only(need, nneed) != 0)
+	if (!me->root && caps_effective_only(need, nneed) != 0)
 		err(NS_EXIT_FAIL, "cannot set capabilities");
 	/* Every rule the kernel applies was checked before the first write
 	 * (check_kernel_rules, check_capable): a refusal here is news. */

@@ -307,19 +307,6 @@ ns_setgroups_write(int procfd, const char *value)
 }
 
 int
-ns_setgroups_read(int procfd, char *buf, size_t size)
-{
-	char *text = read_proc_file(procfd, "setgroups");
-
-	if (text == NULL)
-		return -1;
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(buf, size, "%s", text);
-	free(text);
-	return 0;
-}
-
-int
 ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 		   uint32_t *out)
 {

@@ -139,9 +139,6 @@ const struct ns_type *ns_type_of_fd(int fd);
 int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
 /* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
-/* Inode of the namespace file NAME ("net", "pid_for_children") below the
- * /proc/PID directory fd, 0 with errno on failure. */
-ino_t ns_inode_at(int procfd, const char *name);
 
 /* ---- process handles ----------------------------------------------------- */
 
@@ -223,14 +220,8 @@ int ns_caps_make_ambient(void);
  * afterwards restore the effective set from the permitted one. */
 int ns_caps_keep_on_setuid(bool on);
 int ns_caps_raise_effective(void);
-/* Drop every capability except KEEP[0..N) from all sets and the bounding
- * set where allowed.  0 or -1 with errno. */
-int ns_caps_limit(const int *keep, size_t n);
 /* Is CAP in the effective set? */
 bool ns_caps_effective(int cap);
-/* Make the effective set exactly KEEP[0..N) (those of them permitted),
- * leaving the permitted set as it is.  0 or -1 with errno. */
-int ns_caps_effective_only(const int *keep, size_t n);
 
 /* ---- id maps (idmap.c) --------------------------------------------------- */
 
@@ -281,8 +272,6 @@ int ns_idmap_read(int procfd, const char *file, struct ns_idmap *map);
 int ns_idmap_write(int procfd, const char *file, const struct ns_idmap *map);
 /* Write "allow" or "deny" to setgroups below the /proc/PID dir fd. */
 int ns_setgroups_write(int procfd, const char *value);
-/* Read setgroups ("allow"/"deny") into BUF of SIZE. 0 or -1 errno. */
-int ns_setgroups_read(int procfd, char *buf, size_t size);
 
 /* Translate ID through MAP: inside->outside when TO_OUTSIDE, else back.
  * 0, or -1 if the id is not mapped. */
