@@ -383,16 +383,6 @@ ns_type_index(const struct ns_type *t)
 	return (size_t)(t - ns_types);
 }
 
-int
-ns_all_flags(void)
-{
-	int flags = 0;
-
-	for (size_t i = 0; i < NS_NTYPES; i++)
-		flags |= ns_types[i].flag;
-	return flags;
-}
-
 void
 ns_type_getopt(struct option longopts[NS_NTYPES],
 	       char shortopts[NS_TYPE_SHORTOPTS_SIZE])

@@ -117,8 +117,6 @@ const struct ns_type *ns_type_by_flag(int flag);
 const struct ns_type *ns_type_by_opt(int opt);
 /* Index of T in ns_types, for per-type arrays. */
 size_t ns_type_index(const struct ns_type *t);
-/* OR of every type's flag. */
-int ns_all_flags(void);
 /*
  * The eight namespace options, -m/--mount[=FILE] ... -T/--time[=FILE], for
  * getopt_long, so that no program keeps a list of its own: LONGOPTS gets
