@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * idmap.c - uid/gid map parsing, validation, reading and writing, and the
- * /etc/subuid and /etc/subgid files; shared by nsmap and nsunshare.
+ * idmap.c - user namespace id maps: ranges checked as the kernel checks
+ * them, the maps' text read from and written to /proc/PID (uid_map,
+ * gid_map, setgroups), translating an id through a map, and shadow's
+ * policy files: the ranges /etc/subuid and /etc/subgid give a user and a
+ * yes/no item of /etc/login.defs.  nsmap writes and checks maps with it,
+ * nsunshare writes them, nsjoin translates through them.
  *
  * The kernel's rules (user_namespaces(7)): at most 340 lines, written with
  * one write(2), COUNT > 0, no range wrapping 32 bits, and no two ranges
@@ -18,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "nscommon.h"
+#include "idmap-internal.h"
 
 static bool
 ranges_overlap(uint32_t a, uint32_t b, uint32_t count_a, uint32_t count_b)

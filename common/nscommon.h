@@ -223,6 +223,14 @@ bool ns_caps_effective(int cap);
 
 /* ---- id maps (idmap.c) --------------------------------------------------- */
 
+/*
+ * A user namespace's uid and gid maps as ranges, checked by the kernel's
+ * rules before anything is written; reading and writing them (and
+ * setgroups) below a /proc/PID directory fd; translating an id; and the
+ * ranges shadow's /etc/subuid and /etc/subgid give a user.  The steps the
+ * fuzz harnesses drive alone are in idmap-internal.h.
+ */
+
 /* The kernel accepts at most 340 lines in a uid_map/gid_map (since 4.15). */
 #define NS_IDMAP_MAX 340
 
@@ -248,9 +256,8 @@ int ns_idmap_add_spec(struct ns_idmap *map, const char *spec, const char **why);
 /* Append one range with the same checks. */
 int ns_idmap_add(struct ns_idmap *map, uint32_t inside, uint32_t outside,
 		 uint32_t count, const char **why);
-/* Text as the kernel wants it: "INSIDE OUTSIDE COUNT\n" a line; malloc'd. */
-char *ns_idmap_format(const struct ns_idmap *map);
-/* Length of that text: the kernel refuses a write of a page or more. */
+/* Length of MAP as the kernel reads it, "INSIDE OUTSIDE COUNT\n" a line:
+ * the kernel refuses a write of a page or more. */
 size_t ns_idmap_text_size(const struct ns_idmap *map);
 /*
  * The first range of MAP whose outside ids are not all inside ONE range of
@@ -259,8 +266,6 @@ size_t ns_idmap_text_size(const struct ns_idmap *map);
  */
 const struct ns_idrange *ns_idmap_unmapped(const struct ns_idmap *map,
 					   const struct ns_idmap *parent);
-/* Parse the kernel's own text (uid_map as read back). 0 or -1 errno. */
-int ns_idmap_parse_kernel(const char *text, struct ns_idmap *map);
 /* Read uid_map or gid_map (FILE) below the /proc/PID dir fd. */
 int ns_idmap_read(int procfd, const char *file, struct ns_idmap *map);
 /*
@@ -276,13 +281,6 @@ int ns_setgroups_write(int procfd, const char *value);
 int ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 		       uint32_t *out);
 
-/*
- * Subordinate ids: parse one /etc/subuid line "NAME_OR_ID:START:COUNT".
- * 0 with the fields set (OWNER points into LINE, which is modified),
- * 1 for a blank or comment line, -1 for a malformed one.
- */
-int ns_subid_parse_line(char *line, char **owner, uint32_t *start,
-			uint32_t *count);
 /*
  * The ranges PATH (/etc/subuid or /etc/subgid) gives to the user NAME (may
  * be NULL) whose uid is UID, as shadow's newuidmap/newgidmap decide it: an
