@@ -44,16 +44,17 @@ static const struct ns_column columns[NCOLS] = {
 struct nsmap_opts {
 	enum mode mode;
 	bool show, check, auto_map, outside;
-	const char *setgroups; /* NULL, "allow" or "deny" */
-	struct ns_idmap uid_map, gid_map;
-	const char *id_arg; /* --uid/--gid value */
-	bool translate_gid;
+	const char *setgroups;		  /* NULL, "allow" or "deny" */
+	struct ns_idmap map[NS_NIDKINDS]; /* -u and -g, by NS_UID, NS_GID */
+	const char *id_arg;		  /* --uid/--gid value */
+	int id_kind; /* NS_UID for --uid, NS_GID for --gid */
 	uint32_t id;
 	struct ns_output out;
 	int cols[NCOLS];
 	size_t ncols;
 	pid_t pid;
-	char newidmap_kind; /* 'u' or 'g': "-u PID INSIDE OUTSIDE COUNT..." */
+	bool newidmap; /* "-u PID INSIDE OUTSIDE COUNT...", newuidmap's order */
+	int newidmap_kind; /* the kind of that map */
 };
 
 /* Linux 6.11+: the user namespace of a pidfd's process, without a path. */
@@ -63,8 +64,7 @@ struct nsmap_opts {
 
 /* What the caller is, fixed once at start. */
 struct caller {
-	uid_t uid;
-	gid_t gid;
+	uint32_t id[NS_NIDKINDS]; /* real uid and gid: id[NS_UID], id[NS_GID] */
 	bool root;
 	char *name;   /* NULL when the uid has no account */
 	gid_t pw_gid; /* the account's primary group */
@@ -115,46 +115,50 @@ usage(void)
  * never a MAP (a range has three numbers), so it can only be the PID.
  */
 static bool
-is_newidmap_pid(const char *arg, struct nsmap_opts *o, char kind)
+is_newidmap_pid(const char *arg, struct nsmap_opts *o, int kind)
 {
 	pid_t pid;
 
 	if (ns_parse_pid(arg, &pid) != 0)
 		return false;
-	if (o->newidmap_kind != 0)
+	if (o->newidmap)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "-%c PID: newuidmap's order takes one map a run "
 			       "(already -%c PID)",
-			       kind, o->newidmap_kind);
+			       ns_idkinds[kind].opt,
+			       ns_idkinds[o->newidmap_kind].opt);
+	o->newidmap = true;
 	o->newidmap_kind = kind;
 	o->pid = pid;
 	return true;
 }
 
+/* -u or -g (KIND) with ARG: a MAP, or the PID of newuidmap's order. */
 static void
-add_map_spec(struct ns_idmap *map, const char *spec, const char *kind)
+add_map_arg(struct nsmap_opts *o, int kind, const char *arg)
 {
 	const char *why;
 
-	if (ns_idmap_add_spec(map, spec, &why) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid %s map '%s': %s", kind,
-			       spec, why);
+	if (is_newidmap_pid(arg, o, kind))
+		return;
+	if (ns_idmap_add_spec(&o->map[kind], arg, &why) != 0)
+		ns_usage_error(NS_EXIT_USAGE, "invalid %s map '%s': %s",
+			       ns_idkinds[kind].name, arg, why);
 }
 
 /* The operands after PID in newuidmap's order: INSIDE OUTSIDE COUNT... */
 static void
 add_newidmap_ranges(struct nsmap_opts *o, char **args, int n)
 {
-	struct ns_idmap *map =
-		o->newidmap_kind == 'u' ? &o->uid_map : &o->gid_map;
-	const char *kind = o->newidmap_kind == 'u' ? "uid" : "gid";
+	struct ns_idmap *map = &o->map[o->newidmap_kind];
+	const char *kind = ns_idkinds[o->newidmap_kind].name;
 	const char *why;
 
 	if (n == 0 || n % 3 != 0)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "-%c PID takes INSIDE OUTSIDE COUNT, three "
 			       "numbers a range (%d given)",
-			       o->newidmap_kind, n);
+			       ns_idkinds[o->newidmap_kind].opt, n);
 	for (int i = 0; i < n; i += 3) {
 		uint32_t v[3];
 
@@ -179,7 +183,7 @@ parse_translate_id(struct nsmap_opts *o)
 	int rc;
 
 	/* A name means something only in our own namespace's database. */
-	if (o->outside && o->translate_gid)
+	if (o->outside && o->id_kind == NS_GID)
 		rc = ns_parse_gid(o->id_arg, &gid), uid = gid;
 	else if (o->outside)
 		rc = ns_parse_uid(o->id_arg, &uid);
@@ -187,17 +191,22 @@ parse_translate_id(struct nsmap_opts *o)
 		rc = ns_parse_u32(o->id_arg, &uid);
 	if (rc != 0 || uid == (uid_t)-1)
 		ns_usage_error(NS_EXIT_USAGE, "invalid %s: '%s'",
-			       o->translate_gid ? "gid" : "uid", o->id_arg);
+			       ns_idkinds[o->id_kind].name, o->id_arg);
 	o->id = uid;
+}
+
+static bool
+has_map(const struct nsmap_opts *o)
+{
+	return o->map[NS_UID].n || o->map[NS_GID].n;
 }
 
 static void
 pick_mode(struct nsmap_opts *o)
 {
-	bool write =
-		o->uid_map.n || o->gid_map.n || o->auto_map || o->setgroups;
+	bool write = has_map(o) || o->auto_map || o->setgroups;
 
-	if (o->auto_map && (o->uid_map.n || o->gid_map.n))
+	if (o->auto_map && has_map(o))
 		ns_usage_error(
 			NS_EXIT_USAGE,
 			"--auto and --map-uid/--map-gid exclude each other");
@@ -292,12 +301,10 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 				NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			if (!is_newidmap_pid(optarg, o, 'u'))
-				add_map_spec(&o->uid_map, optarg, "uid");
+			add_map_arg(o, NS_UID, optarg);
 			break;
 		case 'g':
-			if (!is_newidmap_pid(optarg, o, 'g'))
-				add_map_spec(&o->gid_map, optarg, "gid");
+			add_map_arg(o, NS_GID, optarg);
 			break;
 		case 'a':
 			o->auto_map = true;
@@ -324,7 +331,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 				ns_usage_error(NS_EXIT_USAGE,
 					       "translate one id at a time");
 			o->id_arg = optarg;
-			o->translate_gid = c == OPT_GID;
+			o->id_kind = c == OPT_GID ? NS_GID : NS_UID;
 			break;
 		case OPT_OUTSIDE:
 			o->outside = true;
@@ -346,13 +353,13 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 	o->ncols = NCOLS;
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols, NCOLS);
 	nargs = argc - optind;
-	if (o->newidmap_kind != 0) {
+	if (o->newidmap) {
 		add_newidmap_ranges(o, argv + optind, nargs);
 		if (o->auto_map || o->check)
 			ns_usage_error(NS_EXIT_USAGE,
 				       "-%c PID INSIDE OUTSIDE COUNT writes a "
 				       "map: not with --auto or --check",
-				       o->newidmap_kind);
+				       ns_idkinds[o->newidmap_kind].opt);
 	} else {
 		if (nargs == 0)
 			ns_usage_error(NS_EXIT_USAGE, "no PID given");
@@ -452,9 +459,9 @@ limit_privilege(struct caller *me)
 	if (getuid() != geteuid() || getgid() != getegid())
 		errx(NS_EXIT_FAIL, "refusing to run setuid or setgid: install "
 				   "with file capabilities instead");
-	me->uid = getuid();
-	me->gid = getgid();
-	me->root = me->uid == 0;
+	me->id[NS_UID] = getuid();
+	me->id[NS_GID] = getgid();
+	me->root = me->id[NS_UID] == 0;
 	if (!me->root) {
 		if (clearenv() != 0)
 			errx(NS_EXIT_FAIL, "cannot clear the environment");
@@ -470,8 +477,8 @@ limit_privilege(struct caller *me)
 	me->pw_gid = (gid_t)-1;
 	login = getlogin();
 	pw = login != NULL && *login != '\0' ? getpwnam(login) : NULL;
-	if (pw == NULL || pw->pw_uid != me->uid)
-		pw = getpwuid(me->uid);
+	if (pw == NULL || pw->pw_uid != me->id[NS_UID])
+		pw = getpwuid(me->id[NS_UID]);
 	if (pw != NULL) {
 		me->name = strdup(pw->pw_name);
 		if (me->name == NULL)
@@ -644,8 +651,10 @@ fd_inode(int fd)
 }
 
 static void
-read_map(const struct ns_proc *p, const char *file, struct ns_idmap *map)
+read_map(const struct ns_proc *p, int kind, struct ns_idmap *map)
 {
+	const char *file = ns_idkinds[kind].map_file;
+
 	if (ns_idmap_read(p->procfd, file, map) != 0)
 		err(NS_EXIT_FAIL, "cannot read %s of PID %d", file,
 		    (int)p->pid);
@@ -704,21 +713,24 @@ add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 static int
 show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 {
-	struct ns_idmap uids, gids;
+	struct ns_idmap maps[NS_NIDKINDS];
 	struct libscols_table *tb;
 	char setgroups[16];
 
-	read_map(p, "uid_map", &uids);
-	read_map(p, "gid_map", &gids);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		read_map(p, k, &maps[k]);
 	read_setgroups(p, setgroups, sizeof(setgroups));
 	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	/* A map not written yet is a row too: its setgroups state shows. */
-	for (size_t i = 0; i < uids.n || i == 0; i++)
-		add_row(tb, o, "uid", uids.n ? &uids.r[i] : NULL, setgroups);
-	for (size_t i = 0; i < gids.n || i == 0; i++)
-		add_row(tb, o, "gid", gids.n ? &gids.r[i] : NULL, setgroups);
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		const struct ns_idmap *m = &maps[k];
+
+		for (size_t i = 0; i < m->n || i == 0; i++)
+			add_row(tb, o, ns_idkinds[k].name,
+				m->n ? &m->r[i] : NULL, setgroups);
+	}
 	if (ns_table_print(tb) != 0)
 		err(NS_EXIT_FAIL, "cannot print the table");
 	return NS_EXIT_OK;
@@ -729,13 +741,13 @@ show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 static int
 translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 {
-	const char *kind = o->translate_gid ? "gid" : "uid";
+	const char *kind = ns_idkinds[o->id_kind].name;
 	struct ns_idmap map;
 	uint32_t out;
 	bool same;
 	int ns;
 
-	read_map(p, o->translate_gid ? "gid_map" : "uid_map", &map);
+	read_map(p, o->id_kind, &map);
 	/*
 	 * Read from inside the namespace, the map shows the parent's ids, not
 	 * ours: there, a mapped id is itself, both ways.
@@ -774,41 +786,60 @@ ranges_meet(const struct ns_idrange *a, const struct ns_idrange *b)
 	       b->outside < (uint64_t)a->outside + a->count;
 }
 
+/* The next entry of the passwd (NS_UID) or group (NS_GID) database. */
+static bool
+next_account(int kind, const char **name, uint32_t *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (kind == NS_GID) {
+		gr = getgrent();
+		if (gr == NULL)
+			return false;
+		*name = gr->gr_name;
+		*id = gr->gr_gid;
+		return true;
+	}
+	pw = getpwent();
+	if (pw == NULL)
+		return false;
+	*name = pw->pw_name;
+	*id = pw->pw_uid;
+	return true;
+}
+
 /* Accounts in the passwd or group database whose id a range maps. */
 static int
-check_accounts(const struct ns_idmap *map, bool gid, const struct caller *me)
+check_accounts(const struct ns_idmap *map, int kind, const struct caller *me)
 {
-	uint32_t own = gid ? me->gid : me->uid;
+	const struct ns_idkind *k = &ns_idkinds[kind];
+	const char *name;
 	int found = 0;
+	uint32_t id;
 
-	gid ? setgrent() : setpwent();
-	for (;;) {
-		struct passwd *pw = NULL;
-		struct group *gr = NULL;
-		const char *name;
-		uint32_t id;
-
-		if (gid && (gr = getgrent()) != NULL)
-			name = gr->gr_name, id = gr->gr_gid;
-		else if (!gid && (pw = getpwent()) != NULL)
-			name = pw->pw_name, id = pw->pw_uid;
-		else
-			break;
+	if (kind == NS_GID)
+		setgrent();
+	else
+		setpwent();
+	while (next_account(kind, &name, &id)) {
 		/* Mapping yourself is what a map is for. */
-		if (id == own)
+		if (id == me->id[kind])
 			continue;
 		for (size_t i = 0; i < map->n; i++) {
 			if (!in_range(&map->r[i], id))
 				continue;
 			warnx("%s range %u-%u maps the %s '%s' (%s %u)",
-			      gid ? "gid" : "uid", map->r[i].outside,
+			      k->name, map->r[i].outside,
 			      map->r[i].outside + (map->r[i].count - 1),
-			      gid ? "group" : "user", name, gid ? "gid" : "uid",
-			      id);
+			      k->account, name, k->name, id);
 			found++;
 		}
 	}
-	gid ? endgrent() : endpwent();
+	if (kind == NS_GID)
+		endgrent();
+	else
+		endpwent();
 	return found;
 }
 
@@ -831,7 +862,7 @@ seen_before(ino_t **seen, size_t *nseen, ino_t ino)
 
 /* Other live user namespaces (not ours, not the target's) sharing ids. */
 static int
-check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
+check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 		 const struct ns_proc *target)
 {
 	ino_t *seen = NULL;
@@ -862,10 +893,10 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 			ns_proc_close(&p);
 			continue;
 		}
-		for (int k = 0; k < 2; k++) {
-			const struct ns_idmap *mine = k ? gids : uids;
+		for (int k = 0; k < NS_NIDKINDS; k++) {
+			const struct ns_idmap *mine = &maps[k];
 
-			if (ns_idmap_read(p.procfd, k ? "gid_map" : "uid_map",
+			if (ns_idmap_read(p.procfd, ns_idkinds[k].map_file,
 					  &other) != 0)
 				continue;
 			for (size_t i = 0; i < mine->n; i++)
@@ -876,7 +907,7 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 					warnx("%s range %u-%u is also mapped "
 					      "by "
 					      "the user namespace of PID %d",
-					      k ? "gid" : "uid",
+					      ns_idkinds[k].name,
 					      mine->r[i].outside,
 					      mine->r[i].outside +
 						      (mine->r[i].count - 1),
@@ -895,17 +926,19 @@ static int
 check_maps(const struct nsmap_opts *o, const struct ns_proc *p,
 	   const struct caller *me)
 {
-	struct ns_idmap uids = o->uid_map, gids = o->gid_map;
-	int found;
+	struct ns_idmap maps[NS_NIDKINDS];
+	int found = 0;
 
 	/* Without a map to check, check what the namespace has. */
-	if (uids.n == 0 && gids.n == 0) {
-		read_map(p, "uid_map", &uids);
-		read_map(p, "gid_map", &gids);
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		if (has_map(o))
+			maps[k] = o->map[k];
+		else
+			read_map(p, k, &maps[k]);
 	}
-	found = check_accounts(&uids, false, me) +
-		check_accounts(&gids, true, me) +
-		check_namespaces(&uids, &gids, p);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		found += check_accounts(&maps[k], k, me);
+	found += check_namespaces(maps, p);
 	return found ? NS_EXIT_FAIL : NS_EXIT_OK;
 }
 
@@ -927,8 +960,8 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 		errx(NS_EXIT_FAIL,
 		     "cannot determine your user name: uid %u has no "
 		     "entry in the passwd database",
-		     (unsigned)me->uid);
-	if (me->gid != me->pw_gid) {
+		     (unsigned)me->id[NS_UID]);
+	if (me->id[NS_GID] != me->pw_gid) {
 		aux = ns_logindefs_bool("/etc/login.defs",
 					"GRANT_AUX_GROUP_SUBIDS");
 		if (aux < 0)
@@ -938,17 +971,18 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 			     "your gid %u is not the primary group %u of "
 			     "user '%s' (only with GRANT_AUX_GROUP_SUBIDS "
 			     "yes in /etc/login.defs)",
-			     (unsigned)me->gid, (unsigned)me->pw_gid, me->name);
+			     (unsigned)me->id[NS_GID], (unsigned)me->pw_gid,
+			     me->name);
 	}
 	/* /proc/PID belongs to the process's effective uid and gid. */
 	if (fstat(p->procfd, &st) != 0)
 		err(NS_EXIT_FAIL, "cannot stat /proc/%d", (int)p->pid);
-	if (st.st_uid != me->uid || st.st_gid != me->gid)
+	if (st.st_uid != me->id[NS_UID] || st.st_gid != me->id[NS_GID])
 		errx(NS_EXIT_FAIL,
 		     "PID %d runs as uid %u gid %u, not as you (uid %u "
 		     "gid %u)",
 		     (int)p->pid, (unsigned)st.st_uid, (unsigned)st.st_gid,
-		     (unsigned)me->uid, (unsigned)me->gid);
+		     (unsigned)me->id[NS_UID], (unsigned)me->id[NS_GID]);
 }
 
 /* The kernel lets only the namespace's owner (or root) act for it. */
@@ -965,11 +999,11 @@ check_owner(const struct ns_proc *p, const struct caller *me)
 		    "of PID %d",
 		    (int)p->pid);
 	close(fd);
-	if (!me->root && owner != me->uid)
+	if (!me->root && owner != me->id[NS_UID])
 		errx(NS_EXIT_FAIL,
 		     "the user namespace of PID %d belongs to "
 		     "uid %u, not to you (uid %u)",
-		     (int)p->pid, (unsigned)owner, (unsigned)me->uid);
+		     (int)p->pid, (unsigned)owner, (unsigned)me->id[NS_UID]);
 }
 
 /*
@@ -1005,15 +1039,15 @@ covered(uint32_t start, uint32_t count, const struct ns_idrange *ranges,
  * setgroups denied (CVE-2018-7169).
  */
 static bool
-check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
+check_allowed(const struct ns_idmap *map, int kind, const struct caller *me)
 {
-	const char *path = gid ? "/etc/subgid" : "/etc/subuid";
+	const char *path = ns_idkinds[kind].subid_file;
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	bool from_sub = false;
 	int n;
 
 	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
+	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
 	if (n < 0)
 		err(NS_EXIT_FAIL, "cannot read %s", path);
 	for (size_t i = 0; i < map->n; i++) {
@@ -1023,61 +1057,65 @@ check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
 			from_sub = true;
 			continue;
 		}
-		if (r->count == 1 && r->outside == (gid ? me->gid : me->uid))
+		if (r->count == 1 && r->outside == me->id[kind])
 			continue;
 		errx(NS_EXIT_FAIL,
 		     "%s range %u-%u (inside %u) is neither your "
 		     "own %s nor yours in %s",
-		     gid ? "gid" : "uid", r->outside,
+		     ns_idkinds[kind].name, r->outside,
 		     r->outside + (r->count - 1), r->inside,
-		     gid ? "gid" : "uid", path);
+		     ns_idkinds[kind].name, path);
 	}
 	return from_sub;
 }
 
 static void
-check_not_written(const struct ns_proc *p, const char *file, const char *kind)
+check_not_written(const struct ns_proc *p, int kind)
 {
 	struct ns_idmap now;
 
-	read_map(p, file, &now);
+	read_map(p, kind, &now);
 	if (now.n != 0)
-		errx(NS_EXIT_FAIL, "%s map of PID %d is already written", kind,
-		     (int)p->pid);
+		errx(NS_EXIT_FAIL, "%s map of PID %d is already written",
+		     ns_idkinds[kind].name, (int)p->pid);
 }
 
 /* --auto: own id as 0, then every subordinate range, in file order. */
 static void
-auto_map(struct ns_idmap *map, bool gid, const struct caller *me)
+auto_map(struct ns_idmap *map, int kind, const struct caller *me)
 {
-	const char *path = gid ? "/etc/subgid" : "/etc/subuid";
+	const char *path = ns_idkinds[kind].subid_file;
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	uint32_t next = 1;
 	const char *why;
 	int n;
 
 	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
+	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
 	if (n < 0)
 		err(NS_EXIT_FAIL, "cannot read %s", path);
 	map->n = 0;
-	if (ns_idmap_add(map, 0, gid ? me->gid : me->uid, 1, &why) != 0)
+	if (ns_idmap_add(map, 0, me->id[kind], 1, &why) != 0)
 		errx(NS_EXIT_FAIL, "cannot map your own %s: %s",
-		     gid ? "gid" : "uid", why);
+		     ns_idkinds[kind].name, why);
 	for (int i = 0; i < n; i++) {
 		if (ns_idmap_add(map, next, sub[i].outside, sub[i].count,
 				 &why) != 0)
 			errx(NS_EXIT_FAIL,
 			     "cannot map %s range %u-%u from %s: %s",
-			     gid ? "gid" : "uid", sub[i].outside,
+			     ns_idkinds[kind].name, sub[i].outside,
 			     sub[i].outside + (sub[i].count - 1), path, why);
 		next += sub[i].count;
 	}
 }
 
+/* The kernel asks for CAP_SETFCAP too where a uid map maps outside uid 0
+ * (5.12+: else a file capability written inside would count for root). */
 static bool
-maps_outside_root(const struct ns_idmap *map)
+needs_setfcap(int kind, const struct ns_idmap *map)
 {
+	if (kind != NS_UID)
+		return false;
 	for (size_t i = 0; i < map->n; i++)
 		if (map->r[i].outside == 0)
 			return true;
@@ -1091,22 +1129,21 @@ maps_outside_root(const struct ns_idmap *map)
  * second map after setgroups or the first map is already made.
  */
 static void
-check_capable(const struct ns_proc *p, const struct ns_idmap *map, bool gid,
+check_capable(const struct ns_proc *p, const struct ns_idmap *map, int kind,
 	      const struct caller *me)
 {
-	uint32_t own = gid ? me->gid : me->uid;
-	int cap = gid ? CAP_SETGID : CAP_SETUID;
+	uint32_t own = me->id[kind];
 
 	if (map->n == 0 ||
 	    (map->n == 1 && map->r[0].count == 1 && map->r[0].outside == own))
 		return;
-	if (ns_caps_effective(cap) &&
-	    (gid || !maps_outside_root(map) || ns_caps_effective(CAP_SETFCAP)))
+	if (ns_caps_effective(ns_idkinds[kind].cap) &&
+	    (!needs_setfcap(kind, map) || ns_caps_effective(CAP_SETFCAP)))
 		return;
 	errx(NS_EXIT_FAIL,
 	     "cannot write %s map of PID %d: %s (ranges beyond your own "
 	     "id need nsmap installed with file capabilities)",
-	     gid ? "gid" : "uid", (int)p->pid, strerror(EPERM));
+	     ns_idkinds[kind].name, (int)p->pid, strerror(EPERM));
 }
 
 /*
@@ -1122,7 +1159,7 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 		   const char *setgroups)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct ns_idmap parent[2];
+	struct ns_idmap parent[NS_NIDKINDS];
 	bool have_parent = false;
 	int ns, up;
 	ino_t own = own_userns();
@@ -1144,14 +1181,16 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 	if (have_parent) {
 		int self = open_own_proc(NULL);
 
-		if (ns_idmap_read(self, "uid_map", &parent[0]) != 0 ||
-		    ns_idmap_read(self, "gid_map", &parent[1]) != 0)
-			err(NS_EXIT_FAIL, "cannot read your own id maps");
+		for (int k = 0; k < NS_NIDKINDS; k++)
+			if (ns_idmap_read(self, ns_idkinds[k].map_file,
+					  &parent[k]) != 0)
+				err(NS_EXIT_FAIL,
+				    "cannot read your own id maps");
 		close(self);
 	}
-	for (int k = 0; k < 2; k++) {
-		const struct ns_idmap *map = k ? &o->gid_map : &o->uid_map;
-		const char *kind = k ? "gid" : "uid";
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		const struct ns_idmap *map = &o->map[k];
+		const char *kind = ns_idkinds[k].name;
 		const struct ns_idrange *bad;
 		size_t bytes;
 
@@ -1181,10 +1220,10 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 			     "setgroups of PID %d is already deny, and the "
 			     "kernel never allows it again",
 			     (int)p->pid);
-		if (strcmp(now, setgroups) != 0 && o->gid_map.n == 0) {
+		if (strcmp(now, setgroups) != 0 && o->map[NS_GID].n == 0) {
 			struct ns_idmap gids;
 
-			read_map(p, "gid_map", &gids);
+			read_map(p, NS_GID, &gids);
 			if (gids.n != 0)
 				errx(NS_EXIT_FAIL,
 				     "cannot deny setgroups of PID %d: its "
@@ -1213,12 +1252,12 @@ note_written(struct written *w, const char *what)
  * (CAP_SETFCAP: the kernel asks for it when outside uid 0 is mapped).
  */
 static void
-write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
+write_map(const struct ns_proc *p, int k, const struct ns_idmap *map,
 	  const struct caller *me, struct written *w)
 {
-	const char *file = kind[0] == 'u' ? "uid_map" : "gid_map";
-	int need[2] = { kind[0] == 'u' ? CAP_SETUID : CAP_SETGID, CAP_SETFCAP };
-	size_t nneed = kind[0] == 'u' && maps_outside_root(map) ? 2 : 1;
+	const char *kind = ns_idkinds[k].name, *file = ns_idkinds[k].map_file;
+	int need[2] = { ns_idkinds[k].cap, CAP_SETFCAP };
+	size_t nneed = needs_setfcap(k, map) ? 2 : 1;
 	char what[16];
 
 	if (!me->root && caps_effective_only(need, nneed) != 0)
@@ -1249,21 +1288,18 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 	if (!me->root)
 		check_identity(p, me);
 	check_owner(p, me);
-	if (o->auto_map) {
-		auto_map(&o->uid_map, false, me);
-		auto_map(&o->gid_map, true, me);
-	}
+	for (int k = 0; k < NS_NIDKINDS && o->auto_map; k++)
+		auto_map(&o->map[k], k, me);
 	if (!me->root) {
-		(void)check_allowed(&o->uid_map, false, me);
-		gid_from_sub = check_allowed(&o->gid_map, true, me);
-		check_capable(p, &o->uid_map, false, me);
-		check_capable(p, &o->gid_map, true, me);
+		(void)check_allowed(&o->map[NS_UID], NS_UID, me);
+		gid_from_sub = check_allowed(&o->map[NS_GID], NS_GID, me);
+		for (int k = 0; k < NS_NIDKINDS; k++)
+			check_capable(p, &o->map[k], k, me);
 	}
-	if (o->uid_map.n)
-		check_not_written(p, "uid_map", "uid");
-	if (o->gid_map.n)
-		check_not_written(p, "gid_map", "gid");
-	if (o->gid_map.n && !gid_from_sub) {
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (o->map[k].n)
+			check_not_written(p, k);
+	if (o->map[NS_GID].n && !gid_from_sub) {
 		if (setgroups != NULL && strcmp(setgroups, "allow") == 0)
 			errx(NS_EXIT_FAIL,
 			     "--setgroups=allow: a gid map of your "
@@ -1285,10 +1321,9 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 						 : "setgroups allow");
 		}
 	}
-	if (o->uid_map.n)
-		write_map(p, "uid", &o->uid_map, me, &w);
-	if (o->gid_map.n)
-		write_map(p, "gid", &o->gid_map, me, &w);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (o->map[k].n)
+			write_map(p, k, &o->map[k], me, &w);
 	return NS_EXIT_OK;
 }
 

@@ -22,7 +22,16 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
+
 #include "idmap-internal.h"
+
+const struct ns_idkind ns_idkinds[NS_NIDKINDS] = {
+	[NS_UID] = { "uid", "uid_map", "/etc/subuid", "newuidmap", "user", 'u',
+		     CAP_SETUID },
+	[NS_GID] = { "gid", "gid_map", "/etc/subgid", "newgidmap", "group", 'g',
+		     CAP_SETGID },
+};
 
 static bool
 ranges_overlap(uint32_t a, uint32_t b, uint32_t count_a, uint32_t count_b)

@@ -231,6 +231,25 @@ bool ns_caps_effective(int cap);
  * fuzz harnesses drive alone are in idmap-internal.h.
  */
 
+/*
+ * What differs between uids and gids, once: ns_idkinds[NS_UID] and
+ * ns_idkinds[NS_GID].  Code that does the same for both loops over them
+ * or takes a kind, rather than choosing each fact with a ternary.
+ */
+enum { NS_UID, NS_GID, NS_NIDKINDS };
+
+struct ns_idkind {
+	const char *name;	/* "uid" */
+	const char *map_file;	/* "uid_map", below /proc/PID */
+	const char *subid_file; /* "/etc/subuid" */
+	const char *peer;	/* "newuidmap", shadow's setuid writer */
+	const char *account;	/* "user": what owns such an id */
+	char opt;		/* 'u': newuidmap's and nsmap's letter */
+	int cap;		/* CAP_SETUID: what writing a wider map needs */
+};
+
+extern const struct ns_idkind ns_idkinds[NS_NIDKINDS];
+
 /* The kernel accepts at most 340 lines in a uid_map/gid_map (since 4.15). */
 #define NS_IDMAP_MAX 340
 
