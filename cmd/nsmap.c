@@ -88,16 +88,13 @@ usage(void)
 	       "Options:\n"
 	       " -u, --map-uid MAP        write the uid map\n"
 	       " -g, --map-gid MAP        write the gid map\n"
-	       " -a, --auto               map your own ids and subordinate "
-	       "ranges\n"
+	       " -a, --auto               map your own ids and subordinate ranges\n"
 	       " -s, --setgroups WHAT     allow or deny setgroups(2) first\n"
 	       "     --show               print the maps (default)\n"
 	       "     --uid=ID             translate a uid from inside to here\n"
 	       "     --gid=ID             translate a gid from inside to here\n"
-	       "     --outside            translate from here to inside "
-	       "instead\n"
-	       " -c, --check              warn about ranges that overlap "
-	       "accounts\n"
+	       "     --outside            translate from here to inside instead\n"
+	       " -c, --check              warn about ranges that overlap accounts\n"
 	       "                          or other namespaces; write nothing\n"
 	       " -J, --json               JSON output\n"
 	       " -r, --raw                raw output\n"
@@ -122,11 +119,10 @@ is_newidmap_pid(const char *arg, struct nsmap_opts *o, int kind)
 	if (ns_parse_pid(arg, &pid) != 0)
 		return false;
 	if (o->newidmap)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "-%c PID: newuidmap's order takes one map a run "
-			       "(already -%c PID)",
-			       ns_idkinds[kind].opt,
-			       ns_idkinds[o->newidmap_kind].opt);
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"-%c PID: newuidmap's order takes one map a run (already -%c PID)",
+			ns_idkinds[kind].opt, ns_idkinds[o->newidmap_kind].opt);
 	o->newidmap = true;
 	o->newidmap_kind = kind;
 	o->pid = pid;
@@ -142,7 +138,7 @@ add_map_arg(struct nsmap_opts *o, int kind, const char *arg)
 	if (is_newidmap_pid(arg, o, kind))
 		return;
 	if (ns_idmap_add_spec(&o->map[kind], arg, &why) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid %s map '%s': %s",
+		ns_usage_error(NS_EXIT_USAGE, "invalid %s map: '%s': %s",
 			       ns_idkinds[kind].name, arg, why);
 }
 
@@ -155,22 +151,22 @@ add_newidmap_ranges(struct nsmap_opts *o, char **args, int n)
 	const char *why;
 
 	if (n == 0 || n % 3 != 0)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "-%c PID takes INSIDE OUTSIDE COUNT, three "
-			       "numbers a range (%d given)",
-			       ns_idkinds[o->newidmap_kind].opt, n);
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"-%c PID takes INSIDE OUTSIDE COUNT, three numbers a range (%d given)",
+			ns_idkinds[o->newidmap_kind].opt, n);
 	for (int i = 0; i < n; i += 3) {
 		uint32_t v[3];
 
 		for (int k = 0; k < 3; k++)
 			if (ns_parse_u32(args[i + k], &v[k]) != 0)
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid %s map: '%s' is not a "
-					       "number",
-					       kind, args[i + k]);
+				ns_usage_error(
+					NS_EXIT_USAGE,
+					"invalid %s map: '%s': not a number",
+					kind, args[i + k]);
 		if (ns_idmap_add(map, v[0], v[1], v[2], &why) != 0)
 			ns_usage_error(NS_EXIT_USAGE,
-				       "invalid %s map at '%s %s %s': %s", kind,
+				       "invalid %s map: '%s %s %s': %s", kind,
 				       args[i], args[i + 1], args[i + 2], why);
 	}
 }
@@ -190,8 +186,8 @@ parse_translate_id(struct nsmap_opts *o)
 	else
 		rc = ns_parse_u32(o->id_arg, &uid);
 	if (rc != 0 || uid == (uid_t)-1)
-		ns_usage_error(NS_EXIT_USAGE, "invalid %s: '%s'",
-			       ns_idkinds[o->id_kind].name, o->id_arg);
+		ns_usage_invalid(NS_EXIT_USAGE, ns_idkinds[o->id_kind].name,
+				 o->id_arg);
 	o->id = uid;
 }
 
@@ -201,35 +197,69 @@ has_map(const struct nsmap_opts *o)
 	return o->map[NS_UID].n || o->map[NS_GID].n;
 }
 
+/* The options that choose what nsmap does, for the exclusive pairs. */
+enum {
+	GIVEN_NEWIDMAP,
+	GIVEN_MAP,
+	GIVEN_AUTO,
+	GIVEN_SETGROUPS,
+	GIVEN_SHOW,
+	GIVEN_ID,
+	GIVEN_CHECK,
+	NGIVEN
+};
+
+/* Pairs of those that cannot go together; the first pair found is reported.
+ * --check takes maps to check; the others are one thing to do each. */
+static const unsigned char exclusive[][2] = {
+	{ GIVEN_NEWIDMAP, GIVEN_AUTO },	  { GIVEN_NEWIDMAP, GIVEN_CHECK },
+	{ GIVEN_AUTO, GIVEN_MAP },	  { GIVEN_ID, GIVEN_MAP },
+	{ GIVEN_ID, GIVEN_AUTO },	  { GIVEN_ID, GIVEN_SETGROUPS },
+	{ GIVEN_ID, GIVEN_SHOW },	  { GIVEN_ID, GIVEN_CHECK },
+	{ GIVEN_CHECK, GIVEN_SHOW },	  { GIVEN_CHECK, GIVEN_AUTO },
+	{ GIVEN_CHECK, GIVEN_SETGROUPS }, { GIVEN_SHOW, GIVEN_MAP },
+	{ GIVEN_SHOW, GIVEN_AUTO },	  { GIVEN_SHOW, GIVEN_SETGROUPS },
+};
+
 static void
 pick_mode(struct nsmap_opts *o)
 {
-	bool write = has_map(o) || o->auto_map || o->setgroups;
+	char newidmap[32];
+	const char *name[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = newidmap,
+		[GIVEN_MAP] = "--map-uid/--map-gid",
+		[GIVEN_AUTO] = "--auto",
+		[GIVEN_SETGROUPS] = "--setgroups",
+		[GIVEN_SHOW] = "--show",
+		[GIVEN_ID] = "--uid/--gid",
+		[GIVEN_CHECK] = "--check",
+	};
+	bool given[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = o->newidmap,
+		[GIVEN_MAP] = has_map(o),
+		[GIVEN_AUTO] = o->auto_map,
+		[GIVEN_SETGROUPS] = o->setgroups != NULL,
+		[GIVEN_SHOW] = o->show,
+		[GIVEN_ID] = o->id_arg != NULL,
+		[GIVEN_CHECK] = o->check,
+	};
 
-	if (o->auto_map && has_map(o))
-		ns_usage_error(
-			NS_EXIT_USAGE,
-			"--auto and --map-uid/--map-gid exclude each other");
-	if (o->id_arg != NULL) {
-		if (write || o->show || o->check)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "--uid/--gid translate only");
-		o->mode = MODE_TRANSLATE;
-	} else if (o->check) {
-		if (o->show || o->auto_map || o->setgroups)
-			ns_usage_error(
-				NS_EXIT_USAGE,
-				"--check takes only --map-uid/--map-gid");
-		o->mode = MODE_CHECK;
-	} else if (write) {
-		if (o->show)
-			ns_usage_error(
-				NS_EXIT_USAGE,
-				"--show and writing a map exclude each other");
-		o->mode = MODE_WRITE;
-	} else {
-		o->mode = MODE_SHOW;
+	snprintf(newidmap, sizeof(newidmap), "-%c PID INSIDE OUTSIDE COUNT",
+		 ns_idkinds[o->newidmap_kind].opt);
+	for (size_t i = 0; i < ARRAY_SIZE(exclusive); i++) {
+		int a = exclusive[i][0], b = exclusive[i][1];
+
+		if (given[a] && given[b])
+			ns_usage_exclusive(NS_EXIT_USAGE, name[a], name[b]);
 	}
+	if (given[GIVEN_ID])
+		o->mode = MODE_TRANSLATE;
+	else if (o->check)
+		o->mode = MODE_CHECK;
+	else if (has_map(o) || o->auto_map || o->setgroups)
+		o->mode = MODE_WRITE;
+	else
+		o->mode = MODE_SHOW;
 	if (o->outside && o->mode != MODE_TRANSLATE)
 		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
 }
@@ -252,16 +282,15 @@ parse_short_s(char **argv, struct nsmap_opts *o)
 	/* "-s WORD" or "-rs WORD": the word is argv[optind - 1] itself. */
 	if (optind >= 2 && optarg == argv[optind - 1] && opt[0] == '-' &&
 	    opt[1] != '-' && opt[strlen(opt) - 1] == 's') {
-		warnx("-s without allow or deny is read as --show; "
-		      "use --show (-s means --setgroups now)");
+		warnx("-s without allow or deny is read as --show; use --show (-s means --setgroups now)");
 		o->show = true;
 		optind--;
 		return;
 	}
-	ns_usage_error(NS_EXIT_USAGE,
-		       "-s takes allow or deny, not '%s' (--show has no "
-		       "short option now)",
-		       optarg);
+	ns_usage_error(
+		NS_EXIT_USAGE,
+		"invalid -s value (allow or deny): '%s' (--show has no short option now)",
+		optarg);
 }
 
 static void
@@ -315,10 +344,9 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		case 'S':
 			if (strcmp(optarg, "allow") != 0 &&
 			    strcmp(optarg, "deny") != 0)
-				ns_usage_error(
+				ns_usage_invalid(
 					NS_EXIT_USAGE,
-					"--setgroups takes allow or deny, not "
-					"'%s'",
+					"--setgroups value (allow or deny)",
 					optarg);
 			o->setgroups = optarg;
 			break;
@@ -355,24 +383,16 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 	nargs = argc - optind;
 	if (o->newidmap) {
 		add_newidmap_ranges(o, argv + optind, nargs);
-		if (o->auto_map || o->check)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "-%c PID INSIDE OUTSIDE COUNT writes a "
-				       "map: not with --auto or --check",
-				       ns_idkinds[o->newidmap_kind].opt);
 	} else {
 		if (nargs == 0)
 			ns_usage_error(NS_EXIT_USAGE, "no PID given");
 		if (nargs > 1)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "unexpected argument '%s' (a map is "
-				       "-u INSIDE:OUTSIDE:COUNT PID, or "
-				       "-u PID INSIDE OUTSIDE COUNT in "
-				       "newuidmap's order)",
-				       argv[optind + 1]);
+			ns_usage_error(
+				NS_EXIT_USAGE,
+				"unexpected argument '%s' (a map is -u INSIDE:OUTSIDE:COUNT PID, or -u PID INSIDE OUTSIDE COUNT in newuidmap's order)",
+				argv[optind + 1]);
 		if (ns_parse_pid(argv[optind], &o->pid) != 0)
-			ns_usage_error(NS_EXIT_USAGE, "invalid PID '%s'",
-				       argv[optind]);
+			ns_usage_invalid(NS_EXIT_USAGE, "PID", argv[optind]);
 	}
 	pick_mode(o);
 	if (o->mode == MODE_TRANSLATE)
@@ -457,8 +477,8 @@ limit_privilege(struct caller *me)
 	const char *login;
 
 	if (getuid() != geteuid() || getgid() != getegid())
-		errx(NS_EXIT_FAIL, "refusing to run setuid or setgid: install "
-				   "with file capabilities instead");
+		errx(NS_EXIT_FAIL,
+		     "refusing to run setuid or setgid: install with file capabilities instead");
 	me->id[NS_UID] = getuid();
 	me->id[NS_GID] = getgid();
 	me->root = me->id[NS_UID] == 0;
@@ -482,7 +502,7 @@ limit_privilege(struct caller *me)
 	if (pw != NULL) {
 		me->name = strdup(pw->pw_name);
 		if (me->name == NULL)
-			err(NS_EXIT_FAIL, "cannot allocate memory");
+			ns_oom(NS_EXIT_FAIL);
 		me->pw_gid = pw->pw_gid;
 	}
 }
@@ -548,8 +568,8 @@ open_own_proc(int *root)
 	if (self < 0 ||
 	    !proc_field(self, "status", "NSpid:", nspid, sizeof(nspid)) ||
 	    strcmp(nspid, path) != 0)
-		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not the procfs "
-				   "of your pid namespace");
+		errx(NS_EXIT_FAIL,
+		     "cannot trust /proc: it is not the procfs of your pid namespace");
 	if (root != NULL)
 		*root = fd;
 	else
@@ -608,8 +628,7 @@ open_target(pid_t pid, struct ns_proc *p)
 	}
 	if (strcmp(shown, want) != 0)
 		errx(NS_EXIT_FAIL,
-		     "cannot trust /proc/%d: it shows PID %s (a mount "
-		     "over it?)",
+		     "cannot trust /proc/%d: it shows PID %s (a mount over it?)",
 		     (int)pid, shown);
 }
 
@@ -634,8 +653,7 @@ open_target_userns(const struct ns_proc *p)
 	t = ns_type_of_fd(fd);
 	if (t == NULL || t->flag != CLONE_NEWUSER)
 		errx(NS_EXIT_FAIL,
-		     "cannot trust ns/user of PID %d: not a "
-		     "user namespace",
+		     "cannot trust ns/user of PID %d: not a user namespace",
 		     (int)p->pid);
 	return fd;
 }
@@ -757,12 +775,10 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 	close(ns);
 	if (ns_idmap_translate(&map, o->id, same || !o->outside, &out) != 0) {
 		if (o->outside)
-			warnx("%s %u is not mapped into the user namespace of "
-			      "PID %d",
+			warnx("%s %u is not mapped into the user namespace of PID %d",
 			      kind, o->id, (int)p->pid);
 		else
-			warnx("%s %u of the user namespace of PID %d is not "
-			      "mapped",
+			warnx("%s %u of the user namespace of PID %d is not mapped",
 			      kind, o->id, (int)p->pid);
 		return NS_EXIT_FAIL;
 	}
@@ -854,7 +870,7 @@ seen_before(ino_t **seen, size_t *nseen, ino_t ino)
 			return true;
 	more = reallocarray(*seen, *nseen + 1, sizeof(**seen));
 	if (more == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate memory");
+		ns_oom(NS_EXIT_FAIL);
 	*seen = more;
 	(*seen)[(*nseen)++] = ino;
 	return false;
@@ -904,9 +920,7 @@ check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 					if (!ranges_meet(&mine->r[i],
 							 &other.r[j]))
 						continue;
-					warnx("%s range %u-%u is also mapped "
-					      "by "
-					      "the user namespace of PID %d",
+					warnx("%s range %u-%u is also mapped by the user namespace of PID %d",
 					      ns_idkinds[k].name,
 					      mine->r[i].outside,
 					      mine->r[i].outside +
@@ -958,8 +972,7 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 
 	if (me->name == NULL)
 		errx(NS_EXIT_FAIL,
-		     "cannot determine your user name: uid %u has no "
-		     "entry in the passwd database",
+		     "cannot determine your user name: uid %u has no entry in the passwd database",
 		     (unsigned)me->id[NS_UID]);
 	if (me->id[NS_GID] != me->pw_gid) {
 		aux = ns_logindefs_bool("/etc/login.defs",
@@ -968,9 +981,7 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 			err(NS_EXIT_FAIL, "cannot read /etc/login.defs");
 		if (!aux)
 			errx(NS_EXIT_FAIL,
-			     "your gid %u is not the primary group %u of "
-			     "user '%s' (only with GRANT_AUX_GROUP_SUBIDS "
-			     "yes in /etc/login.defs)",
+			     "your gid %u is not the primary group %u of user '%s' (only with GRANT_AUX_GROUP_SUBIDS yes in /etc/login.defs)",
 			     (unsigned)me->id[NS_GID], (unsigned)me->pw_gid,
 			     me->name);
 	}
@@ -979,8 +990,7 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 		err(NS_EXIT_FAIL, "cannot stat /proc/%d", (int)p->pid);
 	if (st.st_uid != me->id[NS_UID] || st.st_gid != me->id[NS_GID])
 		errx(NS_EXIT_FAIL,
-		     "PID %d runs as uid %u gid %u, not as you (uid %u "
-		     "gid %u)",
+		     "PID %d runs as uid %u gid %u, not as you (uid %u gid %u)",
 		     (int)p->pid, (unsigned)st.st_uid, (unsigned)st.st_gid,
 		     (unsigned)me->id[NS_UID], (unsigned)me->id[NS_GID]);
 }
@@ -995,14 +1005,12 @@ check_owner(const struct ns_proc *p, const struct caller *me)
 	fd = open_target_userns(p);
 	if (ioctl(fd, NS_GET_OWNER_UID, &owner) != 0)
 		err(NS_EXIT_FAIL,
-		    "cannot get the owner of the user namespace "
-		    "of PID %d",
+		    "cannot get the owner of the user namespace of PID %d",
 		    (int)p->pid);
 	close(fd);
 	if (!me->root && owner != me->id[NS_UID])
 		errx(NS_EXIT_FAIL,
-		     "the user namespace of PID %d belongs to "
-		     "uid %u, not to you (uid %u)",
+		     "the user namespace of PID %d belongs to uid %u, not to you (uid %u)",
 		     (int)p->pid, (unsigned)owner, (unsigned)me->id[NS_UID]);
 }
 
@@ -1060,8 +1068,7 @@ check_allowed(const struct ns_idmap *map, int kind, const struct caller *me)
 		if (r->count == 1 && r->outside == me->id[kind])
 			continue;
 		errx(NS_EXIT_FAIL,
-		     "%s range %u-%u (inside %u) is neither your "
-		     "own %s nor yours in %s",
+		     "%s range %u-%u (inside %u) is neither your own %s nor yours in %s",
 		     ns_idkinds[kind].name, r->outside,
 		     r->outside + (r->count - 1), r->inside,
 		     ns_idkinds[kind].name, path);
@@ -1141,8 +1148,7 @@ check_capable(const struct ns_proc *p, const struct ns_idmap *map, int kind,
 	    (!needs_setfcap(kind, map) || ns_caps_effective(CAP_SETFCAP)))
 		return;
 	errx(NS_EXIT_FAIL,
-	     "cannot write %s map of PID %d: %s (ranges beyond your own "
-	     "id need nsmap installed with file capabilities)",
+	     "cannot write %s map of PID %d: %s (ranges beyond your own id need nsmap installed with file capabilities)",
 	     ns_idkinds[kind].name, (int)p->pid, strerror(EPERM));
 }
 
@@ -1169,9 +1175,7 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 	if (fd_inode(ns) != own) {
 		if (up < 0 || fd_inode(up) != own)
 			errx(NS_EXIT_FAIL,
-			     "the user namespace of PID %d is not a child of "
-			     "yours: only its parent namespace may write its "
-			     "maps",
+			     "the user namespace of PID %d is not a child of yours: only its parent namespace may write its maps",
 			     (int)p->pid);
 		have_parent = true;
 	}
@@ -1199,15 +1203,12 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 		bytes = ns_idmap_text_size(map);
 		if (page > 0 && bytes >= (size_t)page)
 			errx(NS_EXIT_FAIL,
-			     "the %s map is %zu bytes as written to the "
-			     "kernel, which takes less than %ld; nothing "
-			     "written",
+			     "the %s map is %zu bytes as written to the kernel, which takes less than %ld; nothing written",
 			     kind, bytes, page);
 		if (have_parent &&
 		    (bad = ns_idmap_unmapped(map, &parent[k])) != NULL)
 			errx(NS_EXIT_FAIL,
-			     "%s range %u-%u is not within one range mapped "
-			     "in your own user namespace; nothing written",
+			     "%s range %u-%u is not within one range mapped in your own user namespace; nothing written",
 			     kind, bad->outside,
 			     bad->outside + (bad->count - 1));
 	}
@@ -1217,8 +1218,7 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 		read_setgroups(p, now, sizeof(now));
 		if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
 			errx(NS_EXIT_FAIL,
-			     "setgroups of PID %d is already deny, and the "
-			     "kernel never allows it again",
+			     "setgroups of PID %d is already deny, and the kernel never allows it again",
 			     (int)p->pid);
 		if (strcmp(now, setgroups) != 0 && o->map[NS_GID].n == 0) {
 			struct ns_idmap gids;
@@ -1226,8 +1226,7 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 			read_map(p, NS_GID, &gids);
 			if (gids.n != 0)
 				errx(NS_EXIT_FAIL,
-				     "cannot deny setgroups of PID %d: its "
-				     "gid map is already written",
+				     "cannot deny setgroups of PID %d: its gid map is already written",
 				     (int)p->pid);
 		}
 	}
@@ -1302,9 +1301,7 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 	if (o->map[NS_GID].n && !gid_from_sub) {
 		if (setgroups != NULL && strcmp(setgroups, "allow") == 0)
 			errx(NS_EXIT_FAIL,
-			     "--setgroups=allow: a gid map of your "
-			     "own gid alone needs setgroups "
-			     "denied");
+			     "--setgroups=allow: a gid map of your own gid alone needs setgroups denied");
 		setgroups = "deny";
 	}
 	check_kernel_rules(o, p, setgroups);
@@ -1313,8 +1310,7 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 		if (strcmp(now, setgroups) != 0) {
 			if (ns_setgroups_write(p->procfd, setgroups) != 0)
 				err(NS_EXIT_FAIL,
-				    "cannot write '%s' to setgroups of "
-				    "PID %d",
+				    "cannot write '%s' to setgroups of PID %d",
 				    setgroups, (int)p->pid);
 			note_written(&w, strcmp(setgroups, "deny") == 0
 						 ? "setgroups deny"
