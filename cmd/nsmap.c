@@ -509,20 +509,28 @@ limit_privilege(struct caller *me)
 
 /* ---- /proc, trusted only once checked ----------------------------------- */
 
-/* First line of FILE below the directory fd DIR starting with KEY. */
+/*
+ * First line of FILE below the directory fd DIR starting with KEY.  False
+ * with errno: ENODATA when no line starts with KEY, else why it could not
+ * be read (EMFILE, ESRCH ...), which is not a reason to distrust /proc.
+ */
 static bool
 proc_field(int dir, const char *file, const char *key, char *out, size_t size)
 {
 	size_t cap = 0, klen = strlen(key);
 	char *line = NULL;
 	bool found = false;
+	int fd, saved;
 	FILE *f;
-	int fd;
 
 	fd = ns_openat_beneath(dir, file, O_RDONLY);
-	if (fd < 0 || (f = fdopen(fd, "re")) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "re");
+	if (f == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return false;
 	}
 	while (!found && getline(&line, &cap, f) >= 0) {
@@ -533,9 +541,18 @@ proc_field(int dir, const char *file, const char *key, char *out, size_t size)
 			 line + klen + strspn(line + klen, "\t "));
 		found = true;
 	}
+	saved = found ? 0 : ferror(f) ? errno : ENODATA;
 	free(line);
 	fclose(f);
+	errno = saved;
 	return found;
+}
+
+static noreturn void
+not_own_proc(void)
+{
+	errx(NS_EXIT_FAIL,
+	     "cannot trust /proc: it is not the procfs of your pid namespace");
 }
 
 /*
@@ -550,7 +567,7 @@ open_own_proc(int *root)
 	char path[32], link[32], nspid[64];
 	struct statfs sfs;
 	ssize_t len;
-	int fd, self = -1;
+	int fd, self;
 
 	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -559,17 +576,19 @@ open_own_proc(int *root)
 		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not procfs");
 	snprintf(path, sizeof(path), "%d", (int)getpid());
 	len = readlinkat(fd, "self", link, sizeof(link) - 1);
-	if (len > 0) {
-		link[len] = '\0';
-		if (strcmp(link, path) == 0)
-			self = ns_openat_beneath(fd, path,
-						 O_RDONLY | O_DIRECTORY);
+	link[len > 0 ? len : 0] = '\0';
+	if (strcmp(link, path) != 0)
+		not_own_proc();
+	self = ns_openat_beneath(fd, path, O_RDONLY | O_DIRECTORY);
+	if (self < 0)
+		err(NS_EXIT_FAIL, "cannot open /proc/%s", path);
+	if (!proc_field(self, "status", "NSpid:", nspid, sizeof(nspid))) {
+		if (errno == ENODATA)
+			not_own_proc();
+		err(NS_EXIT_FAIL, "cannot read /proc/%s/status", path);
 	}
-	if (self < 0 ||
-	    !proc_field(self, "status", "NSpid:", nspid, sizeof(nspid)) ||
-	    strcmp(nspid, path) != 0)
-		errx(NS_EXIT_FAIL,
-		     "cannot trust /proc: it is not the procfs of your pid namespace");
+	if (strcmp(nspid, path) != 0)
+		not_own_proc();
 	if (root != NULL)
 		*root = fd;
 	else
