@@ -88,6 +88,7 @@ $(BUILDDIR)/common/%.o: common/%.c common/nscommon.h
 
 # --version is printed from here
 $(BUILDDIR)/common/nscommon.o: VERSION
+$(BUILDDIR)/common/idmap.o: common/idmap-internal.h
 
 $(LIBCOMMON): $(COMMON_OBJS)
 	$(AR) rcs $@ $^

@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
@@ -21,6 +20,8 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
+
+#include <sys/capability.h>
 
 #include "nscommon.h"
 
@@ -43,16 +44,17 @@ static const struct ns_column columns[NCOLS] = {
 struct nsmap_opts {
 	enum mode mode;
 	bool show, check, auto_map, outside;
-	const char *setgroups; /* NULL, "allow" or "deny" */
-	struct ns_idmap uid_map, gid_map;
-	const char *id_arg; /* --uid/--gid value */
-	bool translate_gid;
+	const char *setgroups;		  /* NULL, "allow" or "deny" */
+	struct ns_idmap map[NS_NIDKINDS]; /* -u and -g, by NS_UID, NS_GID */
+	const char *id_arg;		  /* --uid/--gid value */
+	int id_kind; /* NS_UID for --uid, NS_GID for --gid */
 	uint32_t id;
 	struct ns_output out;
 	int cols[NCOLS];
 	size_t ncols;
 	pid_t pid;
-	char newidmap_kind; /* 'u' or 'g': "-u PID INSIDE OUTSIDE COUNT..." */
+	bool newidmap; /* "-u PID INSIDE OUTSIDE COUNT...", newuidmap's order */
+	int newidmap_kind; /* the kind of that map */
 };
 
 /* Linux 6.11+: the user namespace of a pidfd's process, without a path. */
@@ -62,8 +64,7 @@ struct nsmap_opts {
 
 /* What the caller is, fixed once at start. */
 struct caller {
-	uid_t uid;
-	gid_t gid;
+	uint32_t id[NS_NIDKINDS]; /* real uid and gid: id[NS_UID], id[NS_GID] */
 	bool root;
 	char *name;   /* NULL when the uid has no account */
 	gid_t pw_gid; /* the account's primary group */
@@ -87,16 +88,13 @@ usage(void)
 	       "Options:\n"
 	       " -u, --map-uid MAP        write the uid map\n"
 	       " -g, --map-gid MAP        write the gid map\n"
-	       " -a, --auto               map your own ids and subordinate "
-	       "ranges\n"
+	       " -a, --auto               map your own ids and subordinate ranges\n"
 	       " -s, --setgroups WHAT     allow or deny setgroups(2) first\n"
 	       "     --show               print the maps (default)\n"
 	       "     --uid=ID             translate a uid from inside to here\n"
 	       "     --gid=ID             translate a gid from inside to here\n"
-	       "     --outside            translate from here to inside "
-	       "instead\n"
-	       " -c, --check              warn about ranges that overlap "
-	       "accounts\n"
+	       "     --outside            translate from here to inside instead\n"
+	       " -c, --check              warn about ranges that overlap accounts\n"
 	       "                          or other namespaces; write nothing\n"
 	       " -J, --json               JSON output\n"
 	       " -r, --raw                raw output\n"
@@ -114,58 +112,61 @@ usage(void)
  * never a MAP (a range has three numbers), so it can only be the PID.
  */
 static bool
-is_newidmap_pid(const char *arg, struct nsmap_opts *o, char kind)
+is_newidmap_pid(const char *arg, struct nsmap_opts *o, int kind)
 {
 	pid_t pid;
 
 	if (ns_parse_pid(arg, &pid) != 0)
 		return false;
-	if (o->newidmap_kind != 0)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "-%c PID: newuidmap's order takes one map a run "
-			       "(already -%c PID)",
-			       kind, o->newidmap_kind);
+	if (o->newidmap)
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"-%c PID: newuidmap's order takes one map a run (already -%c PID)",
+			ns_idkinds[kind].opt, ns_idkinds[o->newidmap_kind].opt);
+	o->newidmap = true;
 	o->newidmap_kind = kind;
 	o->pid = pid;
 	return true;
 }
 
+/* -u or -g (KIND) with ARG: a MAP, or the PID of newuidmap's order. */
 static void
-add_map_spec(struct ns_idmap *map, const char *spec, const char *kind)
+add_map_arg(struct nsmap_opts *o, int kind, const char *arg)
 {
 	const char *why;
 
-	if (ns_idmap_add_spec(map, spec, &why) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid %s map '%s': %s", kind,
-			       spec, why);
+	if (is_newidmap_pid(arg, o, kind))
+		return;
+	if (ns_idmap_add_spec(&o->map[kind], arg, &why) != 0)
+		ns_usage_error(NS_EXIT_USAGE, "invalid %s map: '%s': %s",
+			       ns_idkinds[kind].name, arg, why);
 }
 
 /* The operands after PID in newuidmap's order: INSIDE OUTSIDE COUNT... */
 static void
 add_newidmap_ranges(struct nsmap_opts *o, char **args, int n)
 {
-	struct ns_idmap *map =
-		o->newidmap_kind == 'u' ? &o->uid_map : &o->gid_map;
-	const char *kind = o->newidmap_kind == 'u' ? "uid" : "gid";
+	struct ns_idmap *map = &o->map[o->newidmap_kind];
+	const char *kind = ns_idkinds[o->newidmap_kind].name;
 	const char *why;
 
 	if (n == 0 || n % 3 != 0)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "-%c PID takes INSIDE OUTSIDE COUNT, three "
-			       "numbers a range (%d given)",
-			       o->newidmap_kind, n);
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"-%c PID takes INSIDE OUTSIDE COUNT, three numbers a range (%d given)",
+			ns_idkinds[o->newidmap_kind].opt, n);
 	for (int i = 0; i < n; i += 3) {
 		uint32_t v[3];
 
 		for (int k = 0; k < 3; k++)
 			if (ns_parse_u32(args[i + k], &v[k]) != 0)
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid %s map: '%s' is not a "
-					       "number",
-					       kind, args[i + k]);
+				ns_usage_error(
+					NS_EXIT_USAGE,
+					"invalid %s map: '%s': not a number",
+					kind, args[i + k]);
 		if (ns_idmap_add(map, v[0], v[1], v[2], &why) != 0)
 			ns_usage_error(NS_EXIT_USAGE,
-				       "invalid %s map at '%s %s %s': %s", kind,
+				       "invalid %s map: '%s %s %s': %s", kind,
 				       args[i], args[i + 1], args[i + 2], why);
 	}
 }
@@ -178,50 +179,22 @@ parse_translate_id(struct nsmap_opts *o)
 	int rc;
 
 	/* A name means something only in our own namespace's database. */
-	if (o->outside && o->translate_gid)
+	if (o->outside && o->id_kind == NS_GID)
 		rc = ns_parse_gid(o->id_arg, &gid), uid = gid;
 	else if (o->outside)
 		rc = ns_parse_uid(o->id_arg, &uid);
 	else
 		rc = ns_parse_u32(o->id_arg, &uid);
 	if (rc != 0 || uid == (uid_t)-1)
-		ns_usage_error(NS_EXIT_USAGE, "invalid %s: '%s'",
-			       o->translate_gid ? "gid" : "uid", o->id_arg);
+		ns_usage_invalid(NS_EXIT_USAGE, ns_idkinds[o->id_kind].name,
+				 o->id_arg);
 	o->id = uid;
 }
 
-static void
-pick_mode(struct nsmap_opts *o)
+static bool
+has_map(const struct nsmap_opts *o)
 {
-	bool write =
-		o->uid_map.n || o->gid_map.n || o->auto_map || o->setgroups;
-
-	if (o->auto_map && (o->uid_map.n || o->gid_map.n))
-		ns_usage_error(
-			NS_EXIT_USAGE,
-			"--auto and --map-uid/--map-gid exclude each other");
-	if (o->id_arg != NULL) {
-		if (write || o->show || o->check)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "--uid/--gid translate only");
-		o->mode = MODE_TRANSLATE;
-	} else if (o->check) {
-		if (o->show || o->auto_map || o->setgroups)
-			ns_usage_error(
-				NS_EXIT_USAGE,
-				"--check takes only --map-uid/--map-gid");
-		o->mode = MODE_CHECK;
-	} else if (write) {
-		if (o->show)
-			ns_usage_error(
-				NS_EXIT_USAGE,
-				"--show and writing a map exclude each other");
-		o->mode = MODE_WRITE;
-	} else {
-		o->mode = MODE_SHOW;
-	}
-	if (o->outside && o->mode != MODE_TRANSLATE)
-		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
+	return o->map[NS_UID].n || o->map[NS_GID].n;
 }
 
 /*
@@ -242,16 +215,34 @@ parse_short_s(char **argv, struct nsmap_opts *o)
 	/* "-s WORD" or "-rs WORD": the word is argv[optind - 1] itself. */
 	if (optind >= 2 && optarg == argv[optind - 1] && opt[0] == '-' &&
 	    opt[1] != '-' && opt[strlen(opt) - 1] == 's') {
-		warnx("-s without allow or deny is read as --show; "
-		      "use --show (-s means --setgroups now)");
+		warnx("-s without allow or deny is read as --show; use --show (-s means --setgroups now)");
 		o->show = true;
 		optind--;
 		return;
 	}
-	ns_usage_error(NS_EXIT_USAGE,
-		       "-s takes allow or deny, not '%s' (--show has no "
-		       "short option now)",
-		       optarg);
+	ns_usage_error(
+		NS_EXIT_USAGE,
+		"invalid -s value (allow or deny): '%s' (--show has no short option now)",
+		optarg);
+}
+
+/* What follows the options: PID, or newuidmap's INSIDE OUTSIDE COUNT... */
+static void
+parse_operands(char **args, int n, struct nsmap_opts *o)
+{
+	if (o->newidmap) {
+		add_newidmap_ranges(o, args, n);
+		return;
+	}
+	if (n == 0)
+		ns_usage_error(NS_EXIT_USAGE, "no PID given");
+	if (n > 1)
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"unexpected argument '%s' (a map is -u INSIDE:OUTSIDE:COUNT PID, or -u PID INSIDE OUTSIDE COUNT in newuidmap's order)",
+			args[1]);
+	if (ns_parse_pid(args[0], &o->pid) != 0)
+		ns_usage_invalid(NS_EXIT_USAGE, "PID", args[0]);
 }
 
 static void
@@ -283,7 +274,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, nargs;
+	int c;
 
 	o->out.json_name = "idmaps";
 	/* 'S' is --setgroups by its long name only: no -S letter. */
@@ -291,12 +282,10 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 				NULL)) != -1) {
 		switch (c) {
 		case 'u':
-			if (!is_newidmap_pid(optarg, o, 'u'))
-				add_map_spec(&o->uid_map, optarg, "uid");
+			add_map_arg(o, NS_UID, optarg);
 			break;
 		case 'g':
-			if (!is_newidmap_pid(optarg, o, 'g'))
-				add_map_spec(&o->gid_map, optarg, "gid");
+			add_map_arg(o, NS_GID, optarg);
 			break;
 		case 'a':
 			o->auto_map = true;
@@ -307,10 +296,9 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		case 'S':
 			if (strcmp(optarg, "allow") != 0 &&
 			    strcmp(optarg, "deny") != 0)
-				ns_usage_error(
+				ns_usage_invalid(
 					NS_EXIT_USAGE,
-					"--setgroups takes allow or deny, not "
-					"'%s'",
+					"--setgroups value (allow or deny)",
 					optarg);
 			o->setgroups = optarg;
 			break;
@@ -323,7 +311,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 				ns_usage_error(NS_EXIT_USAGE,
 					       "translate one id at a time");
 			o->id_arg = optarg;
-			o->translate_gid = c == OPT_GID;
+			o->id_kind = c == OPT_GID ? NS_GID : NS_UID;
 			break;
 		case OPT_OUTSIDE:
 			o->outside = true;
@@ -344,31 +332,144 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		o->cols[i] = i;
 	o->ncols = NCOLS;
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols, NCOLS);
-	nargs = argc - optind;
-	if (o->newidmap_kind != 0) {
-		add_newidmap_ranges(o, argv + optind, nargs);
-		if (o->auto_map || o->check)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "-%c PID INSIDE OUTSIDE COUNT writes a "
-				       "map: not with --auto or --check",
-				       o->newidmap_kind);
-	} else {
-		if (nargs == 0)
-			ns_usage_error(NS_EXIT_USAGE, "no PID given");
-		if (nargs > 1)
-			ns_usage_error(NS_EXIT_USAGE,
-				       "unexpected argument '%s' (a map is "
-				       "-u INSIDE:OUTSIDE:COUNT PID, or "
-				       "-u PID INSIDE OUTSIDE COUNT in "
-				       "newuidmap's order)",
-				       argv[optind + 1]);
-		if (ns_parse_pid(argv[optind], &o->pid) != 0)
-			ns_usage_error(NS_EXIT_USAGE, "invalid PID '%s'",
-				       argv[optind]);
-	}
-	pick_mode(o);
-	if (o->mode == MODE_TRANSLATE)
+	parse_operands(argv + optind, argc - optind, o);
+	if (o->id_arg != NULL)
 		parse_translate_id(o);
+}
+
+/* The options that choose what nsmap does, for the exclusive pairs. */
+enum {
+	GIVEN_NEWIDMAP,
+	GIVEN_MAP,
+	GIVEN_AUTO,
+	GIVEN_SETGROUPS,
+	GIVEN_SHOW,
+	GIVEN_ID,
+	GIVEN_CHECK,
+	NGIVEN
+};
+
+/* Pairs of those that cannot go together; the first pair found is reported.
+ * --check takes maps to check; the others are one thing to do each. */
+static const unsigned char exclusive[][2] = {
+	{ GIVEN_NEWIDMAP, GIVEN_AUTO },	  { GIVEN_NEWIDMAP, GIVEN_CHECK },
+	{ GIVEN_AUTO, GIVEN_MAP },	  { GIVEN_ID, GIVEN_MAP },
+	{ GIVEN_ID, GIVEN_AUTO },	  { GIVEN_ID, GIVEN_SETGROUPS },
+	{ GIVEN_ID, GIVEN_SHOW },	  { GIVEN_ID, GIVEN_CHECK },
+	{ GIVEN_CHECK, GIVEN_SHOW },	  { GIVEN_CHECK, GIVEN_AUTO },
+	{ GIVEN_CHECK, GIVEN_SETGROUPS }, { GIVEN_SHOW, GIVEN_MAP },
+	{ GIVEN_SHOW, GIVEN_AUTO },	  { GIVEN_SHOW, GIVEN_SETGROUPS },
+};
+
+/*
+ * The options that go together, and the one thing they ask for: translate,
+ * check, write, or show (the default).
+ */
+static void
+check_args(struct nsmap_opts *o)
+{
+	char newidmap[32];
+	const char *name[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = newidmap,
+		[GIVEN_MAP] = "--map-uid/--map-gid",
+		[GIVEN_AUTO] = "--auto",
+		[GIVEN_SETGROUPS] = "--setgroups",
+		[GIVEN_SHOW] = "--show",
+		[GIVEN_ID] = "--uid/--gid",
+		[GIVEN_CHECK] = "--check",
+	};
+	bool given[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = o->newidmap,
+		[GIVEN_MAP] = has_map(o),
+		[GIVEN_AUTO] = o->auto_map,
+		[GIVEN_SETGROUPS] = o->setgroups != NULL,
+		[GIVEN_SHOW] = o->show,
+		[GIVEN_ID] = o->id_arg != NULL,
+		[GIVEN_CHECK] = o->check,
+	};
+
+	snprintf(newidmap, sizeof(newidmap), "-%c PID INSIDE OUTSIDE COUNT",
+		 ns_idkinds[o->newidmap_kind].opt);
+	for (size_t i = 0; i < ARRAY_SIZE(exclusive); i++) {
+		int a = exclusive[i][0], b = exclusive[i][1];
+
+		if (given[a] && given[b])
+			ns_usage_exclusive(NS_EXIT_USAGE, name[a], name[b]);
+	}
+	if (given[GIVEN_ID])
+		o->mode = MODE_TRANSLATE;
+	else if (o->check)
+		o->mode = MODE_CHECK;
+	else if (has_map(o) || o->auto_map || o->setgroups)
+		o->mode = MODE_WRITE;
+	else
+		o->mode = MODE_SHOW;
+	if (o->outside && o->mode != MODE_TRANSLATE)
+		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
+}
+
+/* ---- capabilities -------------------------------------------------------- */
+
+/* Keep of every capability only KEEP[0..N), those of them permitted, as
+ * permitted and effective; inheritable and ambient end empty.  0 or -1
+ * with errno. */
+static int
+caps_limit(const int *keep, size_t n)
+{
+	cap_flag_value_t permitted;
+	cap_t now, want;
+	int rc = -1;
+
+	now = cap_get_proc();
+	want = cap_init();
+	if (now == NULL || want == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(now, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted != CAP_SET)
+			continue;
+		if (cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) != 0 ||
+		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	if (cap_reset_ambient() != 0 && errno != EINVAL)
+		goto out;
+	rc = cap_set_proc(want);
+out:
+	cap_free(want);
+	cap_free(now);
+	return rc;
+}
+
+/* Make the effective set exactly KEEP[0..N) (those of them permitted),
+ * leaving the permitted set as it is.  0 or -1 with errno. */
+static int
+caps_effective_only(const int *keep, size_t n)
+{
+	cap_t caps = cap_get_proc();
+	int rc = -1;
+
+	if (caps == NULL)
+		return -1;
+	if (cap_clear_flag(caps, CAP_EFFECTIVE) != 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		cap_flag_value_t permitted;
+		cap_value_t c = keep[i];
+
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
+			goto out;
+		if (permitted == CAP_SET &&
+		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
+			goto out;
+	}
+	rc = cap_set_proc(caps);
+out:
+	cap_free(caps);
+	return rc;
 }
 
 /*
@@ -385,15 +486,15 @@ limit_privilege(struct caller *me)
 	const char *login;
 
 	if (getuid() != geteuid() || getgid() != getegid())
-		errx(NS_EXIT_FAIL, "refusing to run setuid or setgid: install "
-				   "with file capabilities instead");
-	me->uid = getuid();
-	me->gid = getgid();
-	me->root = me->uid == 0;
+		errx(NS_EXIT_FAIL,
+		     "refusing to run setuid or setgid: install with file capabilities instead");
+	me->id[NS_UID] = getuid();
+	me->id[NS_GID] = getgid();
+	me->root = me->id[NS_UID] == 0;
 	if (!me->root) {
 		if (clearenv() != 0)
 			errx(NS_EXIT_FAIL, "cannot clear the environment");
-		if (ns_caps_limit(keep, ARRAY_SIZE(keep)) != 0)
+		if (caps_limit(keep, ARRAY_SIZE(keep)) != 0)
 			err(NS_EXIT_FAIL, "cannot drop capabilities");
 	}
 	/*
@@ -405,32 +506,40 @@ limit_privilege(struct caller *me)
 	me->pw_gid = (gid_t)-1;
 	login = getlogin();
 	pw = login != NULL && *login != '\0' ? getpwnam(login) : NULL;
-	if (pw == NULL || pw->pw_uid != me->uid)
-		pw = getpwuid(me->uid);
+	if (pw == NULL || pw->pw_uid != me->id[NS_UID])
+		pw = getpwuid(me->id[NS_UID]);
 	if (pw != NULL) {
 		me->name = strdup(pw->pw_name);
 		if (me->name == NULL)
-			err(NS_EXIT_FAIL, "cannot allocate memory");
+			ns_oom(NS_EXIT_FAIL);
 		me->pw_gid = pw->pw_gid;
 	}
 }
 
 /* ---- /proc, trusted only once checked ----------------------------------- */
 
-/* First line of FILE below the directory fd DIR starting with KEY. */
+/*
+ * First line of FILE below the directory fd DIR starting with KEY.  False
+ * with errno: ENODATA when no line starts with KEY, else why it could not
+ * be read (EMFILE, ESRCH ...), which is not a reason to distrust /proc.
+ */
 static bool
 proc_field(int dir, const char *file, const char *key, char *out, size_t size)
 {
 	size_t cap = 0, klen = strlen(key);
 	char *line = NULL;
 	bool found = false;
+	int fd, saved;
 	FILE *f;
-	int fd;
 
 	fd = ns_openat_beneath(dir, file, O_RDONLY);
-	if (fd < 0 || (f = fdopen(fd, "re")) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "re");
+	if (f == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return false;
 	}
 	while (!found && getline(&line, &cap, f) >= 0) {
@@ -441,9 +550,18 @@ proc_field(int dir, const char *file, const char *key, char *out, size_t size)
 			 line + klen + strspn(line + klen, "\t "));
 		found = true;
 	}
+	saved = found ? 0 : ferror(f) ? errno : ENODATA;
 	free(line);
 	fclose(f);
+	errno = saved;
 	return found;
+}
+
+static noreturn void
+not_own_proc(void)
+{
+	errx(NS_EXIT_FAIL,
+	     "cannot trust /proc: it is not the procfs of your pid namespace");
 }
 
 /*
@@ -458,7 +576,7 @@ open_own_proc(int *root)
 	char path[32], link[32], nspid[64];
 	struct statfs sfs;
 	ssize_t len;
-	int fd, self = -1;
+	int fd, self;
 
 	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -467,17 +585,19 @@ open_own_proc(int *root)
 		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not procfs");
 	snprintf(path, sizeof(path), "%d", (int)getpid());
 	len = readlinkat(fd, "self", link, sizeof(link) - 1);
-	if (len > 0) {
-		link[len] = '\0';
-		if (strcmp(link, path) == 0)
-			self = ns_openat_beneath(fd, path,
-						 O_RDONLY | O_DIRECTORY);
+	link[len > 0 ? len : 0] = '\0';
+	if (strcmp(link, path) != 0)
+		not_own_proc();
+	self = ns_openat_beneath(fd, path, O_RDONLY | O_DIRECTORY);
+	if (self < 0)
+		err(NS_EXIT_FAIL, "cannot open /proc/%s", path);
+	if (!proc_field(self, "status", "NSpid:", nspid, sizeof(nspid))) {
+		if (errno == ENODATA)
+			not_own_proc();
+		err(NS_EXIT_FAIL, "cannot read /proc/%s/status", path);
 	}
-	if (self < 0 ||
-	    !proc_field(self, "status", "NSpid:", nspid, sizeof(nspid)) ||
-	    strcmp(nspid, path) != 0)
-		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not the procfs "
-				   "of your pid namespace");
+	if (strcmp(nspid, path) != 0)
+		not_own_proc();
 	if (root != NULL)
 		*root = fd;
 	else
@@ -485,12 +605,26 @@ open_own_proc(int *root)
 	return self;
 }
 
+/* Inode of the namespace file NAME ("user") below the /proc/PID directory
+ * fd, 0 with errno on failure. */
+static ino_t
+inode_at(int procfd, const char *name)
+{
+	struct stat st;
+	char path[32 + NAME_MAX];
+
+	snprintf(path, sizeof(path), "ns/%s", name);
+	if (fstatat(procfd, path, &st, 0) != 0)
+		return 0;
+	return st.st_ino;
+}
+
 /* Inode of our own user namespace, read through a checked /proc. */
 static ino_t
 own_userns(void)
 {
 	int self = open_own_proc(NULL);
-	ino_t ino = ns_inode_at(self, "user");
+	ino_t ino = inode_at(self, "user");
 
 	if (ino == 0)
 		err(NS_EXIT_FAIL, "cannot read your user namespace");
@@ -522,8 +656,7 @@ open_target(pid_t pid, struct ns_proc *p)
 	}
 	if (strcmp(shown, want) != 0)
 		errx(NS_EXIT_FAIL,
-		     "cannot trust /proc/%d: it shows PID %s (a mount "
-		     "over it?)",
+		     "cannot trust /proc/%d: it shows PID %s (a mount over it?)",
 		     (int)pid, shown);
 }
 
@@ -548,8 +681,7 @@ open_target_userns(const struct ns_proc *p)
 	t = ns_type_of_fd(fd);
 	if (t == NULL || t->flag != CLONE_NEWUSER)
 		errx(NS_EXIT_FAIL,
-		     "cannot trust ns/user of PID %d: not a "
-		     "user namespace",
+		     "cannot trust ns/user of PID %d: not a user namespace",
 		     (int)p->pid);
 	return fd;
 }
@@ -565,8 +697,10 @@ fd_inode(int fd)
 }
 
 static void
-read_map(const struct ns_proc *p, const char *file, struct ns_idmap *map)
+read_map(const struct ns_proc *p, int kind, struct ns_idmap *map)
 {
+	const char *file = ns_idkinds[kind].map_file;
+
 	if (ns_idmap_read(p->procfd, file, map) != 0)
 		err(NS_EXIT_FAIL, "cannot read %s of PID %d", file,
 		    (int)p->pid);
@@ -575,12 +709,21 @@ read_map(const struct ns_proc *p, const char *file, struct ns_idmap *map)
 static void
 read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 {
-	if (ns_setgroups_read(p->procfd, buf, size) != 0)
+	if (!proc_field(p->procfd, "setgroups", "", buf, size))
 		err(NS_EXIT_FAIL, "cannot read setgroups of PID %d",
 		    (int)p->pid);
 }
 
 /* ---- show --------------------------------------------------------------- */
+
+/* The number a range shows in column COL: COL_INSIDE, _OUTSIDE, _COUNT. */
+static uint32_t
+range_field(const struct ns_idrange *r, int col)
+{
+	if (col == COL_INSIDE)
+		return r->inside;
+	return col == COL_OUTSIDE ? r->outside : r->count;
+}
 
 /* A row per range; R NULL for a map not written yet (empty numbers). */
 static void
@@ -592,31 +735,18 @@ add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 	if (ln == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	for (size_t i = 0; i < o->ncols; i++) {
+		const char *data = NULL;
 		char num[16];
-		const char *data = num;
 
-		switch (o->cols[i]) {
-		case COL_KIND:
+		if (o->cols[i] == COL_KIND) {
 			data = kind;
-			break;
-		case COL_INSIDE:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->inside);
-			break;
-		case COL_OUTSIDE:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->outside);
-			break;
-		case COL_COUNT:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->count);
-			break;
-		default:
+		} else if (o->cols[i] == COL_SETGROUPS) {
 			data = setgroups;
-			break;
+		} else if (r != NULL) {
+			snprintf(num, sizeof(num), "%u",
+				 range_field(r, o->cols[i]));
+			data = num;
 		}
-		if (r == NULL && data == num)
-			data = NULL;
 		if (scols_line_set_data(ln, i, data) != 0)
 			err(NS_EXIT_FAIL, "cannot make the table");
 	}
@@ -625,21 +755,24 @@ add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 static int
 show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 {
-	struct ns_idmap uids, gids;
+	struct ns_idmap maps[NS_NIDKINDS];
 	struct libscols_table *tb;
 	char setgroups[16];
 
-	read_map(p, "uid_map", &uids);
-	read_map(p, "gid_map", &gids);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		read_map(p, k, &maps[k]);
 	read_setgroups(p, setgroups, sizeof(setgroups));
 	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	/* A map not written yet is a row too: its setgroups state shows. */
-	for (size_t i = 0; i < uids.n || i == 0; i++)
-		add_row(tb, o, "uid", uids.n ? &uids.r[i] : NULL, setgroups);
-	for (size_t i = 0; i < gids.n || i == 0; i++)
-		add_row(tb, o, "gid", gids.n ? &gids.r[i] : NULL, setgroups);
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		const struct ns_idmap *m = &maps[k];
+
+		for (size_t i = 0; i < m->n || i == 0; i++)
+			add_row(tb, o, ns_idkinds[k].name,
+				m->n ? &m->r[i] : NULL, setgroups);
+	}
 	if (ns_table_print(tb) != 0)
 		err(NS_EXIT_FAIL, "cannot print the table");
 	return NS_EXIT_OK;
@@ -650,13 +783,13 @@ show_maps(const struct nsmap_opts *o, const struct ns_proc *p)
 static int
 translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 {
-	const char *kind = o->translate_gid ? "gid" : "uid";
+	const char *kind = ns_idkinds[o->id_kind].name;
 	struct ns_idmap map;
 	uint32_t out;
 	bool same;
 	int ns;
 
-	read_map(p, o->translate_gid ? "gid_map" : "uid_map", &map);
+	read_map(p, o->id_kind, &map);
 	/*
 	 * Read from inside the namespace, the map shows the parent's ids, not
 	 * ours: there, a mapped id is itself, both ways.
@@ -666,12 +799,10 @@ translate_id(const struct nsmap_opts *o, const struct ns_proc *p)
 	close(ns);
 	if (ns_idmap_translate(&map, o->id, same || !o->outside, &out) != 0) {
 		if (o->outside)
-			warnx("%s %u is not mapped into the user namespace of "
-			      "PID %d",
+			warnx("%s %u is not mapped into the user namespace of PID %d",
 			      kind, o->id, (int)p->pid);
 		else
-			warnx("%s %u of the user namespace of PID %d is not "
-			      "mapped",
+			warnx("%s %u of the user namespace of PID %d is not mapped",
 			      kind, o->id, (int)p->pid);
 		return NS_EXIT_FAIL;
 	}
@@ -695,68 +826,140 @@ ranges_meet(const struct ns_idrange *a, const struct ns_idrange *b)
 	       b->outside < (uint64_t)a->outside + a->count;
 }
 
+/* The next entry of the passwd (NS_UID) or group (NS_GID) database. */
+static bool
+next_account(int kind, const char **name, uint32_t *id)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (kind == NS_GID) {
+		gr = getgrent();
+		if (gr == NULL)
+			return false;
+		*name = gr->gr_name;
+		*id = gr->gr_gid;
+		return true;
+	}
+	pw = getpwent();
+	if (pw == NULL)
+		return false;
+	*name = pw->pw_name;
+	*id = pw->pw_uid;
+	return true;
+}
+
 /* Accounts in the passwd or group database whose id a range maps. */
 static int
-check_accounts(const struct ns_idmap *map, bool gid, const struct caller *me)
+check_accounts(const struct ns_idmap *map, int kind, const struct caller *me)
 {
-	uint32_t own = gid ? me->gid : me->uid;
+	const struct ns_idkind *k = &ns_idkinds[kind];
+	const char *name;
 	int found = 0;
+	uint32_t id;
 
-	gid ? setgrent() : setpwent();
-	for (;;) {
-		struct passwd *pw = NULL;
-		struct group *gr = NULL;
-		const char *name;
-		uint32_t id;
-
-		if (gid && (gr = getgrent()) != NULL)
-			name = gr->gr_name, id = gr->gr_gid;
-		else if (!gid && (pw = getpwent()) != NULL)
-			name = pw->pw_name, id = pw->pw_uid;
-		else
-			break;
+	if (kind == NS_GID)
+		setgrent();
+	else
+		setpwent();
+	while (next_account(kind, &name, &id)) {
 		/* Mapping yourself is what a map is for. */
-		if (id == own)
+		if (id == me->id[kind])
 			continue;
 		for (size_t i = 0; i < map->n; i++) {
 			if (!in_range(&map->r[i], id))
 				continue;
 			warnx("%s range %u-%u maps the %s '%s' (%s %u)",
-			      gid ? "gid" : "uid", map->r[i].outside,
+			      k->name, map->r[i].outside,
 			      map->r[i].outside + (map->r[i].count - 1),
-			      gid ? "group" : "user", name, gid ? "gid" : "uid",
-			      id);
+			      k->account, name, k->name, id);
 			found++;
 		}
 	}
-	gid ? endgrent() : endpwent();
+	if (kind == NS_GID)
+		endgrent();
+	else
+		endpwent();
 	return found;
 }
 
+/* The user namespaces already looked at, by inode. */
+struct seen {
+	ino_t *ino;
+	size_t n;
+};
+
 /* Has a process in the user namespace INO already been looked at? */
 static bool
-seen_before(ino_t **seen, size_t *nseen, ino_t ino)
+seen_before(struct seen *seen, ino_t ino)
 {
 	ino_t *more;
 
-	for (size_t i = 0; i < *nseen; i++)
-		if ((*seen)[i] == ino)
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->ino[i] == ino)
 			return true;
-	more = reallocarray(*seen, *nseen + 1, sizeof(**seen));
+	more = reallocarray(seen->ino, seen->n + 1, sizeof(*more));
 	if (more == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate memory");
-	*seen = more;
-	(*seen)[(*nseen)++] = ino;
+		ns_oom(NS_EXIT_FAIL);
+	seen->ino = more;
+	seen->ino[seen->n++] = ino;
 	return false;
+}
+
+/* Warn of each range of MINE that meets one of OTHER, the KIND map of the
+ * user namespace of PID.  The number of warnings. */
+static int
+warn_shared(const struct ns_idmap *mine, const struct ns_idmap *other, int kind,
+	    pid_t pid)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < mine->n; i++) {
+		const struct ns_idrange *r = &mine->r[i];
+
+		for (size_t j = 0; j < other->n; j++) {
+			if (!ranges_meet(r, &other->r[j]))
+				continue;
+			warnx("%s range %u-%u is also mapped by the user namespace of PID %d",
+			      ns_idkinds[kind].name, r->outside,
+			      r->outside + (r->count - 1), (int)pid);
+			found++;
+		}
+	}
+	return found;
+}
+
+/* The process with the /proc entry NAME, if it is in a user namespace not
+ * looked at yet: the warnings for the ids its maps share with MAPS. */
+static int
+check_process(const char *name, const struct ns_idmap maps[NS_NIDKINDS],
+	      struct seen *seen)
+{
+	struct ns_idmap other;
+	struct ns_proc p;
+	int found = 0;
+	pid_t pid;
+	ino_t ino;
+
+	if (ns_parse_pid(name, &pid) != 0 || ns_proc_open(pid, &p) != 0)
+		return 0;
+	ino = inode_at(p.procfd, "user");
+	if (ino != 0 && !seen_before(seen, ino)) {
+		for (int k = 0; k < NS_NIDKINDS; k++)
+			if (ns_idmap_read(p.procfd, ns_idkinds[k].map_file,
+					  &other) == 0)
+				found += warn_shared(&maps[k], &other, k, pid);
+	}
+	ns_proc_close(&p);
+	return found;
 }
 
 /* Other live user namespaces (not ours, not the target's) sharing ids. */
 static int
-check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
+check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 		 const struct ns_proc *target)
 {
-	ino_t *seen = NULL;
-	size_t nseen = 0;
+	struct seen seen = { NULL, 0 };
 	struct dirent *d;
 	int found = 0, root, ns;
 	DIR *proc;
@@ -766,49 +969,13 @@ check_namespaces(const struct ns_idmap *uids, const struct ns_idmap *gids,
 	if (proc == NULL)
 		err(NS_EXIT_FAIL, "cannot open /proc");
 	ns = open_target_userns(target);
-	(void)seen_before(&seen, &nseen, fd_inode(ns));
+	(void)seen_before(&seen, fd_inode(ns));
 	close(ns);
-	(void)seen_before(&seen, &nseen, own_userns());
-	while ((d = readdir(proc)) != NULL) {
-		struct ns_idmap other;
-		struct ns_proc p;
-		pid_t pid;
-		ino_t ino;
-
-		if (ns_parse_pid(d->d_name, &pid) != 0 ||
-		    ns_proc_open(pid, &p) != 0)
-			continue;
-		ino = ns_inode_at(p.procfd, "user");
-		if (ino == 0 || seen_before(&seen, &nseen, ino)) {
-			ns_proc_close(&p);
-			continue;
-		}
-		for (int k = 0; k < 2; k++) {
-			const struct ns_idmap *mine = k ? gids : uids;
-
-			if (ns_idmap_read(p.procfd, k ? "gid_map" : "uid_map",
-					  &other) != 0)
-				continue;
-			for (size_t i = 0; i < mine->n; i++)
-				for (size_t j = 0; j < other.n; j++) {
-					if (!ranges_meet(&mine->r[i],
-							 &other.r[j]))
-						continue;
-					warnx("%s range %u-%u is also mapped "
-					      "by "
-					      "the user namespace of PID %d",
-					      k ? "gid" : "uid",
-					      mine->r[i].outside,
-					      mine->r[i].outside +
-						      (mine->r[i].count - 1),
-					      (int)pid);
-					found++;
-				}
-		}
-		ns_proc_close(&p);
-	}
+	(void)seen_before(&seen, own_userns());
+	while ((d = readdir(proc)) != NULL)
+		found += check_process(d->d_name, maps, &seen);
 	closedir(proc);
-	free(seen);
+	free(seen.ino);
 	return found;
 }
 
@@ -816,17 +983,19 @@ static int
 check_maps(const struct nsmap_opts *o, const struct ns_proc *p,
 	   const struct caller *me)
 {
-	struct ns_idmap uids = o->uid_map, gids = o->gid_map;
-	int found;
+	struct ns_idmap maps[NS_NIDKINDS];
+	int found = 0;
 
 	/* Without a map to check, check what the namespace has. */
-	if (uids.n == 0 && gids.n == 0) {
-		read_map(p, "uid_map", &uids);
-		read_map(p, "gid_map", &gids);
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		if (has_map(o))
+			maps[k] = o->map[k];
+		else
+			read_map(p, k, &maps[k]);
 	}
-	found = check_accounts(&uids, false, me) +
-		check_accounts(&gids, true, me) +
-		check_namespaces(&uids, &gids, p);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		found += check_accounts(&maps[k], k, me);
+	found += check_namespaces(maps, p);
 	return found ? NS_EXIT_FAIL : NS_EXIT_OK;
 }
 
@@ -846,30 +1015,27 @@ check_identity(const struct ns_proc *p, const struct caller *me)
 
 	if (me->name == NULL)
 		errx(NS_EXIT_FAIL,
-		     "cannot determine your user name: uid %u has no "
-		     "entry in the passwd database",
-		     (unsigned)me->uid);
-	if (me->gid != me->pw_gid) {
+		     "cannot determine your user name: uid %u has no entry in the passwd database",
+		     (unsigned)me->id[NS_UID]);
+	if (me->id[NS_GID] != me->pw_gid) {
 		aux = ns_logindefs_bool("/etc/login.defs",
 					"GRANT_AUX_GROUP_SUBIDS");
 		if (aux < 0)
 			err(NS_EXIT_FAIL, "cannot read /etc/login.defs");
 		if (!aux)
 			errx(NS_EXIT_FAIL,
-			     "your gid %u is not the primary group %u of "
-			     "user '%s' (only with GRANT_AUX_GROUP_SUBIDS "
-			     "yes in /etc/login.defs)",
-			     (unsigned)me->gid, (unsigned)me->pw_gid, me->name);
+			     "your gid %u is not the primary group %u of user '%s' (only with GRANT_AUX_GROUP_SUBIDS yes in /etc/login.defs)",
+			     (unsigned)me->id[NS_GID], (unsigned)me->pw_gid,
+			     me->name);
 	}
 	/* /proc/PID belongs to the process's effective uid and gid. */
 	if (fstat(p->procfd, &st) != 0)
 		err(NS_EXIT_FAIL, "cannot stat /proc/%d", (int)p->pid);
-	if (st.st_uid != me->uid || st.st_gid != me->gid)
+	if (st.st_uid != me->id[NS_UID] || st.st_gid != me->id[NS_GID])
 		errx(NS_EXIT_FAIL,
-		     "PID %d runs as uid %u gid %u, not as you (uid %u "
-		     "gid %u)",
+		     "PID %d runs as uid %u gid %u, not as you (uid %u gid %u)",
 		     (int)p->pid, (unsigned)st.st_uid, (unsigned)st.st_gid,
-		     (unsigned)me->uid, (unsigned)me->gid);
+		     (unsigned)me->id[NS_UID], (unsigned)me->id[NS_GID]);
 }
 
 /* The kernel lets only the namespace's owner (or root) act for it. */
@@ -882,15 +1048,13 @@ check_owner(const struct ns_proc *p, const struct caller *me)
 	fd = open_target_userns(p);
 	if (ioctl(fd, NS_GET_OWNER_UID, &owner) != 0)
 		err(NS_EXIT_FAIL,
-		    "cannot get the owner of the user namespace "
-		    "of PID %d",
+		    "cannot get the owner of the user namespace of PID %d",
 		    (int)p->pid);
 	close(fd);
-	if (!me->root && owner != me->uid)
+	if (!me->root && owner != me->id[NS_UID])
 		errx(NS_EXIT_FAIL,
-		     "the user namespace of PID %d belongs to "
-		     "uid %u, not to you (uid %u)",
-		     (int)p->pid, (unsigned)owner, (unsigned)me->uid);
+		     "the user namespace of PID %d belongs to uid %u, not to you (uid %u)",
+		     (int)p->pid, (unsigned)owner, (unsigned)me->id[NS_UID]);
 }
 
 /*
@@ -919,6 +1083,21 @@ covered(uint32_t start, uint32_t count, const struct ns_idrange *ranges,
 	return at >= end;
 }
 
+/* The caller's ranges in /etc/subuid or /etc/subgid (KIND) into SUB. */
+static size_t
+read_subids(int kind, const struct caller *me,
+	    struct ns_idrange sub[NS_IDMAP_MAX])
+{
+	const char *path = ns_idkinds[kind].subid_file;
+	int n;
+
+	/* Both files are keyed by user: a group never owns a subgid range. */
+	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
+	if (n < 0)
+		err(NS_EXIT_FAIL, "cannot read %s", path);
+	return (size_t)n;
+}
+
 /*
  * An unprivileged caller may map its own id (one id) and the ranges
  * /etc/subuid or /etc/subgid give it.  Returns whether any range came from
@@ -926,79 +1105,76 @@ covered(uint32_t start, uint32_t count, const struct ns_idrange *ranges,
  * setgroups denied (CVE-2018-7169).
  */
 static bool
-check_allowed(const struct ns_idmap *map, bool gid, const struct caller *me)
+check_allowed(const struct ns_idmap *map, int kind, const struct caller *me)
 {
-	const char *path = gid ? "/etc/subgid" : "/etc/subuid";
+	const char *path = ns_idkinds[kind].subid_file;
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	bool from_sub = false;
-	int n;
+	size_t n;
 
-	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
-	if (n < 0)
-		err(NS_EXIT_FAIL, "cannot read %s", path);
+	n = read_subids(kind, me, sub);
 	for (size_t i = 0; i < map->n; i++) {
 		const struct ns_idrange *r = &map->r[i];
 
-		if (covered(r->outside, r->count, sub, (size_t)n)) {
+		if (covered(r->outside, r->count, sub, n)) {
 			from_sub = true;
 			continue;
 		}
-		if (r->count == 1 && r->outside == (gid ? me->gid : me->uid))
+		if (r->count == 1 && r->outside == me->id[kind])
 			continue;
 		errx(NS_EXIT_FAIL,
-		     "%s range %u-%u (inside %u) is neither your "
-		     "own %s nor yours in %s",
-		     gid ? "gid" : "uid", r->outside,
+		     "%s range %u-%u (inside %u) is neither your own %s nor yours in %s",
+		     ns_idkinds[kind].name, r->outside,
 		     r->outside + (r->count - 1), r->inside,
-		     gid ? "gid" : "uid", path);
+		     ns_idkinds[kind].name, path);
 	}
 	return from_sub;
 }
 
 static void
-check_not_written(const struct ns_proc *p, const char *file, const char *kind)
+check_not_written(const struct ns_proc *p, int kind)
 {
 	struct ns_idmap now;
 
-	read_map(p, file, &now);
+	read_map(p, kind, &now);
 	if (now.n != 0)
-		errx(NS_EXIT_FAIL, "%s map of PID %d is already written", kind,
-		     (int)p->pid);
+		errx(NS_EXIT_FAIL, "%s map of PID %d is already written",
+		     ns_idkinds[kind].name, (int)p->pid);
 }
 
 /* --auto: own id as 0, then every subordinate range, in file order. */
 static void
-auto_map(struct ns_idmap *map, bool gid, const struct caller *me)
+auto_map(struct ns_idmap *map, int kind, const struct caller *me)
 {
-	const char *path = gid ? "/etc/subgid" : "/etc/subuid";
+	const char *path = ns_idkinds[kind].subid_file;
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	uint32_t next = 1;
 	const char *why;
-	int n;
+	size_t n;
 
-	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->uid, sub, NS_IDMAP_MAX);
-	if (n < 0)
-		err(NS_EXIT_FAIL, "cannot read %s", path);
+	n = read_subids(kind, me, sub);
 	map->n = 0;
-	if (ns_idmap_add(map, 0, gid ? me->gid : me->uid, 1, &why) != 0)
+	if (ns_idmap_add(map, 0, me->id[kind], 1, &why) != 0)
 		errx(NS_EXIT_FAIL, "cannot map your own %s: %s",
-		     gid ? "gid" : "uid", why);
-	for (int i = 0; i < n; i++) {
+		     ns_idkinds[kind].name, why);
+	for (size_t i = 0; i < n; i++) {
 		if (ns_idmap_add(map, next, sub[i].outside, sub[i].count,
 				 &why) != 0)
 			errx(NS_EXIT_FAIL,
 			     "cannot map %s range %u-%u from %s: %s",
-			     gid ? "gid" : "uid", sub[i].outside,
+			     ns_idkinds[kind].name, sub[i].outside,
 			     sub[i].outside + (sub[i].count - 1), path, why);
 		next += sub[i].count;
 	}
 }
 
+/* The kernel asks for CAP_SETFCAP too where a uid map maps outside uid 0
+ * (5.12+: else a file capability written inside would count for root). */
 static bool
-maps_outside_root(const struct ns_idmap *map)
+needs_setfcap(int kind, const struct ns_idmap *map)
 {
+	if (kind != NS_UID)
+		return false;
 	for (size_t i = 0; i < map->n; i++)
 		if (map->r[i].outside == 0)
 			return true;
@@ -1012,22 +1188,78 @@ maps_outside_root(const struct ns_idmap *map)
  * second map after setgroups or the first map is already made.
  */
 static void
-check_capable(const struct ns_proc *p, const struct ns_idmap *map, bool gid,
+check_capable(const struct ns_proc *p, const struct ns_idmap *map, int kind,
 	      const struct caller *me)
 {
-	uint32_t own = gid ? me->gid : me->uid;
-	int cap = gid ? CAP_SETGID : CAP_SETUID;
+	uint32_t own = me->id[kind];
 
 	if (map->n == 0 ||
 	    (map->n == 1 && map->r[0].count == 1 && map->r[0].outside == own))
 		return;
-	if (ns_caps_effective(cap) &&
-	    (gid || !maps_outside_root(map) || ns_caps_effective(CAP_SETFCAP)))
+	if (ns_caps_effective(ns_idkinds[kind].cap) &&
+	    (!needs_setfcap(kind, map) || ns_caps_effective(CAP_SETFCAP)))
 		return;
 	errx(NS_EXIT_FAIL,
-	     "cannot write %s map of PID %d: %s (ranges beyond your own "
-	     "id need nsmap installed with file capabilities)",
-	     gid ? "gid" : "uid", (int)p->pid, strerror(EPERM));
+	     "cannot write %s map of PID %d: %s (ranges beyond your own id need nsmap installed with file capabilities)",
+	     ns_idkinds[kind].name, (int)p->pid, strerror(EPERM));
+}
+
+/*
+ * Only the parent user namespace (or the target's own) may write a map.
+ * True when ours is the parent: then the kernel maps each written range
+ * through our own maps, read into PARENT.
+ */
+static bool
+read_parent_maps(const struct ns_proc *p, struct ns_idmap parent[NS_NIDKINDS])
+{
+	ino_t own = own_userns();
+	bool is_parent = false;
+	int ns, up, self;
+
+	ns = open_target_userns(p);
+	up = ioctl(ns, NS_GET_PARENT);
+	if (fd_inode(ns) != own) {
+		if (up < 0 || fd_inode(up) != own)
+			errx(NS_EXIT_FAIL,
+			     "the user namespace of PID %d is not a child of yours: only its parent namespace may write its maps",
+			     (int)p->pid);
+		is_parent = true;
+	}
+	if (up >= 0)
+		close(up);
+	close(ns);
+	if (!is_parent)
+		return false;
+	self = open_own_proc(NULL);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (ns_idmap_read(self, ns_idkinds[k].map_file, &parent[k]) !=
+		    0)
+			err(NS_EXIT_FAIL, "cannot read your own id maps");
+	close(self);
+	return true;
+}
+
+/* setgroups never goes from deny back to allow, nor changes once the gid
+ * map is written. */
+static void
+check_setgroups_change(const struct nsmap_opts *o, const struct ns_proc *p,
+		       const char *setgroups)
+{
+	struct ns_idmap gids;
+	char now[16];
+
+	read_setgroups(p, now, sizeof(now));
+	if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
+		errx(NS_EXIT_FAIL,
+		     "setgroups of PID %d is already deny, and the kernel never allows it again",
+		     (int)p->pid);
+	if (strcmp(now, setgroups) == 0 || o->map[NS_GID].n != 0)
+		return;
+	read_map(p, NS_GID, &gids);
+	if (gids.n != 0)
+		errx(NS_EXIT_FAIL,
+		     "cannot deny setgroups of PID %d: its gid map is already written",
+		     (int)p->pid);
 }
 
 /*
@@ -1043,36 +1275,12 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 		   const char *setgroups)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	struct ns_idmap parent[2];
-	bool have_parent = false;
-	int ns, up;
-	ino_t own = own_userns();
+	struct ns_idmap parent[NS_NIDKINDS];
+	bool have_parent = read_parent_maps(p, parent);
 
-	ns = open_target_userns(p);
-	up = ioctl(ns, NS_GET_PARENT);
-	if (fd_inode(ns) != own) {
-		if (up < 0 || fd_inode(up) != own)
-			errx(NS_EXIT_FAIL,
-			     "the user namespace of PID %d is not a child of "
-			     "yours: only its parent namespace may write its "
-			     "maps",
-			     (int)p->pid);
-		have_parent = true;
-	}
-	if (up >= 0)
-		close(up);
-	close(ns);
-	if (have_parent) {
-		int self = open_own_proc(NULL);
-
-		if (ns_idmap_read(self, "uid_map", &parent[0]) != 0 ||
-		    ns_idmap_read(self, "gid_map", &parent[1]) != 0)
-			err(NS_EXIT_FAIL, "cannot read your own id maps");
-		close(self);
-	}
-	for (int k = 0; k < 2; k++) {
-		const struct ns_idmap *map = k ? &o->gid_map : &o->uid_map;
-		const char *kind = k ? "gid" : "uid";
+	for (int k = 0; k < NS_NIDKINDS; k++) {
+		const struct ns_idmap *map = &o->map[k];
+		const char *kind = ns_idkinds[k].name;
 		const struct ns_idrange *bad;
 		size_t bytes;
 
@@ -1081,38 +1289,17 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 		bytes = ns_idmap_text_size(map);
 		if (page > 0 && bytes >= (size_t)page)
 			errx(NS_EXIT_FAIL,
-			     "the %s map is %zu bytes as written to the "
-			     "kernel, which takes less than %ld; nothing "
-			     "written",
+			     "the %s map is %zu bytes as written to the kernel, which takes less than %ld; nothing written",
 			     kind, bytes, page);
 		if (have_parent &&
 		    (bad = ns_idmap_unmapped(map, &parent[k])) != NULL)
 			errx(NS_EXIT_FAIL,
-			     "%s range %u-%u is not within one range mapped "
-			     "in your own user namespace; nothing written",
+			     "%s range %u-%u is not within one range mapped in your own user namespace; nothing written",
 			     kind, bad->outside,
 			     bad->outside + (bad->count - 1));
 	}
-	if (setgroups != NULL) {
-		char now[16];
-
-		read_setgroups(p, now, sizeof(now));
-		if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
-			errx(NS_EXIT_FAIL,
-			     "setgroups of PID %d is already deny, and the "
-			     "kernel never allows it again",
-			     (int)p->pid);
-		if (strcmp(now, setgroups) != 0 && o->gid_map.n == 0) {
-			struct ns_idmap gids;
-
-			read_map(p, "gid_map", &gids);
-			if (gids.n != 0)
-				errx(NS_EXIT_FAIL,
-				     "cannot deny setgroups of PID %d: its "
-				     "gid map is already written",
-				     (int)p->pid);
-		}
-	}
+	if (setgroups != NULL)
+		check_setgroups_change(o, p, setgroups);
 }
 
 /* What is already written, for a message about a later failure. */
@@ -1134,15 +1321,15 @@ note_written(struct written *w, const char *what)
  * (CAP_SETFCAP: the kernel asks for it when outside uid 0 is mapped).
  */
 static void
-write_map(const struct ns_proc *p, const char *kind, const struct ns_idmap *map,
+write_map(const struct ns_proc *p, int k, const struct ns_idmap *map,
 	  const struct caller *me, struct written *w)
 {
-	const char *file = kind[0] == 'u' ? "uid_map" : "gid_map";
-	int need[2] = { kind[0] == 'u' ? CAP_SETUID : CAP_SETGID, CAP_SETFCAP };
-	size_t nneed = kind[0] == 'u' && maps_outside_root(map) ? 2 : 1;
+	const char *kind = ns_idkinds[k].name, *file = ns_idkinds[k].map_file;
+	int need[2] = { ns_idkinds[k].cap, CAP_SETFCAP };
+	size_t nneed = needs_setfcap(k, map) ? 2 : 1;
 	char what[16];
 
-	if (!me->root && ns_caps_effective_only(need, nneed) != 0)
+	if (!me->root && caps_effective_only(need, nneed) != 0)
 		err(NS_EXIT_FAIL, "cannot set capabilities");
 	/* Every rule the kernel applies was checked before the first write
 	 * (check_kernel_rules, check_capable): a refusal here is news. */
@@ -1170,26 +1357,21 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 	if (!me->root)
 		check_identity(p, me);
 	check_owner(p, me);
-	if (o->auto_map) {
-		auto_map(&o->uid_map, false, me);
-		auto_map(&o->gid_map, true, me);
-	}
+	for (int k = 0; k < NS_NIDKINDS && o->auto_map; k++)
+		auto_map(&o->map[k], k, me);
 	if (!me->root) {
-		(void)check_allowed(&o->uid_map, false, me);
-		gid_from_sub = check_allowed(&o->gid_map, true, me);
-		check_capable(p, &o->uid_map, false, me);
-		check_capable(p, &o->gid_map, true, me);
+		(void)check_allowed(&o->map[NS_UID], NS_UID, me);
+		gid_from_sub = check_allowed(&o->map[NS_GID], NS_GID, me);
+		for (int k = 0; k < NS_NIDKINDS; k++)
+			check_capable(p, &o->map[k], k, me);
 	}
-	if (o->uid_map.n)
-		check_not_written(p, "uid_map", "uid");
-	if (o->gid_map.n)
-		check_not_written(p, "gid_map", "gid");
-	if (o->gid_map.n && !gid_from_sub) {
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (o->map[k].n)
+			check_not_written(p, k);
+	if (o->map[NS_GID].n && !gid_from_sub) {
 		if (setgroups != NULL && strcmp(setgroups, "allow") == 0)
 			errx(NS_EXIT_FAIL,
-			     "--setgroups=allow: a gid map of your "
-			     "own gid alone needs setgroups "
-			     "denied");
+			     "--setgroups=allow: a gid map of your own gid alone needs setgroups denied");
 		setgroups = "deny";
 	}
 	check_kernel_rules(o, p, setgroups);
@@ -1198,18 +1380,16 @@ write_maps(struct nsmap_opts *o, const struct ns_proc *p,
 		if (strcmp(now, setgroups) != 0) {
 			if (ns_setgroups_write(p->procfd, setgroups) != 0)
 				err(NS_EXIT_FAIL,
-				    "cannot write '%s' to setgroups of "
-				    "PID %d",
+				    "cannot write '%s' to setgroups of PID %d",
 				    setgroups, (int)p->pid);
 			note_written(&w, strcmp(setgroups, "deny") == 0
 						 ? "setgroups deny"
 						 : "setgroups allow");
 		}
 	}
-	if (o->uid_map.n)
-		write_map(p, "uid", &o->uid_map, me, &w);
-	if (o->gid_map.n)
-		write_map(p, "gid", &o->gid_map, me, &w);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (o->map[k].n)
+			write_map(p, k, &o->map[k], me, &w);
 	return NS_EXIT_OK;
 }
 
@@ -1231,6 +1411,7 @@ main(int argc, char **argv)
 	limit_privilege(&me);
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &opts);
+	check_args(&opts);
 	open_target(opts.pid, &p);
 	switch (opts.mode) {
 	case MODE_WRITE:

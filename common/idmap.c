@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * idmap.c - uid/gid map parsing, validation, reading and writing, and the
- * /etc/subuid and /etc/subgid files; shared by nsmap and nsunshare.
+ * idmap.c - user namespace id maps: ranges checked as the kernel checks
+ * them, the maps' text read from and written to /proc/PID (uid_map,
+ * gid_map, setgroups), translating an id through a map, and shadow's
+ * policy files: the ranges /etc/subuid and /etc/subgid give a user and a
+ * yes/no item of /etc/login.defs.  nsmap writes and checks maps with it,
+ * nsunshare writes them, nsjoin translates through them.
  *
  * The kernel's rules (user_namespaces(7)): at most 340 lines, written with
  * one write(2), COUNT > 0, no range wrapping 32 bits, and no two ranges
@@ -18,7 +22,16 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "nscommon.h"
+#include <linux/capability.h>
+
+#include "idmap-internal.h"
+
+const struct ns_idkind ns_idkinds[NS_NIDKINDS] = {
+	[NS_UID] = { "uid", "uid_map", "/etc/subuid", "newuidmap", "user", 'u',
+		     CAP_SETUID },
+	[NS_GID] = { "gid", "gid_map", "/etc/subgid", "newgidmap", "group", 'g',
+		     CAP_SETGID },
+};
 
 static bool
 ranges_overlap(uint32_t a, uint32_t b, uint32_t count_a, uint32_t count_b)
@@ -307,19 +320,6 @@ ns_setgroups_write(int procfd, const char *value)
 }
 
 int
-ns_setgroups_read(int procfd, char *buf, size_t size)
-{
-	char *text = read_proc_file(procfd, "setgroups");
-
-	if (text == NULL)
-		return -1;
-	text[strcspn(text, "\n")] = '\0';
-	snprintf(buf, size, "%s", text);
-	free(text);
-	return 0;
-}
-
-int
 ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 		   uint32_t *out)
 {
@@ -382,6 +382,22 @@ ns_subid_parse_line(char *line, char **owner, uint32_t *start, uint32_t *count)
 	return 0;
 }
 
+/* Close F, read with getline into LINE: RESULT, or -1 with errno EIO when
+ * a read failed (a short answer from a policy file is no answer). */
+static int
+end_reading(FILE *f, char *line, int result)
+{
+	bool failed = ferror(f) != 0;
+
+	free(line);
+	fclose(f);
+	if (failed) {
+		errno = EIO;
+		return -1;
+	}
+	return result;
+}
+
 /*
  * shadow's rule (lib/subordinateio.c find_range, 4.13 to 4.19): the owner
  * is the user NAME as text, or the user's uid as text exactly as "%u"
@@ -423,14 +439,7 @@ ns_subid_ranges(const char *path, const char *name, uid_t uid,
 			continue;
 		out[found++] = (struct ns_idrange){ 0, start, count };
 	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		errno = EIO;
-		return -1;
-	}
-	fclose(f);
-	return (int)found;
+	return end_reading(f, line, (int)found);
 }
 
 /*
@@ -469,12 +478,5 @@ ns_logindefs_bool(const char *path, const char *item)
 		value[strcspn(value, "\"")] = '\0';
 		yes = strcasecmp(value, "yes") == 0;
 	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		errno = EIO;
-		return -1;
-	}
-	fclose(f);
-	return yes;
+	return end_reading(f, line, yes);
 }

@@ -393,16 +393,6 @@ ns_type_index(const struct ns_type *t)
 	return (size_t)(t - ns_types);
 }
 
-int
-ns_all_flags(void)
-{
-	int flags = 0;
-
-	for (size_t i = 0; i < NS_NTYPES; i++)
-		flags |= ns_types[i].flag;
-	return flags;
-}
-
 void
 ns_type_getopt(struct option longopts[NS_NTYPES],
 	       char shortopts[NS_TYPE_SHORTOPTS_SIZE])
@@ -474,18 +464,6 @@ ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino)
 	}
 	*ino = v;
 	return 0;
-}
-
-ino_t
-ns_inode_at(int procfd, const char *name)
-{
-	struct stat st;
-	char path[32 + NAME_MAX];
-
-	snprintf(path, sizeof(path), "ns/%s", name);
-	if (fstatat(procfd, path, &st, 0) != 0)
-		return 0;
-	return st.st_ino;
 }
 
 /* ---- process handles ----------------------------------------------------- */
@@ -1559,37 +1537,6 @@ out:
 	return rc;
 }
 
-int
-ns_caps_limit(const int *keep, size_t n)
-{
-	cap_flag_value_t permitted;
-	cap_t now, want;
-	int rc = -1;
-
-	now = cap_get_proc();
-	want = cap_init();
-	if (now == NULL || want == NULL)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		cap_value_t c = keep[i];
-
-		if (cap_get_flag(now, c, CAP_PERMITTED, &permitted) != 0)
-			goto out;
-		if (permitted != CAP_SET)
-			continue;
-		if (cap_set_flag(want, CAP_PERMITTED, 1, &c, CAP_SET) != 0 ||
-		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
-			goto out;
-	}
-	if (cap_reset_ambient() != 0 && errno != EINVAL)
-		goto out;
-	rc = cap_set_proc(want);
-out:
-	cap_free(want);
-	cap_free(now);
-	return rc;
-}
-
 bool
 ns_caps_effective(int cap)
 {
@@ -1602,30 +1549,4 @@ ns_caps_effective(int cap)
 		v = CAP_CLEAR;
 	cap_free(caps);
 	return v == CAP_SET;
-}
-
-int
-ns_caps_effective_only(const int *keep, size_t n)
-{
-	cap_t caps = cap_get_proc();
-	int rc = -1;
-
-	if (caps == NULL)
-		return -1;
-	if (cap_clear_flag(caps, CAP_EFFECTIVE) != 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		cap_flag_value_t permitted;
-		cap_value_t c = keep[i];
-
-		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
-			goto out;
-		if (permitted == CAP_SET &&
-		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
-			goto out;
-	}
-	rc = cap_set_proc(caps);
-out:
-	cap_free(caps);
-	return rc;
 }

@@ -117,8 +117,6 @@ const struct ns_type *ns_type_by_flag(int flag);
 const struct ns_type *ns_type_by_opt(int opt);
 /* Index of T in ns_types, for per-type arrays. */
 size_t ns_type_index(const struct ns_type *t);
-/* OR of every type's flag. */
-int ns_all_flags(void);
 /*
  * The eight namespace options, -m/--mount[=FILE] ... -T/--time[=FILE], for
  * getopt_long, so that no program keeps a list of its own: LONGOPTS gets
@@ -139,9 +137,6 @@ const struct ns_type *ns_type_of_fd(int fd);
 int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
 /* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
-/* Inode of the namespace file NAME ("net", "pid_for_children") below the
- * /proc/PID directory fd, 0 with errno on failure. */
-ino_t ns_inode_at(int procfd, const char *name);
 
 /* ---- process handles ----------------------------------------------------- */
 
@@ -290,16 +285,37 @@ int ns_caps_make_ambient(void);
  * afterwards restore the effective set from the permitted one. */
 int ns_caps_keep_on_setuid(bool on);
 int ns_caps_raise_effective(void);
-/* Drop every capability except KEEP[0..N) from all sets and the bounding
- * set where allowed.  0 or -1 with errno. */
-int ns_caps_limit(const int *keep, size_t n);
 /* Is CAP in the effective set? */
 bool ns_caps_effective(int cap);
-/* Make the effective set exactly KEEP[0..N) (those of them permitted),
- * leaving the permitted set as it is.  0 or -1 with errno. */
-int ns_caps_effective_only(const int *keep, size_t n);
 
 /* ---- id maps (idmap.c) --------------------------------------------------- */
+
+/*
+ * A user namespace's uid and gid maps as ranges, checked by the kernel's
+ * rules before anything is written; reading and writing them (and
+ * setgroups) below a /proc/PID directory fd; translating an id; and the
+ * ranges shadow's /etc/subuid and /etc/subgid give a user.  The steps the
+ * fuzz harnesses drive alone are in idmap-internal.h.
+ */
+
+/*
+ * What differs between uids and gids, once: ns_idkinds[NS_UID] and
+ * ns_idkinds[NS_GID].  Code that does the same for both loops over them
+ * or takes a kind, rather than choosing each fact with a ternary.
+ */
+enum { NS_UID, NS_GID, NS_NIDKINDS };
+
+struct ns_idkind {
+	const char *name;	/* "uid" */
+	const char *map_file;	/* "uid_map", below /proc/PID */
+	const char *subid_file; /* "/etc/subuid" */
+	const char *peer;	/* "newuidmap", shadow's setuid writer */
+	const char *account;	/* "user": what owns such an id */
+	char opt;		/* 'u': newuidmap's and nsmap's letter */
+	int cap;		/* CAP_SETUID: what writing a wider map needs */
+};
+
+extern const struct ns_idkind ns_idkinds[NS_NIDKINDS];
 
 /* The kernel accepts at most 340 lines in a uid_map/gid_map (since 4.15). */
 #define NS_IDMAP_MAX 340
@@ -326,9 +342,8 @@ int ns_idmap_add_spec(struct ns_idmap *map, const char *spec, const char **why);
 /* Append one range with the same checks. */
 int ns_idmap_add(struct ns_idmap *map, uint32_t inside, uint32_t outside,
 		 uint32_t count, const char **why);
-/* Text as the kernel wants it: "INSIDE OUTSIDE COUNT\n" a line; malloc'd. */
-char *ns_idmap_format(const struct ns_idmap *map);
-/* Length of that text: the kernel refuses a write of a page or more. */
+/* Length of MAP as the kernel reads it, "INSIDE OUTSIDE COUNT\n" a line:
+ * the kernel refuses a write of a page or more. */
 size_t ns_idmap_text_size(const struct ns_idmap *map);
 /*
  * The first range of MAP whose outside ids are not all inside ONE range of
@@ -337,8 +352,6 @@ size_t ns_idmap_text_size(const struct ns_idmap *map);
  */
 const struct ns_idrange *ns_idmap_unmapped(const struct ns_idmap *map,
 					   const struct ns_idmap *parent);
-/* Parse the kernel's own text (uid_map as read back). 0 or -1 errno. */
-int ns_idmap_parse_kernel(const char *text, struct ns_idmap *map);
 /* Read uid_map or gid_map (FILE) below the /proc/PID dir fd. */
 int ns_idmap_read(int procfd, const char *file, struct ns_idmap *map);
 /*
@@ -348,21 +361,12 @@ int ns_idmap_read(int procfd, const char *file, struct ns_idmap *map);
 int ns_idmap_write(int procfd, const char *file, const struct ns_idmap *map);
 /* Write "allow" or "deny" to setgroups below the /proc/PID dir fd. */
 int ns_setgroups_write(int procfd, const char *value);
-/* Read setgroups ("allow"/"deny") into BUF of SIZE. 0 or -1 errno. */
-int ns_setgroups_read(int procfd, char *buf, size_t size);
 
 /* Translate ID through MAP: inside->outside when TO_OUTSIDE, else back.
  * 0, or -1 if the id is not mapped. */
 int ns_idmap_translate(const struct ns_idmap *map, uint32_t id, bool to_outside,
 		       uint32_t *out);
 
-/*
- * Subordinate ids: parse one /etc/subuid line "NAME_OR_ID:START:COUNT".
- * 0 with the fields set (OWNER points into LINE, which is modified),
- * 1 for a blank or comment line, -1 for a malformed one.
- */
-int ns_subid_parse_line(char *line, char **owner, uint32_t *start,
-			uint32_t *count);
 /*
  * The ranges PATH (/etc/subuid or /etc/subgid) gives to the user NAME (may
  * be NULL) whose uid is UID, as shadow's newuidmap/newgidmap decide it: an

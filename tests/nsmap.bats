@@ -374,7 +374,7 @@ CAPS_NSMAP() {
 		"0:1000:10,20:1005:1" "-1:0:1" " 0:0:1" "0:0:1," "0:0:99999999999"; do
 		run -2 --separate-stderr nsmap -u "$spec" "$TARGET"
 		[ "${#lines[@]}" -eq 0 ]
-		[[ "$stderr" == "nsmap: invalid uid map '$spec': "* ]] ||
+		[[ "$stderr" == "nsmap: invalid uid map: '$spec': "* ]] ||
 			{ echo "spec '$spec': $stderr"; false; }
 	done
 	[ -z "$(cat "/proc/$TARGET/uid_map")" ]
@@ -397,7 +397,7 @@ CAPS_NSMAP() {
 	assert_line -n 0 "nsmap: no PID given"
 	assert_line -n 1 "Try 'nsmap --help' for more information."
 	run -2 nsmap abc
-	assert_line -n 0 "nsmap: invalid PID 'abc'"
+	assert_line -n 0 "nsmap: invalid PID: 'abc'"
 	run -2 nsmap 0
 	run -2 nsmap 12x
 	run -2 nsmap 1 2
@@ -405,13 +405,20 @@ CAPS_NSMAP() {
 	run -2 nsmap --bogus 1
 	assert_line -n 1 "Try 'nsmap --help' for more information."
 	run -2 nsmap --setgroups=maybe 1
-	assert_line -n 0 "nsmap: --setgroups takes allow or deny, not 'maybe'"
+	assert_line -n 0 "nsmap: invalid --setgroups value (allow or deny): 'maybe'"
 	run -2 nsmap --uid=x 1
 	assert_line -n 0 "nsmap: invalid uid: 'x'"
 	run -2 nsmap --uid=4294967295 1
 	run -2 nsmap --outside 1
+	assert_line -n 0 "nsmap: --outside needs --uid or --gid"
 	run -2 nsmap --auto -u 0:0:1 1
+	assert_line -n 0 "nsmap: --auto and --map-uid/--map-gid are mutually exclusive"
 	run -2 nsmap --show -u 0:0:1 1
+	assert_line -n 0 "nsmap: --show and --map-uid/--map-gid are mutually exclusive"
+	run -2 nsmap --uid=0 --check 1
+	assert_line -n 0 "nsmap: --uid/--gid and --check are mutually exclusive"
+	run -2 nsmap --check -s deny 1
+	assert_line -n 0 "nsmap: --check and --setgroups are mutually exclusive"
 	run -2 nsmap -J -r 1
 	run -2 nsmap -o BOGUS 1
 	assert_line -n 0 "nsmap: unknown column: BOGUS"
@@ -812,13 +819,13 @@ peer_agrees() {
 	run -2 nsmap -g "$TARGET"
 	assert_line -n 0 "nsmap: -g PID takes INSIDE OUTSIDE COUNT, three numbers a range (0 given)"
 	run -2 nsmap -u "$TARGET" 0 x 1
-	assert_line -n 0 "nsmap: invalid uid map: 'x' is not a number"
+	assert_line -n 0 "nsmap: invalid uid map: 'x': not a number"
 	run -2 nsmap -u "$TARGET" 0 1 1 -g "$TARGET" 0 1 1
 	assert_line -n 0 "nsmap: -g PID: newuidmap's order takes one map a run (already -u PID)"
 	run -2 nsmap -u "$TARGET" 0 1 10 5 2 1
-	assert_line -n 0 "nsmap: invalid uid map at '5 2 1': ranges overlap inside the namespace"
+	assert_line -n 0 "nsmap: invalid uid map: '5 2 1': ranges overlap inside the namespace"
 	run -2 nsmap --check -u "$TARGET" 0 1 1
-	assert_line -n 0 "nsmap: -u PID INSIDE OUTSIDE COUNT writes a map: not with --auto or --check"
+	assert_line -n 0 "nsmap: -u PID INSIDE OUTSIDE COUNT and --check are mutually exclusive"
 	run -2 nsmap "$TARGET" 0 1000 1
 	assert_line -n 0 "nsmap: unexpected argument '0' (a map is -u INSIDE:OUTSIDE:COUNT PID, or -u PID INSIDE OUTSIDE COUNT in newuidmap's order)"
 	[ "$(wc -l <"/proc/$TARGET/uid_map")" -eq 2 ]
@@ -858,8 +865,19 @@ peer_agrees() {
 	run -0 --separate-stderr nsmap -rns "$TARGET"
 	assert_line -n 0 -e '^uid +deny$'
 	run -2 nsmap -sJ "$TARGET"
-	assert_line -n 0 "nsmap: -s takes allow or deny, not 'J' (--show has no short option now)"
+	assert_line -n 0 "nsmap: invalid -s value (allow or deny): 'J' (--show has no short option now)"
 	run -0 nsmap --show -rn "$TARGET"
 	run -2 nsmap --setgroups maybe "$TARGET"
-	assert_line -n 0 "nsmap: --setgroups takes allow or deny, not 'maybe'"
+	assert_line -n 0 "nsmap: invalid --setgroups value (allow or deny): 'maybe'"
+}
+
+@test "nsmap's and idmap.c's messages stand on one line in the source, in the suite's wording" {
+	local src=$BATS_TEST_DIRNAME/.. f
+	for f in "$src/cmd/nsmap.c" "$src/common/idmap.c"; do
+		# A string literal continued on the next line, other than a
+		# --help line ending in \n, hides its message from grep -rn.
+		run -1 awk 'p ~ /[^n]"$/ && /^[ \t]*"/ { print FNR": "$0; f = 1 }
+			{ p = $0 } END { exit !f }' "$f"
+		run -1 grep -nE "exclude (each|one) other|conflict|cannot allocate memory|invalid PID '|\"(fork|asprintf|malloc|strdup)\"" "$f"
+	done
 }
