@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
+#include <linux/openat2.h>
 #include <linux/sockios.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -92,6 +94,7 @@ enum { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
 struct kernel_types {
 	const struct ns_type *t[KT_MAX];
 	size_t n;
+	unsigned present; /* bit per index: in /proc/self/ns */
 	struct ns_type extra[KT_EXTRA];
 	char extra_name[KT_EXTRA][NS_TYPE_NAME_MAX];
 };
@@ -109,13 +112,23 @@ struct nsls_opts {
 	size_t nwant;
 };
 
+/*
+ * Where a namespace no process is in can be reached again: a file a
+ * process holds (/proc/PID/fd/N), or a bind mount in our mount namespace
+ * or in that of process PID.  Either is another user's to change at any
+ * moment: it is only ever opened as checked by open_ns.
+ */
+enum { SRC_NONE, SRC_FD, SRC_MOUNT };
+
 /* One namespace, whichever way it was found. */
 struct ns {
 	ino_t ino;
 	const struct ns_type *type;
 	size_t nprocs;
-	pid_t pid;  /* lowest member, 0 for none */
-	char *path; /* a path that opens it, NULL if none */
+	pid_t pid; /* lowest member, 0 for none */
+	int src;
+	pid_t src_pid; /* SRC_FD: the holder; SRC_MOUNT: 0 for ours */
+	char *src_rel; /* SRC_FD: "N"; SRC_MOUNT: the mount point */
 	ino_t parent, owner;
 	char **holders;
 	size_t nholders;
@@ -208,23 +221,34 @@ set_default_columns(struct nsls_opts *o)
  * this kernel has.  The *_for_children entries are no type of their own.
  */
 static void
-discover_types(struct kernel_types *kt)
+discover_types(struct kernel_types *kt, int procdir)
 {
 	static const char children[] = "_for_children";
 	const size_t clen = sizeof(children) - 1;
+	const struct ns_type *known;
 	struct dirent *d;
-	DIR *dir;
+	DIR *dir = NULL;
+	int fd;
 
 	for (kt->n = 0; kt->n < NS_NTYPES; kt->n++)
 		kt->t[kt->n] = &ns_types[kt->n];
-	dir = opendir("/proc/self/ns");
+	kt->present = (1u << NS_NTYPES) - 1;
+	/* A failure is said when /proc itself is found wanting. */
+	fd = procdir < 0 ? -1
+			 : openat(procdir, "self/ns",
+				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && (dir = fdopendir(fd)) == NULL)
+		close(fd);
 	if (dir == NULL)
-		return; /* said when /proc itself is opened */
+		return;
+	kt->present = 0;
 	while ((d = readdir(dir)) != NULL) {
 		const char *name = d->d_name;
 		size_t len = strlen(name), i;
 
-		if (name[0] == '.' || ns_type_by_name(name) != NULL ||
+		if ((known = ns_type_by_name(name)) != NULL)
+			kt->present |= 1u << ns_type_index(known);
+		if (name[0] == '.' || known != NULL ||
 		    (len > clen && strcmp(name + len - clen, children) == 0))
 			continue;
 		if (len >= NS_TYPE_NAME_MAX || kt->n == KT_MAX) {
@@ -236,6 +260,7 @@ discover_types(struct kernel_types *kt)
 		i = kt->n - NS_NTYPES;
 		memcpy(kt->extra_name[i], name, len + 1);
 		kt->extra[i] = (struct ns_type){ .name = kt->extra_name[i] };
+		kt->present |= 1u << kt->n;
 		kt->t[kt->n++] = &kt->extra[i];
 	}
 	closedir(dir);
@@ -492,6 +517,17 @@ add_string(char ***list, size_t *n, const char *fmt, ...)
 	va_end(ap);
 	*list = xrealloc(*list, *n + 1, sizeof(**list));
 	(*list)[(*n)++] = str;
+}
+
+/* The first way found to reach a namespace again is kept. */
+static void
+set_src(struct ns *ns, int src, pid_t pid, const char *rel)
+{
+	if (ns->src != SRC_NONE)
+		return;
+	ns->src = src;
+	ns->src_pid = pid;
+	ns->src_rel = xstrdup(rel);
 }
 
 /* ---- scanning /proc ----------------------------------------------------- */
@@ -1051,8 +1087,7 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 			add_string(&ns->holders, &ns->nholders, "mount:%s",
 				   m->point);
 			add_string(&ns->nsfs, &ns->nnsfs, "%s", m->point);
-			if (ns->path == NULL)
-				ns->path = xstrdup(m->point);
+			set_src(ns, SRC_MOUNT, 0, m->point);
 			continue;
 		}
 		e = mntns_find(ms, m->mntns);
@@ -1065,8 +1100,7 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 		}
 		add_string(&ns->holders, &ns->nholders, "mount:/proc/%d/root%s",
 			   pid, m->point);
-		if (ns->path == NULL)
-			ns->path = xstrdup(ns->holders[ns->nholders - 1] + 6);
+		set_src(ns, SRC_MOUNT, pid, m->point);
 	}
 }
 
@@ -1098,6 +1132,15 @@ socket_netns(int pidfd, int fd)
 	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	if (copy < 0) {
 		fail_if_exhausted("cannot copy a socket");
+		return 0;
+	}
+	/*
+	 * The process may have put another file on that fd since it was a
+	 * socket: an ioctl meant for sockets goes to nothing else (a device
+	 * would take it as its own request).
+	 */
+	if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+		close(copy);
 		return 0;
 	}
 	nsfd = ioctl(copy, SIOCGSKNS);
@@ -1180,10 +1223,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 			ns = ns_get(s, ino, o->kt.t[ti]);
 			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
 				   d->d_name);
-			if (ns->path == NULL &&
-			    asprintf(&ns->path, "/proc/%d/fd/%s", pid,
-				     d->d_name) < 0)
-				err(NS_EXIT_FAIL, "cannot allocate");
+			set_src(ns, SRC_FD, pid, d->d_name);
 		}
 		if (pidfd >= 0)
 			close(pidfd);
@@ -1239,18 +1279,111 @@ out:
 	return ino;
 }
 
+/* The PATH column: where a user can open the namespace. */
 static char *
-ns_open_path(const struct ns *ns)
+ns_path(const struct ns *ns)
 {
-	char *p;
+	char *p = NULL;
+	int rc = 0;
 
-	if (ns->path != NULL)
-		return xstrdup(ns->path);
-	if (ns->pid == 0)
-		return NULL;
-	if (asprintf(&p, "/proc/%d/ns/%s", ns->pid, ns->type->name) < 0)
+	if (ns->src == SRC_FD)
+		rc = asprintf(&p, "/proc/%d/fd/%s", ns->src_pid, ns->src_rel);
+	else if (ns->src == SRC_MOUNT && ns->src_pid == 0)
+		p = xstrdup(ns->src_rel);
+	else if (ns->src == SRC_MOUNT)
+		rc = asprintf(&p, "/proc/%d/root%s", ns->src_pid, ns->src_rel);
+	else if (ns->pid != 0)
+		rc = asprintf(&p, "/proc/%d/ns/%s", ns->pid, ns->type->name);
+	if (rc < 0)
 		err(NS_EXIT_FAIL, "cannot allocate");
 	return p;
+}
+
+/*
+ * PATH below DIRFD as an O_PATH fd, which opens nothing (no FIFO waits
+ * for a writer, no device driver runs), through the dentry cache only
+ * (RESOLVE_CACHED: no lookup in another user's FUSE mount can stall us),
+ * inside DIRFD (RESOLVE_IN_ROOT: an absolute symbolic link would lead into
+ * our own tree) and following no link at all.  A kernel before 5.12 lacks
+ * some of that: then O_PATH|O_NOFOLLOW alone.
+ */
+static int
+open_path_beneath(int dirfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED,
+	};
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	if (fd >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+		return fd;
+	return openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * The O_PATH fd PFD, if it is the namespace INO (nsfs, that inode), opened
+ * for real through our own /proc/self/fd: fd or -1.  Closes PFD.
+ */
+static int
+reopen_checked(int procdir, int pfd, ino_t ino)
+{
+	char self[32];
+	struct statfs sfs;
+	struct stat st;
+	int fd = -1;
+
+	if (pfd < 0)
+		return -1;
+	if (fstatfs(pfd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC &&
+	    fstat(pfd, &st) == 0 && st.st_ino == ino) {
+		snprintf(self, sizeof(self), "self/fd/%d", pfd);
+		fd = openat(procdir, self, O_RDONLY | O_CLOEXEC);
+	}
+	close(pfd);
+	return fd;
+}
+
+/*
+ * The namespace NS opened (O_RDONLY), or -1.  Every path to it is another
+ * user's to change between our finding it and opening it (a process's fd
+ * table, its mount namespace): each is opened O_PATH and used only if it
+ * still is that namespace.  Through a member process first: /proc/PID/ns
+ * is procfs's own.
+ */
+static int
+open_ns(const struct scan *s, const struct ns *ns)
+{
+	char path[64 + NS_TYPE_NAME_MAX];
+	int fd = -1, root;
+
+	if (ns->pid != 0) {
+		snprintf(path, sizeof(path), "%d/ns/%s", ns->pid,
+			 ns->type->name);
+		fd = reopen_checked(
+			s->procdir,
+			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+	}
+	if (fd >= 0 || ns->src == SRC_NONE)
+		return fd;
+	if (ns->src == SRC_FD) {
+		snprintf(path, sizeof(path), "%d/fd/%s", ns->src_pid,
+			 ns->src_rel);
+		return reopen_checked(
+			s->procdir,
+			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+	}
+	snprintf(path, sizeof(path), "%d/root", ns->src_pid);
+	root = ns->src_pid == 0 ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
+				: openat(s->procdir, path,
+					 O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	fd = reopen_checked(s->procdir, open_path_beneath(root, ns->src_rel),
+			    ns->ino);
+	close(root);
+	return fd;
 }
 
 static void
@@ -1259,22 +1392,17 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 	/* The table grows while walked: index, never a saved pointer. */
 	for (size_t i = 0; i < s->nall; i++) {
 		struct ns *ns = s->all[i];
-		char *path;
 		int fd;
 
 		if (ns->visit == 2)
 			continue;
 		ns->visit = 2;
-		path = ns_open_path(ns);
-		if (path == NULL)
-			continue;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open_ns(s, ns);
 		if (fd < 0) {
-			fail_if_exhausted("cannot open %s", path);
-			free(path);
+			fail_if_exhausted("cannot open namespace %lu",
+					  (unsigned long)ns->ino);
 			continue;
 		}
-		free(path);
 		relations_from_fd(s, o, ns, fd);
 		close(fd);
 	}
@@ -1428,18 +1556,13 @@ static int32_t
 netnsid_of(struct scan *s, const struct ns *ns)
 {
 	int32_t id = NETNSA_NSID_NOT_ASSIGNED;
-	char *path = ns_open_path(ns);
-	int fd;
+	int fd = open_ns(s, ns);
 
-	if (path == NULL)
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fail_if_exhausted("cannot open %s", path);
-		free(path);
+		fail_if_exhausted("cannot open namespace %lu",
+				  (unsigned long)ns->ino);
 		return -1;
 	}
-	free(path);
 	if (query_netnsid(s, fd, &id) != 0)
 		id = -1;
 	close(fd);
@@ -1591,7 +1714,7 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 			rc = scols_line_set_data(ln, i, ns->type->name);
 			break;
 		case COL_PATH:
-			p = ns_open_path(ns);
+			p = ns_path(ns);
 			if (p != NULL)
 				rc = scols_line_refer_data(ln, i, p);
 			break;
@@ -1798,7 +1921,7 @@ free_scan(struct scan *s)
 	for (size_t i = 0; i < s->nall; i++) {
 		struct ns *ns = s->all[i];
 
-		free(ns->path);
+		free(ns->src_rel);
 		free_list(ns->holders, ns->nholders);
 		free_list(ns->names, ns->nnames);
 		free_list(ns->nsfs, ns->nnsfs);
@@ -1816,36 +1939,72 @@ free_scan(struct scan *s)
 		close(s->rtnl);
 }
 
+/*
+ * Did the scan read every namespace the task has?  A process that exits
+ * while its links are read loses those of its nsproxy (mnt, net, ...)
+ * first and keeps user and pid: a part of them is not an answer.
+ */
+static bool
+task_complete(const struct nsls_opts *o, const struct proc *p)
+{
+	for (size_t t = 0; t < o->kt.n; t++)
+		if ((o->kt.present & (1u << t)) && p->ino[t] == 0)
+			return false;
+	return true;
+}
+
 static void
 read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
 		     ino_t *task_ns)
 {
 	const struct proc *p = proc_find(s, o->task);
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct ns_proc pr;
 
-	if (p == NULL) {
-		struct ns_proc pr;
-		struct pollfd pfd = { .fd = -1, .events = POLLIN };
-
-		/*
-		 * Gone, or exiting (whose ns links refuse even root, as
-		 * EACCES, until it is a zombie: give it a moment): "No such
-		 * process".  Else it shut us out.
-		 */
-		if (ns_proc_open(o->task, &pr) != 0)
-			err(NS_EXIT_FAIL, "cannot read namespaces of PID %d",
-			    o->task);
-		pfd.fd = pr.pidfd;
-		if (pfd.fd >= 0 && poll(&pfd, 1, 100) > 0) {
-			ns_proc_close(&pr);
-			errno = ESRCH;
-			err(NS_EXIT_FAIL, "cannot read namespaces of PID %d",
-			    o->task);
-		}
+	if (p != NULL && task_complete(o, p)) {
+		memcpy(task_ns, p->ino, sizeof(p->ino));
+		return;
+	}
+	/*
+	 * Gone, or exiting (whose ns links refuse even root, as EACCES,
+	 * or are gone in part, until it is a zombie: give it a moment):
+	 * "No such process".  Else it shut us out.
+	 */
+	if (ns_proc_open(o->task, &pr) != 0)
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	pfd.fd = pr.pidfd;
+	if (pfd.fd >= 0 && poll(&pfd, 1, 100) > 0) {
 		ns_proc_close(&pr);
-		errno = EACCES;
+		errno = ESRCH;
 		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
 	}
-	memcpy(task_ns, p->ino, sizeof(p->ino));
+	ns_proc_close(&pr);
+	errno = p == NULL ? EACCES : ENOENT;
+	err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+}
+
+/*
+ * /proc, checked to be procfs: any other filesystem there (a tmpfs in a
+ * container, a bind mount) would list made-up processes and could hold a
+ * FIFO where a file should be.  Refused as nsjoin and nsmap refuse it:
+ * -1 with errno EXDEV.
+ */
+static int
+open_procfs(void)
+{
+	struct statfs sfs;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return -1;
+	errno = 0;
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		e = errno ? errno : EXDEV;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 static void
@@ -1864,18 +2023,22 @@ main(int argc, char **argv)
 	struct scan s = { .procdir = -1, .rtnl = -1 };
 	ino_t task_ns[KT_MAX] = { 0 };
 	unsigned stat_types;
+	int procdir_errno;
 	struct stat st;
 	bool holders;
 
 	setlocale(LC_ALL, "");
 	/* Before the options: --help and -V to a full disk are failures too */
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
-	discover_types(&o.kt);
+	s.procdir = open_procfs();
+	procdir_errno = errno;
+	discover_types(&o.kt, s.procdir);
 	parse_args(argc, argv, &o);
 	holders = want_col(&o, COL_HOLDERS) || o.persistent;
-	s.procdir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s.procdir < 0)
+	if (s.procdir < 0) {
+		errno = procdir_errno;
 		err(NS_EXIT_FAIL, "cannot open /proc");
+	}
 	stat_types = o.types ? o.types : (1u << o.kt.n) - 1;
 	if (o.task != 0)
 		stat_types |= (1u << o.kt.n) - 1;
