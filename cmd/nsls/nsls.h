@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nsls.h - what the parts of nsls share: the options, the namespace table
+ * and the steps each file provides.
+ */
+#ifndef NSLS_H
+#define NSLS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nscommon.h"
+
+enum {
+	COL_NS,
+	COL_TYPE,
+	COL_PATH,
+	COL_NPROCS,
+	COL_PID,
+	COL_PPID,
+	COL_COMMAND,
+	COL_UID,
+	COL_USER,
+	COL_NETNSID,
+	COL_NSFS,
+	COL_PNS,
+	COL_ONS,
+	COL_NAME,
+	COL_HOLDERS,
+	NCOLS
+};
+
+extern const struct ns_column columns[NCOLS];
+
+enum { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
+
+/*
+ * The kernel's namespace types: ns_types first, then those /proc/self/ns
+ * shows that this build does not know (a newer kernel's), listed by name.
+ * Room for a few: the kernel gains about one type in five years.
+ */
+#define KT_EXTRA 4
+#define KT_MAX (NS_NTYPES + KT_EXTRA)
+struct kernel_types {
+	const struct ns_type *t[KT_MAX];
+	size_t n;
+	unsigned present; /* bit per index: in /proc/self/ns */
+	struct ns_type extra[KT_EXTRA];
+	char extra_name[KT_EXTRA][NS_TYPE_NAME_MAX];
+};
+
+struct nsls_opts {
+	struct ns_output out;
+	struct kernel_types kt;
+	unsigned types; /* bit per kt index; all when 0 */
+	pid_t task;	/* -p, 0 for every process */
+	int tree;
+	bool persistent;
+	int cols[4 * NCOLS];
+	size_t ncols;
+	unsigned long *want; /* positional NS inodes */
+	size_t nwant;
+};
+
+/*
+ * Where a namespace no process is in can be reached again: a file a
+ * process holds (/proc/PID/fd/N), or a bind mount in our mount namespace
+ * or in that of process PID.  Either is another user's to change at any
+ * moment: it is only ever opened as checked by open_ns.
+ */
+enum { SRC_NONE, SRC_FD, SRC_MOUNT };
+
+/* One namespace, whichever way it was found. */
+struct ns {
+	ino_t ino;
+	const struct ns_type *type;
+	size_t nprocs;
+	pid_t pid; /* lowest member, 0 for none */
+	int src;
+	pid_t src_pid; /* SRC_FD: the holder; SRC_MOUNT: 0 for ours */
+	char *src_rel; /* SRC_FD: "N"; SRC_MOUNT: the mount point */
+	ino_t parent, owner;
+	char **holders;
+	size_t nholders;
+	char **names;
+	size_t nnames;
+	char **nsfs;
+	size_t nnsfs;
+	struct libscols_line *line;
+	int visit; /* 0 new, 1 being placed, 2 placed */
+};
+
+struct proc {
+	pid_t pid;
+	ino_t ino[KT_MAX]; /* by kt index */
+};
+
+struct scan {
+	struct ns **all; /* in order found */
+	size_t nall, allocall;
+	struct ns **hash; /* open addressing by inode */
+	size_t hsize;
+	struct proc *procs;
+	size_t nprocs, allocprocs;
+	size_t unreadable;
+	int procdir;
+	int rtnl; /* NETLINK_ROUTE, opened at the first NETNSID */
+	uint32_t rtnl_seq;
+	struct {
+		uid_t uid;
+		char *name;
+	} * users;
+	size_t nusers;
+};
+
+/* nsls.c */
+size_t kt_index(const struct kernel_types *kt, const struct ns_type *t);
+int kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
+		  ino_t *ino);
+bool want_col(const struct nsls_opts *o, int col);
+bool want_type(const struct nsls_opts *o, size_t ti);
+
+/* table.c */
+void *xrealloc(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+size_t ino_hash(ino_t ino, size_t size);
+struct ns *ns_find(const struct scan *s, ino_t ino);
+struct ns *ns_get(struct scan *s, ino_t ino, const struct ns_type *type);
+void add_string(char ***list, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void set_src(struct ns *ns, int src, pid_t pid, const char *rel);
+
+/* procscan.c */
+void scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types);
+int proc_cmp(const void *a, const void *b);
+const struct proc *proc_find(const struct scan *s, pid_t pid);
+void fail_if_exhausted(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+char *read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record);
+void scan_fds(struct scan *s, const struct nsls_opts *o);
+char *ns_path(const struct ns *ns);
+int open_ns(const struct scan *s, const struct ns *ns);
+void read_relations(struct scan *s, const struct nsls_opts *o);
+void read_netns_names(struct scan *s);
+
+/* mounts.c */
+void scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt);
+
+/* netnsid.c */
+int32_t netnsid_of(struct scan *s, const struct ns *ns);
+
+/* show.c */
+void print_table(struct scan *s, const struct nsls_opts *o,
+		 const ino_t *task_ns);
+
+#endif /* NSLS_H */
