@@ -588,8 +588,9 @@ bounded() {
 	assert_line --regexp "^$a net 0( |$)"
 	assert_line --regexp "^$b net 0( |$)"
 	run -0 --separate-stderr bounded nsls -rn -l -o NS,ONS,NETNSID "$a" "$b"
-	assert_line --index 0 --regexp "^$a 0 ?$"
-	assert_line --index 1 --regexp "^$b 0 ?$"
+	assert_equal "${#lines[@]}" 2
+	assert_line --regexp "^$a 0 ?$"
+	assert_line --regexp "^$b 0 ?$"
 }
 
 @test "as root: an fd swapped between a namespace and an O_PATH FIFO is never opened" {
