@@ -79,21 +79,15 @@ struct nsfs_mount {
 	char *point; /* from the root of MNTNS */
 };
 
-/*
- * Mount namespaces by inode, and their lowest PID: open addressing, as the
- * namespace table, but of every mount namespace met, also with mnt not a
- * wanted type (-t net), so a lookup per process or mount is O(1).
- */
-struct mntns_pid {
-	ino_t ino; /* 0: a free slot */
-	pid_t pid; /* 0: none known yet */
-};
-
 struct nsfs_mounts {
 	struct nsfs_mount *m;
 	size_t n;
-	struct mntns_pid *mntns;
-	size_t nmntns, msize;
+	/*
+	 * Every mount namespace met (also with mnt not a wanted type, -t
+	 * net) and its lowest PID, 0 while none is known: a lookup per
+	 * process or mount is O(1).
+	 */
+	struct ino_table mntns;
 };
 
 static void
@@ -102,7 +96,7 @@ free_nsfs_mounts(struct nsfs_mounts *ms)
 	for (size_t i = 0; i < ms->n; i++)
 		free(ms->m[i].point);
 	free(ms->m);
-	free(ms->mntns);
+	ino_table_free(&ms->mntns);
 	memset(ms, 0, sizeof(*ms));
 }
 
@@ -119,51 +113,16 @@ wanted_nsfs_root(const struct nsls_opts *o, const char *root,
 	return true;
 }
 
-static struct mntns_pid *
-mntns_slot(const struct nsfs_mounts *ms, ino_t ino)
-{
-	size_t i = ino_hash(ino, ms->msize);
-
-	while (ms->mntns[i].ino != 0 && ms->mntns[i].ino != ino)
-		i = (i + 1) & (ms->msize - 1);
-	return &ms->mntns[i];
-}
-
-static struct mntns_pid *
-mntns_find(const struct nsfs_mounts *ms, ino_t ino)
-{
-	struct mntns_pid *e;
-
-	if (ms->msize == 0)
-		return NULL;
-	e = mntns_slot(ms, ino);
-	return e->ino != 0 ? e : NULL;
-}
-
 /* Mount namespace INO with PID if new; NULL if it was there already. */
-static struct mntns_pid *
+static struct ino_slot *
 mntns_add(struct nsfs_mounts *ms, ino_t ino, pid_t pid)
 {
-	struct mntns_pid *e;
+	bool made;
+	struct ino_slot *e = ino_table_add(&ms->mntns, ino, &made);
 
-	if (mntns_find(ms, ino) != NULL)
+	if (!made)
 		return NULL;
-	if (2 * (ms->nmntns + 1) > ms->msize) {
-		struct mntns_pid *old = ms->mntns;
-		size_t oldsize = ms->msize;
-
-		ms->msize = oldsize ? 2 * oldsize : 64;
-		ms->mntns = calloc(ms->msize, sizeof(*ms->mntns));
-		if (ms->mntns == NULL)
-			err(NS_EXIT_FAIL, "cannot allocate");
-		for (size_t i = 0; i < oldsize; i++)
-			if (old[i].ino != 0)
-				*mntns_slot(ms, old[i].ino) = old[i];
-		free(old);
-	}
-	e = mntns_slot(ms, ino);
-	*e = (struct mntns_pid){ ino, pid };
-	ms->nmntns++;
+	e->pid = pid;
 	return e;
 }
 
@@ -363,7 +322,7 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 		struct proc *p = &s->procs[i];
 		char path[64], link[64];
 		const struct ns_type *t;
-		struct mntns_pid *e;
+		struct ino_slot *e;
 		ssize_t n;
 
 		if (p->ino[0] == 0) {
@@ -378,7 +337,7 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 				continue;
 			}
 		}
-		e = mntns_find(ms, p->ino[0]);
+		e = ino_table_find(&ms->mntns, p->ino[0]);
 		if (e != NULL && e->pid == 0) {
 			e->pid = p->pid;
 			missing--;
@@ -396,8 +355,8 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 {
 	for (size_t i = 0; i < ms->n; i++) {
 		const struct nsfs_mount *m = &ms->m[i];
-		struct ns *ns = ns_get(s, m->ino, m->type);
-		const struct mntns_pid *e;
+		struct ns *ns = nsls_get(s, m->ino, m->type);
+		const struct ino_slot *e;
 		pid_t pid;
 
 		if (m->mntns == self_mnt) {
@@ -407,7 +366,7 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 			set_src(ns, SRC_MOUNT, 0, m->point);
 			continue;
 		}
-		e = mntns_find(ms, m->mntns);
+		e = ino_table_find(&ms->mntns, m->mntns);
 		pid = e != NULL ? e->pid : 0;
 		if (pid == 0) {
 			add_string(&ns->holders, &ns->nholders,

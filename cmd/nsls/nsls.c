@@ -333,7 +333,7 @@ free_scan(struct scan *s)
 		free(s->users[i].name);
 	free(s->users);
 	free(s->all);
-	free(s->hash);
+	ino_table_free(&s->index);
 	free(s->procs);
 	if (s->procdir >= 0)
 		close(s->procdir);
@@ -413,7 +413,7 @@ static void
 check_wanted(const struct scan *s, const struct nsls_opts *o)
 {
 	for (size_t i = 0; i < o->nwant; i++)
-		if (ns_find(s, (ino_t)o->want[i]) == NULL)
+		if (nsls_find(s, (ino_t)o->want[i]) == NULL)
 			errx(NS_EXIT_FAIL, "namespace %lu not found",
 			     o->want[i]);
 }

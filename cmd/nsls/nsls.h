@@ -96,11 +96,24 @@ struct proc {
 	ino_t ino[KT_MAX]; /* by kt index */
 };
 
+/* Open addressing by inode (table.c). */
+struct ino_slot {
+	ino_t ino; /* 0: a free slot */
+	union {
+		struct ns *ns; /* the namespace table */
+		pid_t pid;     /* mount namespaces: the lowest PID in it */
+	};
+};
+
+struct ino_table {
+	struct ino_slot *slot;
+	size_t size, n;
+};
+
 struct scan {
 	struct ns **all; /* in order found */
 	size_t nall, allocall;
-	struct ns **hash; /* open addressing by inode */
-	size_t hsize;
+	struct ino_table index; /* all by inode */
 	struct proc *procs;
 	size_t nprocs, allocprocs;
 	size_t unreadable;
@@ -124,9 +137,12 @@ bool want_type(const struct nsls_opts *o, size_t ti);
 /* table.c */
 void *xrealloc(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
-size_t ino_hash(ino_t ino, size_t size);
-struct ns *ns_find(const struct scan *s, ino_t ino);
-struct ns *ns_get(struct scan *s, ino_t ino, const struct ns_type *type);
+struct ino_slot *ino_table_find(const struct ino_table *t, ino_t ino);
+/* The slot of INO, *MADE true when it is new (all but ino zero). */
+struct ino_slot *ino_table_add(struct ino_table *t, ino_t ino, bool *made);
+void ino_table_free(struct ino_table *t);
+struct ns *nsls_find(const struct scan *s, ino_t ino);
+struct ns *nsls_get(struct scan *s, ino_t ino, const struct ns_type *type);
 void add_string(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void set_src(struct ns *ns, int src, pid_t pid, const char *rel);
@@ -139,7 +155,7 @@ void fail_if_exhausted(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 char *read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record);
 void scan_fds(struct scan *s, const struct nsls_opts *o);
-char *ns_path(const struct ns *ns);
+char *nsls_path(const struct ns *ns);
 int open_ns(const struct scan *s, const struct ns *ns);
 void read_relations(struct scan *s, const struct nsls_opts *o);
 void read_netns_names(struct scan *s);

@@ -66,7 +66,7 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 
 		if (p.ino[t] == 0 || !want_type(o, t))
 			continue;
-		ns = ns_get(s, p.ino[t], o->kt.t[t]);
+		ns = nsls_get(s, p.ino[t], o->kt.t[t]);
 		if (ns->nprocs++ == 0 || pid < ns->pid)
 			ns->pid = pid;
 	}
@@ -281,7 +281,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 				ino = socket_netns(pidfd, fd);
 				if (ino == 0)
 					continue;
-				ns = ns_get(s, ino, &ns_types[3]);
+				ns = nsls_get(s, ino, &ns_types[3]);
 				add_string(&ns->holders, &ns->nholders,
 					   "sock:%d:%s", pid, d->d_name);
 				continue;
@@ -289,7 +289,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 			if (kt_parse_link(&o->kt, link, &ti, &ino) != 0 ||
 			    !want_type(o, ti))
 				continue;
-			ns = ns_get(s, ino, o->kt.t[ti]);
+			ns = nsls_get(s, ino, o->kt.t[ti]);
 			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
 				   d->d_name);
 			set_src(ns, SRC_FD, pid, d->d_name);
@@ -336,10 +336,10 @@ relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 	if (fstat(rfd, &st) != 0)
 		goto out;
 	ino = st.st_ino;
-	rel = ns_find(s, ino);
+	rel = nsls_find(s, ino);
 	if (rel == NULL && (t = ns_type_of_fd(rfd)) != NULL &&
 	    want_type(o, ns_type_index(t))) {
-		rel = ns_get(s, ino, t);
+		rel = nsls_get(s, ino, t);
 		rel->visit = 2;
 		relations_from_fd(s, o, rel, rfd);
 	}
@@ -350,7 +350,7 @@ out:
 
 /* The PATH column: where a user can open the namespace. */
 char *
-ns_path(const struct ns *ns)
+nsls_path(const struct ns *ns)
 {
 	char *p = NULL;
 	int rc = 0;
@@ -479,7 +479,7 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 		struct ns *owner, *ns = s->all[i];
 
 		ns->visit = 0;
-		if (ns->owner != 0 && (owner = ns_find(s, ns->owner)) != NULL)
+		if (ns->owner != 0 && (owner = nsls_find(s, ns->owner)) != NULL)
 			add_string(&owner->holders, &owner->nholders,
 				   "child:%lu", (unsigned long)ns->ino);
 	}
@@ -505,7 +505,7 @@ read_netns_names(struct scan *s)
 			continue;
 		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
 			continue;
-		ns = ns_find(s, st.st_ino);
+		ns = nsls_find(s, st.st_ino);
 		if (ns != NULL && ns->type == &ns_types[3])
 			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
 	}

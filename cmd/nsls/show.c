@@ -157,7 +157,7 @@ fill_line(struct scan *s, const struct nsls_opts *o, struct ns *ns,
 			rc = scols_line_set_data(ln, i, ns->type->name);
 			break;
 		case COL_PATH:
-			p = ns_path(ns);
+			p = nsls_path(ns);
 			if (p != NULL)
 				rc = scols_line_refer_data(ln, i, p);
 			break;
@@ -257,16 +257,16 @@ tree_parent(const struct scan *s, const struct nsls_opts *o,
 
 	switch (o->tree) {
 	case TREE_OWNER:
-		return ns->owner ? ns_find(s, ns->owner) : NULL;
+		return ns->owner ? nsls_find(s, ns->owner) : NULL;
 	case TREE_PARENT:
-		return ns->parent ? ns_find(s, ns->parent) : NULL;
+		return ns->parent ? nsls_find(s, ns->parent) : NULL;
 	case TREE_PROCESS:
 		if (ns->nprocs == 0 || sh->ppid == 0)
 			return NULL;
 		pp = proc_find(s, sh->ppid);
 		if (pp == NULL)
 			return NULL;
-		return ns_find(s, pp->ino[kt_index(&o->kt, ns->type)]);
+		return nsls_find(s, pp->ino[kt_index(&o->kt, ns->type)]);
 	}
 	return NULL;
 }
@@ -300,7 +300,7 @@ place_line(struct scan *s, const struct nsls_opts *o, struct libscols_table *tb,
 }
 
 static int
-ns_cmp(const void *a, const void *b)
+by_inode(const void *a, const void *b)
 {
 	const struct ns *x = *(struct ns *const *)a,
 			*y = *(struct ns *const *)b;
@@ -333,7 +333,7 @@ print_table(struct scan *s, const struct nsls_opts *o, const ino_t *task_ns)
 	struct libscols_table *tb;
 
 	if (s->nall > 0)
-		qsort(s->all, s->nall, sizeof(struct ns *), ns_cmp);
+		qsort(s->all, s->nall, sizeof(struct ns *), by_inode);
 	tb = ns_table_new(&o->out, columns, o->cols, o->ncols);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");

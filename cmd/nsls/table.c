@@ -29,66 +29,94 @@ xstrdup(const char *s)
 	return d;
 }
 
-/* First slot of INO in an open-addressing table of SIZE (a power of 2). */
-size_t
-ino_hash(ino_t ino, size_t size)
+/*
+ * An open-addressing table by inode, the one nsls keeps namespaces in and
+ * the mount namespace index of mounts.c: SIZE a power of 2, at most half
+ * full, linear probing.  Inode 0 marks a free slot (no namespace has it).
+ */
+static struct ino_slot *
+ino_slot(const struct ino_table *t, ino_t ino)
 {
-	return (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (size - 1);
+	size_t i = (size_t)(ino * 0x9e3779b97f4a7c15ULL) & (t->size - 1);
+
+	while (t->slot[i].ino != 0 && t->slot[i].ino != ino)
+		i = (i + 1) & (t->size - 1);
+	return &t->slot[i];
 }
 
-static size_t
-hash_slot(const struct scan *s, ino_t ino)
+struct ino_slot *
+ino_table_find(const struct ino_table *t, ino_t ino)
 {
-	size_t i = ino_hash(ino, s->hsize);
+	struct ino_slot *e;
 
-	while (s->hash[i] != NULL && s->hash[i]->ino != ino)
-		i = (i + 1) & (s->hsize - 1);
-	return i;
+	if (t->size == 0)
+		return NULL;
+	e = ino_slot(t, ino);
+	return e->ino != 0 ? e : NULL;
+}
+
+struct ino_slot *
+ino_table_add(struct ino_table *t, ino_t ino, bool *made)
+{
+	struct ino_slot *e = ino_table_find(t, ino);
+
+	*made = e == NULL;
+	if (e != NULL)
+		return e;
+	if (2 * (t->n + 1) > t->size) {
+		struct ino_slot *old = t->slot;
+		size_t oldsize = t->size;
+
+		t->size = oldsize ? 2 * oldsize : 64;
+		t->slot = calloc(t->size, sizeof(*t->slot));
+		if (t->slot == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate");
+		for (size_t i = 0; i < oldsize; i++)
+			if (old[i].ino != 0)
+				*ino_slot(t, old[i].ino) = old[i];
+		free(old);
+	}
+	e = ino_slot(t, ino);
+	e->ino = ino;
+	t->n++;
+	return e;
+}
+
+void
+ino_table_free(struct ino_table *t)
+{
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
 }
 
 struct ns *
-ns_find(const struct scan *s, ino_t ino)
+nsls_find(const struct scan *s, ino_t ino)
 {
-	return s->hsize ? s->hash[hash_slot(s, ino)] : NULL;
+	const struct ino_slot *e = ino_table_find(&s->index, ino);
+
+	return e != NULL ? e->ns : NULL;
 }
 
-static void
-hash_grow(struct scan *s)
-{
-	struct ns **old = s->hash;
-	size_t oldsize = s->hsize;
-
-	s->hsize = oldsize ? oldsize * 2 : 256;
-	s->hash = calloc(s->hsize, sizeof(struct ns *));
-	if (s->hash == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
-	for (size_t i = 0; i < oldsize; i++)
-		if (old[i] != NULL)
-			s->hash[hash_slot(s, old[i]->ino)] = old[i];
-	free(old);
-}
-
+/* Namespace INO of TYPE, added to the table when it is new. */
 struct ns *
-ns_get(struct scan *s, ino_t ino, const struct ns_type *type)
+nsls_get(struct scan *s, ino_t ino, const struct ns_type *type)
 {
-	struct ns *ns = ns_find(s, ino);
+	bool made;
+	struct ino_slot *e = ino_table_add(&s->index, ino, &made);
 
-	if (ns != NULL)
-		return ns;
-	if (2 * (s->nall + 1) > s->hsize)
-		hash_grow(s);
-	ns = calloc(1, sizeof(*ns));
-	if (ns == NULL)
+	if (!made)
+		return e->ns;
+	e->ns = calloc(1, sizeof(*e->ns));
+	if (e->ns == NULL)
 		err(NS_EXIT_FAIL, "cannot allocate");
-	ns->ino = ino;
-	ns->type = type;
+	e->ns->ino = ino;
+	e->ns->type = type;
 	if (s->nall == s->allocall) {
 		s->allocall = s->allocall ? 2 * s->allocall : 256;
 		s->all = xrealloc(s->all, s->allocall, sizeof(struct ns *));
 	}
-	s->all[s->nall++] = ns;
-	s->hash[hash_slot(s, ino)] = ns;
-	return ns;
+	s->all[s->nall++] = e->ns;
+	return e->ns;
 }
 
 void
