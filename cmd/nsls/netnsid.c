@@ -7,11 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "nsls.h"
-
-/* ---- NETNSID: the id our network namespace has for another --------------- */
 
 /*
  * The answer to RTM_GETNSID: NETNSA_NSID of the message with our sequence
@@ -86,7 +83,7 @@ recv_netnsid(int sock, uint32_t seq, int32_t *id)
  * lsns and "ip netns list-id" show.  0 or -1 with errno.
  */
 static int
-query_netnsid(struct scan *s, int nsfd, int32_t *id)
+query_netnsid(struct rtnl *s, int nsfd, int32_t *id)
 {
 	union {
 		struct nlmsghdr nh;
@@ -96,10 +93,10 @@ query_netnsid(struct scan *s, int nsfd, int32_t *id)
 	struct nlattr *a;
 	uint32_t fd = (uint32_t)nsfd;
 
-	if (s->rtnl < 0) {
-		s->rtnl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	if (s->sock < 0) {
+		s->sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 				 NETLINK_ROUTE);
-		if (s->rtnl < 0) {
+		if (s->sock < 0) {
 			fail_if_exhausted("cannot open a netlink socket");
 			return -1;
 		}
@@ -108,31 +105,24 @@ query_netnsid(struct scan *s, int nsfd, int32_t *id)
 	req.nh.nlmsg_len = sizeof(req.buf);
 	req.nh.nlmsg_type = RTM_GETNSID;
 	req.nh.nlmsg_flags = NLM_F_REQUEST;
-	req.nh.nlmsg_seq = ++s->rtnl_seq;
+	req.nh.nlmsg_seq = ++s->seq;
 	((struct rtgenmsg *)NLMSG_DATA(&req.nh))->rtgen_family = AF_UNSPEC;
 	a = (struct nlattr *)(req.buf + NLMSG_SPACE(sizeof(struct rtgenmsg)));
 	a->nla_len = NLA_HDRLEN + sizeof(fd);
 	a->nla_type = NETNSA_FD;
 	memcpy((char *)a + NLA_HDRLEN, &fd, sizeof(fd));
-	if (send(s->rtnl, &req, sizeof(req.buf), 0) < 0)
+	if (send(s->sock, &req, sizeof(req.buf), 0) < 0)
 		return -1;
-	return recv_netnsid(s->rtnl, s->rtnl_seq, id);
+	return recv_netnsid(s->sock, s->seq, id);
 }
 
-/* -1 where no id is assigned or the namespace cannot be opened. */
+/* The id of the network namespace NSFD opens; -1 where none is assigned. */
 int32_t
-netnsid_of(struct scan *s, const struct ns *ns)
+netnsid_of(struct rtnl *rtnl, int nsfd)
 {
 	int32_t id = NETNSA_NSID_NOT_ASSIGNED;
-	int fd = open_ns(s, ns);
 
-	if (fd < 0) {
-		fail_if_exhausted("cannot open namespace %lu",
-				  (unsigned long)ns->ino);
+	if (query_netnsid(rtnl, nsfd, &id) != 0)
 		return -1;
-	}
-	if (query_netnsid(s, fd, &id) != 0)
-		id = -1;
-	close(fd);
 	return id;
 }

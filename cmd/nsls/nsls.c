@@ -329,16 +329,11 @@ free_scan(struct scan *s)
 		free_list(ns->nsfs, ns->nnsfs);
 		free(ns);
 	}
-	for (size_t i = 0; i < s->nusers; i++)
-		free(s->users[i].name);
-	free(s->users);
 	free(s->all);
 	ino_table_free(&s->index);
 	free(s->procs);
 	if (s->procdir >= 0)
 		close(s->procdir);
-	if (s->rtnl >= 0)
-		close(s->rtnl);
 }
 
 /*
@@ -418,16 +413,46 @@ check_wanted(const struct scan *s, const struct nsls_opts *o)
 			     o->want[i]);
 }
 
+/*
+ * Everything the rows will need, each read only when an option or column
+ * asks for it: namespaces of processes, then of mounts, fds and sockets,
+ * their relations and names.
+ */
+static void
+collect(struct scan *s, const struct nsls_opts *o, ino_t *task_ns)
+{
+	bool holders = want_col(o, COL_HOLDERS) || o->persistent;
+	unsigned stat_types = o->types ? o->types : (1u << o->kt.n) - 1;
+	struct stat st;
+
+	if (o->task != 0)
+		stat_types |= (1u << o->kt.n) - 1;
+	scan_proc(s, o, stat_types);
+	if (s->nprocs > 0)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
+	if (o->task != 0)
+		read_task_namespaces(s, o, task_ns);
+	if (fstatat(s->procdir, "self/ns/mnt", &st, 0) != 0)
+		st.st_ino = 0;
+	scan_mounts(s, o, st.st_ino);
+	if (holders)
+		scan_fds(s, o);
+	if (holders || want_col(o, COL_PNS) || want_col(o, COL_ONS) ||
+	    o->tree == TREE_OWNER || o->tree == TREE_PARENT)
+		read_relations(s, o);
+	if (want_col(o, COL_NAME))
+		read_netns_names(s);
+	check_wanted(s, o);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct nsls_opts o = { 0 };
-	struct scan s = { .procdir = -1, .rtnl = -1 };
+	struct scan s = { .procdir = -1 };
+	struct rows rows = { .rtnl.sock = -1 };
 	ino_t task_ns[KT_MAX] = { 0 };
-	unsigned stat_types;
 	int procdir_errno;
-	struct stat st;
-	bool holders;
 
 	setlocale(LC_ALL, "");
 	/* Before the options: --help and -V to a full disk are failures too */
@@ -436,35 +461,19 @@ main(int argc, char **argv)
 	procdir_errno = errno;
 	discover_types(&o.kt, s.procdir);
 	parse_args(argc, argv, &o);
-	holders = want_col(&o, COL_HOLDERS) || o.persistent;
 	if (s.procdir < 0) {
 		errno = procdir_errno;
 		err(NS_EXIT_FAIL, "cannot open /proc");
 	}
-	stat_types = o.types ? o.types : (1u << o.kt.n) - 1;
-	if (o.task != 0)
-		stat_types |= (1u << o.kt.n) - 1;
-	scan_proc(&s, &o, stat_types);
-	if (s.nprocs > 0)
-		qsort(s.procs, s.nprocs, sizeof(*s.procs), proc_cmp);
-	if (o.task != 0)
-		read_task_namespaces(&s, &o, task_ns);
-	if (fstatat(s.procdir, "self/ns/mnt", &st, 0) != 0)
-		st.st_ino = 0;
-	scan_mounts(&s, &o, st.st_ino);
-	if (holders)
-		scan_fds(&s, &o);
-	if (holders || want_col(&o, COL_PNS) || want_col(&o, COL_ONS) ||
-	    o.tree == TREE_OWNER || o.tree == TREE_PARENT)
-		read_relations(&s, &o);
-	if (want_col(&o, COL_NAME))
-		read_netns_names(&s);
-	check_wanted(&s, &o);
-	print_table(&s, &o, task_ns);
+	collect(&s, &o, task_ns);
+	resolve_rows(&s, &o, task_ns, &rows);
+	/* From here on nothing is read: the rows hold all they show. */
+	print_table(&o, &rows);
 	if (s.unreadable > 0)
 		warnx("cannot read the namespaces of %zu process%s: "
 		      "Permission denied",
 		      s.unreadable, s.unreadable == 1 ? "" : "es");
+	free_rows(&rows);
 	free_scan(&s);
 	free(o.want);
 	return NS_EXIT_OK;

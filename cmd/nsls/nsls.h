@@ -2,6 +2,16 @@
 /*
  * nsls.h - what the parts of nsls share: the options, the namespace table
  * and the steps each file provides.
+ *
+ * A run has three phases.  Collection fills struct scan: procscan.c reads
+ * /proc (processes, held fds and sockets, relations, ip netns names),
+ * mounts.c the nsfs mounts of every mount namespace, table.c keeps the
+ * namespaces by inode.  resolve.c then picks the rows to show and reads
+ * everything they show (struct row).  show.c builds and prints the table
+ * from the rows alone, with no I/O.  A new column is an enum entry and a
+ * line in columns[] (nsls.c), the reading of its value (collection for a
+ * fact of the namespace, resolve.c for one of its process), and a case
+ * in set_cell (show.c).
  */
 #ifndef NSLS_H
 #define NSLS_H
@@ -87,8 +97,7 @@ struct ns {
 	size_t nnames;
 	char **nsfs;
 	size_t nnsfs;
-	struct libscols_line *line;
-	int visit; /* 0 new, 1 being placed, 2 placed */
+	bool related; /* parent and owner read */
 };
 
 struct proc {
@@ -118,8 +127,32 @@ struct scan {
 	size_t nprocs, allocprocs;
 	size_t unreadable;
 	int procdir;
-	int rtnl; /* NETLINK_ROUTE, opened at the first NETNSID */
-	uint32_t rtnl_seq;
+};
+
+/* NETLINK_ROUTE, opened at the first NETNSID, for the whole run. */
+struct rtnl {
+	int sock; /* -1 until then */
+	uint32_t seq;
+};
+
+/* What a row shows, all read by resolve_rows before the table exists. */
+struct row {
+	const struct ns *ns;
+	const struct row *parent; /* in the tree; NULL at the top */
+	pid_t ppid;		  /* of ns->pid, 0 unknown */
+	bool have_uid;
+	uid_t uid;
+	const char *user; /* NULL where the database has none */
+	char *command;
+	int32_t netnsid; /* -1: none */
+	char *path;
+};
+
+/* The rows shown, by inode, and what reading them keeps for the run. */
+struct rows {
+	struct row *r;
+	size_t n;
+	struct rtnl rtnl;
 	struct {
 		uid_t uid;
 		char *name;
@@ -164,10 +197,14 @@ void read_netns_names(struct scan *s);
 void scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt);
 
 /* netnsid.c */
-int32_t netnsid_of(struct scan *s, const struct ns *ns);
+int32_t netnsid_of(struct rtnl *rtnl, int nsfd);
+
+/* resolve.c */
+void resolve_rows(struct scan *s, const struct nsls_opts *o,
+		  const ino_t *task_ns, struct rows *rows);
+void free_rows(struct rows *rows);
 
 /* show.c */
-void print_table(struct scan *s, const struct nsls_opts *o,
-		 const ino_t *task_ns);
+void print_table(const struct nsls_opts *o, const struct rows *rows);
 
 #endif /* NSLS_H */

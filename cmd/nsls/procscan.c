@@ -340,7 +340,7 @@ relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 	if (rel == NULL && (t = ns_type_of_fd(rfd)) != NULL &&
 	    want_type(o, ns_type_index(t))) {
 		rel = nsls_get(s, ino, t);
-		rel->visit = 2;
+		rel->related = true;
 		relations_from_fd(s, o, rel, rfd);
 	}
 out:
@@ -463,9 +463,9 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 		struct ns *ns = s->all[i];
 		int fd;
 
-		if (ns->visit == 2)
+		if (ns->related)
 			continue;
-		ns->visit = 2;
+		ns->related = true;
 		fd = open_ns(s, ns);
 		if (fd < 0) {
 			fail_if_exhausted("cannot open namespace %lu",
@@ -478,7 +478,6 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 	for (size_t i = 0; i < s->nall; i++) {
 		struct ns *owner, *ns = s->all[i];
 
-		ns->visit = 0;
 		if (ns->owner != 0 && (owner = nsls_find(s, ns->owner)) != NULL)
 			add_string(&owner->holders, &owner->nholders,
 				   "child:%lu", (unsigned long)ns->ino);
