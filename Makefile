@@ -62,7 +62,10 @@ NS_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAG) $(PKG_CFLAGS) \
 	$(CFLAGS) $(SANFLAGS)
 NS_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-PROGS ?= $(basename $(notdir $(wildcard cmd/*.c)))
+# A program is cmd/PROG.c, or cmd/PROG/*.c with its own header(s) once it
+# outgrows one file.
+DIR_PROGS := $(notdir $(patsubst %/,%,$(filter-out cmd/completion/,$(wildcard cmd/*/))))
+PROGS ?= $(basename $(notdir $(wildcard cmd/*.c))) $(DIR_PROGS)
 BINS := $(addprefix $(BUILDDIR)/,$(PROGS))
 COMMON_OBJS := $(patsubst common/%.c,$(BUILDDIR)/common/%.o,$(wildcard common/*.c))
 LIBCOMMON := $(BUILDDIR)/libnscommon.a
@@ -98,6 +101,17 @@ $(BUILDDIR)/%: cmd/%.c $(LIBCOMMON) common/nscommon.h VERSION
 	$(CC) $(NS_CPPFLAGS) $(NS_CFLAGS) -o $@ $< $(LIBCOMMON) $(NS_LDFLAGS) \
 		$(PKG_LIBS)
 
+$(BUILDDIR)/cmd/%.o: cmd/%.c common/nscommon.h $(wildcard cmd/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(NS_CPPFLAGS) $(NS_CFLAGS) -c -o $@ $<
+
+define DIR_PROG_RULE
+$(BUILDDIR)/$(1): $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/$(1)/*.c)) \
+		$(LIBCOMMON)
+	$$(CC) $$(NS_CFLAGS) -o $$@ $$^ $$(NS_LDFLAGS) $$(PKG_LIBS)
+endef
+$(foreach p,$(DIR_PROGS),$(eval $(call DIR_PROG_RULE,$(p))))
+
 # man/ has `.Dd $Mdocdate$` and an empty `.Os`; the built page gets a
 # fixed date, SOURCE_DATE_EPOCH's where it is set (reproducible builds),
 # else that of the last commit that changed the page, else the page's
@@ -127,10 +141,10 @@ lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
 		--suppress=missingIncludeSystem --inline-suppr -q cmd common
-	clang-tidy -quiet cmd/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
+	clang-tidy -quiet cmd/*.c cmd/*/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
 		-Icommon $(PKG_CFLAGS)
 	shellcheck $(SHELL_SCRIPTS)
-	clang-format --dry-run -Werror cmd/*.c common/*.c common/*.h \
+	clang-format --dry-run -Werror cmd/*.c cmd/*/*.[ch] common/*.c common/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h
 	@echo "lint: cppcheck, clang-tidy, shellcheck, clang-format and mandoc clean"
 

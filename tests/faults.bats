@@ -942,32 +942,26 @@ pidns_target() {
 
 # ---- namespace types the table does not have ---------------------------------------
 # No kernel here has a type newer than the build, so the first row makes a
-# /proc that shows one: in a private mount namespace, a tmpfs over /proc
-# whose entries lead to a real procfs, except the ns directory of the
-# process that then execs nsls, which gains "future:[4026599999]" beside
-# its real links.  The only fabricated /proc of the suite.  The rows after
-# it are real: /proc/PID/ns entries that are no type (*_for_children), and
-# a namespace reachable only through one of them.
+# /proc that shows one: in a private mount namespace, a tmpfs over the ns
+# directory of the process that then execs nsls (/proc itself stays procfs,
+# which nsls checks), holding its real links as symbolic links and
+# "future:[4026599999]" beside them.  The only fabricated /proc entry of
+# the suite.  The rows after it are real: /proc/PID/ns entries that are no
+# type (*_for_children), and a namespace reachable only through one of
+# them.
 
 # with_future_type CMD...: exec CMD (same PID) under that /proc
 with_future_type() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare -m sh -ec '
-		real=$(mktemp -d)
-		mount -t proc proc "$real"
-		mount -t tmpfs tmpfs /proc
-		for e in "$real"/*; do
-			[ "${e##*/}" = "$$" ] || ln -s "$e" "/proc/${e##*/}"
+	unshare -m --propagation private sh -ec '
+		links=$(mktemp -d)
+		for e in /proc/$$/ns/*; do
+			ln -s "$(readlink "$e")" "$links/${e##*/}"
 		done
-		ln -sfn "$$" /proc/self
-		mkdir -p "/proc/$$/ns"
-		for e in "$real/$$"/*; do
-			[ "${e##*/}" = ns ] || ln -s "$e" "/proc/$$/${e##*/}"
-		done
-		for e in "$real/$$/ns"/*; do
-			ln -s "$(readlink "$e")" "/proc/$$/ns/${e##*/}"
-		done
-		ln -s "future:[4026599999]" "/proc/$$/ns/future"
+		ln -s "future:[4026599999]" "$links/future"
+		mount -t tmpfs tmpfs "/proc/$$/ns"
+		cp -a "$links"/. "/proc/$$/ns/"
+		rm -rf "$links"
 		exec "$@"' with_future_type "$@"
 }
 

@@ -299,6 +299,7 @@ has_nsfs_mount() {
 }
 
 @test "as nobody: a namespace mounted in its own mount namespace is found through /proc" {
+	require_root
 	require_userns
 	require_userns
 	nobody_bin >/dev/null
@@ -526,6 +527,7 @@ has_nsfs_mount() {
 }
 
 @test "as nobody: lists its own user namespace, says how many it could not read" {
+	require_root
 	require_userns
 	require_userns
 	nobody_bin >/dev/null
@@ -559,6 +561,173 @@ has_nsfs_mount() {
 		run -0 jq -e "[.. | objects | select(.ns? == $net)] | length == 1" <<<"$output"
 	done
 	rm "$BATS_TEST_TMPDIR/churn"
+}
+
+# ---- attacks by a local user on root's nsls (issues 13 and 14) ------------
+
+# bounded CMD...: CMD under timeout(1), so that a regression to a blocking
+# open fails the test (status 124) instead of hanging the suite.
+bounded() {
+	timeout -k 2 10 "$@"
+}
+
+@test "as root: a mount path in another user's mount namespace covered by a FIFO or a symlink is never opened" {
+	require_root
+	require_userns
+	nobody_bin >/dev/null
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	# Two net namespaces on /mnt/a and /mnt/b in nobody's mount namespace,
+	# then a tmpfs over /mnt: a is now a FIFO, b a symlink to a FIFO of
+	# ours (absolute: walked from /proc/PID/root it would land in our /).
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$NOBODY_BIN/nsunshare" -U -r -m sh -ec '
+		mount -t tmpfs t /mnt
+		touch /mnt/a /mnt/b
+		"$1/nsunshare" --net=/mnt/a true
+		"$1/nsunshare" --net=/mnt/b true
+		a=$(stat -L -c %i /mnt/a) b=$(stat -L -c %i /mnt/b)
+		mount -t tmpfs t /mnt
+		echo "$a $b" >/mnt/ino
+		mkfifo /mnt/a
+		ln -s "$2" /mnt/b
+		touch /mnt/ready
+		exec sleep 1000' sh "$NOBODY_BIN" "$BATS_TEST_TMPDIR/fifo"
+	pid=$SPAWNED_PID
+	wait_until test -e "/proc/$pid/root/mnt/ready"
+	read -r a b <"/proc/$pid/root/mnt/ino"
+	run -0 --separate-stderr bounded nsls -rn -l -P -t net -o NS,NPROCS,HOLDERS,PNS
+	assert_line "$a 0 mount:/proc/$pid/root/mnt/a 0"
+	assert_line "$b 0 mount:/proc/$pid/root/mnt/b 0"
+	run -0 --separate-stderr bounded nsls -rn -t net
+	assert_line --regexp "^$a net 0( |$)"
+	assert_line --regexp "^$b net 0( |$)"
+	run -0 --separate-stderr bounded nsls -rn -l -o NS,ONS,NETNSID "$a" "$b"
+	assert_equal "${#lines[@]}" 2
+	assert_line --regexp "^$a 0 ?$"
+	assert_line --regexp "^$b 0 ?$"
+}
+
+@test "as root: an fd swapped between a namespace and an O_PATH FIFO is never opened" {
+	require_root
+	require_userns
+	nobody_bin >/dev/null
+	fifo=$(as_nobody mktemp -u /tmp/nsls-fifo.XXXXXX)
+	MADE_FILES+=("$fifo")
+	as_nobody mkfifo "$fifo"
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$NOBODY_BIN/nsunshare" -U -r -n sleep 1000
+	nspid=$SPAWNED_PID
+	wait_until in_new_ns "$nspid" net
+	net=$(ns_inode "$nspid" net)
+	# fd 5 flips between the namespace (held on fd 20 too, after 5 in
+	# /proc/PID/fd) and an O_PATH fd of the FIFO, as fast as it can.
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		perl -MPOSIX -e '
+		open(my $ns, "<", "/proc/$ARGV[0]/ns/net") or die "ns: $!";
+		sysopen(my $fifo, $ARGV[1], 0x200000) or die "fifo: $!";
+		POSIX::dup2(fileno($ns), 20) or die;
+		POSIX::dup2(fileno($fifo), 21) or die;
+		close($ns); close($fifo);
+		POSIX::dup2(20, 5) or die;
+		open(my $r, ">", "$ARGV[1].ready") and close($r);
+		for (;;) { POSIX::dup2(21, 5); POSIX::dup2(20, 5); }' \
+		"$nspid" "$fifo"
+	swapper=$SPAWNED_PID
+	MADE_FILES+=("$fifo.ready")
+	wait_until test -e "$fifo.ready"
+	kill -KILL "$nspid"
+	wait "$nspid" 2>/dev/null || true
+	for _ in $(seq 20); do
+		run -0 --separate-stderr bounded nsls -rn -l -P -t net -o NS,NPROCS,HOLDERS
+		assert_line --regexp "^$net 0 .*fd:$swapper:20"
+		run -0 --separate-stderr bounded nsls -rn -l -P -t net -o NS,NETNSID,ONS
+		assert_line --regexp "^$net  [0-9]+$"
+	done
+}
+
+@test "a /proc that is not procfs is refused: one line, status 1, nothing read from it" {
+	require_root
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	# (A SANITIZE=1 build warns that it cannot read its own /proc
+	# entries, and LeakSanitizer cannot run there: only nsls's lines
+	# are looked at.)
+	run --separate-stderr no_leak_check bounded unshare -m --propagation private sh -c '
+		mount -t tmpfs t /proc
+		mkdir -p /proc/1 /proc/2/ns /proc/2/fd
+		ln -s 1 /proc/self
+		for t in mnt uts ipc net pid user cgroup time; do
+			ln -s "$t:[4026599999]" "/proc/2/ns/$t"
+		done
+		# A made-up process 2 with FIFOs to hang a reader (not
+		# "self": a SANITIZE=1 build reads its own cmdline).
+		mkfifo /proc/2/stat /proc/2/cmdline /proc/2/mountinfo
+		ln -s /proc/2/stat /proc/2/fd/3
+		for a in "" -P "-p 2" "-t net"; do
+			"$1" $a; echo "status $?"
+		done' sh "$NSTOOLS_BIN/nsls"
+	assert_success
+	assert_output "status 1
+status 1
+status 1
+status 1"
+	run -0 grep -c . <<<"$(grep -v '^==[0-9]*==\|^False positive\|^For details' <<<"$stderr")"
+	assert_output 4
+	run -0 grep -c '^nsls: cannot open /proc: Invalid cross-device link$' <<<"$stderr"
+	assert_output 4
+}
+
+@test "-p PID exiting between two of its namespace links: all of them or 'No such process'" {
+	require_root
+	command -v strace >/dev/null || skip "needs strace"
+	local n=8 k
+	[ -e /proc/self/ns/time ] || n=7
+	# In a PID namespace of its own, the task (a sleep of 0.5 s) is PID
+	# 2, right after the shell: its links are readlinkat calls 9 to 16.
+	# strace holds nsls for a second before call K, and the task exits
+	# meanwhile, between two of its links.
+	for k in 10 11 12 13 14 15 16; do
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		run --separate-stderr no_leak_check bounded unshare -pf \
+			--mount-proc sh -c 'sleep 0.5 & t=$!
+			exec strace -f -qq -o /dev/null -e trace=readlinkat \
+				-e inject=readlinkat:delay_enter=1000000:when=$1 \
+				"$2" -p "$t" -rn -l -o NS,TYPE' sh "$k" "$NSTOOLS_BIN/nsls"
+		echo "# before call $k: status $status, ${#lines[@]} rows: $stderr"
+		if [ "$status" = 0 ]; then
+			assert_equal "${#lines[@]}" "$n"
+		else
+			assert_equal "$status" 1
+			assert_output ""
+			assert_equal "$stderr" "nsls: cannot read namespaces of PID 2: No such process"
+		fi
+	done
+}
+
+@test "-p PID of a process exiting during the scan: all of its namespaces or 'No such process', never part" {
+	local n=8 runs=200 full=0 gone=0 i out err
+	[ -e /proc/self/ns/time ] || n=7
+	for ((i = 0; i < runs; i++)); do
+		sleep "0.00$((i % 10))" &
+		out=$(nsls -p $! -r -n -l -o NS,TYPE 2>"$BATS_TEST_TMPDIR/err") &&
+			rc=0 || rc=$?
+		# Other processes exiting meanwhile may shut us out: said
+		# apart, and no concern of this test.
+		err=$(grep -v '^nsls: cannot read the namespaces of [0-9]* process' \
+			"$BATS_TEST_TMPDIR/err" || true)
+		wait
+		if [ "$rc" = 0 ] && [ -z "$err" ] &&
+			[ "$(wc -l <<<"$out")" = "$n" ]; then
+			full=$((full + 1))
+		elif [ "$rc" = 1 ] && [ -z "$out" ] &&
+			[[ "$err" =~ ^nsls:\ cannot\ read\ namespaces\ of\ PID\ [0-9]+:\ No\ such\ process$ ]]; then
+			gone=$((gone + 1))
+		else
+			echo "# run $i: status $rc, $(wc -l <<<"$out") rows: $err"
+			return 1
+		fi
+	done
+	echo "# $full full listings, $gone 'No such process'"
 }
 
 @test "bad input: one-line error, status 2 for usage, 1 for failures" {

@@ -1,0 +1,482 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsls - list namespaces, the processes in them and what keeps them alive.
+ * Options, the plan of what to read, and main. */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "nsls.h"
+
+const struct ns_column columns[NCOLS] = {
+	[COL_NS] = { "NS", "namespace identifier (inode number)", 10,
+		     SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_TYPE] = { "TYPE", "kind of namespace", 5, 0, SCOLS_JSON_STRING },
+	[COL_PATH] = { "PATH", "a path that opens the namespace", 0, 0,
+		       SCOLS_JSON_STRING },
+	[COL_NPROCS] = { "NPROCS", "number of processes in the namespace", 5,
+			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_PID] = { "PID", "lowest PID in the namespace", 5, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_PPID] = { "PPID", "parent PID of that process", 5, SCOLS_FL_RIGHT,
+		       SCOLS_JSON_NUMBER },
+	[COL_COMMAND] = { "COMMAND", "command line of that process", 0,
+			  SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
+	[COL_UID] = { "UID", "UID of that process", 0, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_USER] = { "USER", "user name of that process", 0, 0,
+		       SCOLS_JSON_STRING },
+	[COL_NETNSID] = { "NETNSID", "id of the namespace as seen from ours", 0,
+			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
+		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
+	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_ONS] = { "ONS", "owner user namespace", 10, SCOLS_FL_RIGHT,
+		      SCOLS_JSON_NUMBER },
+	[COL_NAME] = { "NAME", "ip netns name(s) under /run/netns", 0,
+		       SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+	[COL_HOLDERS] = { "HOLDERS", "what keeps the namespace alive", 0,
+			  SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+};
+
+static noreturn void
+usage(void)
+{
+	printf("Usage: %s [options] [NS ...]\n", program_invocation_short_name);
+	fputs("\nList namespaces, the processes in them and what keeps them "
+	      "alive.\n\n"
+	      "Options:\n"
+	      " -J, --json             print JSON\n"
+	      " -l, --list             a flat list, not a tree of processes\n"
+	      " -n, --noheadings       no header line\n"
+	      " -o, --output LIST      output columns (+LIST appends)\n"
+	      "     --output-all       print every column\n"
+	      " -p, --task PID         namespaces of this process only\n"
+	      " -P, --persistent       namespaces no process is in\n"
+	      " -r, --raw              columns separated by one space, no padding\n"
+	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
+	      "uts cgroup time)\n"
+	      " -T, --tree[=REL]       tree by process, owner or parent\n"
+	      " -u, --notruncate       never shorten a cell to fit the terminal\n"
+	      " -W, --nowrap           list cells on one line, comma-separated\n"
+	      " -H, --list-columns     list the columns\n"
+	      " -h, --help             print this help\n"
+	      " -V, --version          print the version\n",
+	      stdout);
+	printf("\nColumns:");
+	for (size_t i = 0; i < NCOLS; i++)
+		printf("%s %s", i % 8 == 0 ? "\n " : "", columns[i].name);
+	printf("\n\nSee nsls(8).\n");
+	exit(NS_EXIT_OK);
+}
+
+/* lsns's defaults, which gain NETNSID and NSFS when -t asks for net. */
+static void
+set_default_columns(struct nsls_opts *o)
+{
+	static const int def[] = { COL_NS,  COL_TYPE, COL_NPROCS,
+				   COL_PID, COL_USER, COL_COMMAND };
+	static const int net[] = { COL_NS,   COL_TYPE,	 COL_NPROCS,
+				   COL_PID,  COL_USER,	 COL_NETNSID,
+				   COL_NSFS, COL_COMMAND };
+	size_t ti = ns_type_index(ns_type_by_name("net"));
+
+	if (o->types & (1u << ti)) {
+		memcpy(o->cols, net, sizeof(net));
+		o->ncols = ARRAY_SIZE(net);
+	} else {
+		memcpy(o->cols, def, sizeof(def));
+		o->ncols = ARRAY_SIZE(def);
+	}
+}
+
+/* ---- the kernel's namespace types --------------------------------------- */
+
+/*
+ * Every process has the same entries in /proc/PID/ns: ours say which types
+ * this kernel has.  The *_for_children entries are no type of their own.
+ */
+static void
+discover_types(struct kernel_types *kt, int procdir)
+{
+	static const char children[] = "_for_children";
+	const size_t clen = sizeof(children) - 1;
+	const struct ns_type *known;
+	struct dirent *d;
+	DIR *dir = NULL;
+	int fd;
+
+	for (kt->n = 0; kt->n < NS_NTYPES; kt->n++)
+		kt->t[kt->n] = &ns_types[kt->n];
+	kt->present = (1u << NS_NTYPES) - 1;
+	/* A failure is said when /proc itself is found wanting. */
+	fd = procdir < 0 ? -1
+			 : openat(procdir, "self/ns",
+				  O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && (dir = fdopendir(fd)) == NULL)
+		close(fd);
+	if (dir == NULL)
+		return;
+	kt->present = 0;
+	while ((d = readdir(dir)) != NULL) {
+		const char *name = d->d_name;
+		size_t len = strlen(name), i;
+
+		if ((known = ns_type_by_name(name)) != NULL)
+			kt->present |= 1u << ns_type_index(known);
+		if (name[0] == '.' || known != NULL ||
+		    (len > clen && strcmp(name + len - clen, children) == 0))
+			continue;
+		if (len >= NS_TYPE_NAME_MAX || kt->n == KT_MAX) {
+			warnx("namespace type '%s' is not listed: no room "
+			      "for it in this version",
+			      name);
+			continue;
+		}
+		i = kt->n - NS_NTYPES;
+		memcpy(kt->extra_name[i], name, len + 1);
+		kt->extra[i] = (struct ns_type){ .name = kt->extra_name[i] };
+		kt->present |= 1u << kt->n;
+		kt->t[kt->n++] = &kt->extra[i];
+	}
+	closedir(dir);
+}
+
+static bool
+kt_index_by_name(const struct kernel_types *kt, const char *name, size_t *ti)
+{
+	const struct ns_type *t = ns_type_by_name(name);
+
+	if (t != NULL) {
+		*ti = ns_type_index(t);
+		return true;
+	}
+	for (size_t i = NS_NTYPES; i < kt->n; i++) {
+		if (strcmp(kt->t[i]->name, name) == 0) {
+			*ti = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+size_t
+kt_index(const struct kernel_types *kt, const struct ns_type *t)
+{
+	for (size_t i = NS_NTYPES; i < kt->n; i++)
+		if (kt->t[i] == t)
+			return i;
+	return ns_type_index(t);
+}
+
+/* "TYPE:[INO]" of a type the kernel has: 0, its kt index and inode. */
+int
+kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
+	      ino_t *ino)
+{
+	char name[NS_TYPE_NAME_MAX];
+
+	if (ns_split_ns_link(link, name, ino) != 0 ||
+	    !kt_index_by_name(kt, name, ti))
+		return -1;
+	return 0;
+}
+
+/* ---- options ------------------------------------------------------------ */
+
+static void
+parse_args(int argc, char **argv, struct nsls_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
+		{ "task", required_argument, NULL, 'p' },
+		{ "persistent", no_argument, NULL, 'P' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "type", required_argument, NULL, 't' },
+		{ "tree", optional_argument, NULL, 'T' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool list = false, tree_set = false;
+	size_t ti = 0;
+	int c;
+
+	o->tree = TREE_PROCESS;
+	o->out.json_name = "namespaces";
+	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			list = true;
+			break;
+		case 'p':
+			if (ns_parse_pid(optarg, &o->task) != 0)
+				ns_usage_error(NS_EXIT_USAGE,
+					       "invalid PID: '%s'", optarg);
+			break;
+		case 'P':
+			o->persistent = true;
+			break;
+		case 't':
+			if (!kt_index_by_name(&o->kt, optarg, &ti))
+				ns_usage_error(NS_EXIT_USAGE,
+					       "unknown namespace type: '%s'",
+					       optarg);
+			o->types |= 1u << ti;
+			break;
+		case 'T':
+			tree_set = true;
+			if (optarg == NULL || strcmp(optarg, "owner") == 0)
+				o->tree = TREE_OWNER;
+			else if (strcmp(optarg, "parent") == 0)
+				o->tree = TREE_PARENT;
+			else if (strcmp(optarg, "process") == 0)
+				o->tree = TREE_PROCESS;
+			else
+				ns_usage_error(NS_EXIT_USAGE,
+					       "unknown tree: '%s' (process, "
+					       "owner or parent)",
+					       optarg);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			ns_print_version();
+		default:
+			if (!ns_output_option(c, optarg, &o->out))
+				ns_try_help(NS_EXIT_USAGE);
+		}
+	}
+	set_default_columns(o);
+	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
+			  ARRAY_SIZE(o->cols));
+	if (list && tree_set)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "--list and --tree are mutually exclusive");
+	if (list)
+		o->tree = TREE_NONE;
+	if (optind < argc) {
+		o->nwant = (size_t)(argc - optind);
+		o->want = calloc(o->nwant, sizeof(*o->want));
+		if (o->want == NULL)
+			err(NS_EXIT_FAIL, "cannot allocate");
+		for (size_t i = 0; i < o->nwant; i++) {
+			long v;
+
+			if (ns_parse_long(argv[optind + i], 1, LONG_MAX, &v))
+				ns_usage_error(NS_EXIT_USAGE,
+					       "invalid namespace: '%s'",
+					       argv[optind + i]);
+			o->want[i] = (unsigned long)v;
+		}
+	}
+}
+
+bool
+want_col(const struct nsls_opts *o, int col)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		if (o->cols[i] == col)
+			return true;
+	return false;
+}
+
+bool
+want_type(const struct nsls_opts *o, size_t ti)
+{
+	return o->types == 0 || (o->types & (1u << ti));
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void
+free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void
+free_scan(struct scan *s)
+{
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *ns = s->all[i];
+
+		free(ns->src_rel);
+		free_list(ns->holders, ns->nholders);
+		free_list(ns->names, ns->nnames);
+		free_list(ns->nsfs, ns->nnsfs);
+		free(ns);
+	}
+	free(s->all);
+	ino_table_free(&s->index);
+	free(s->procs);
+	if (s->procdir >= 0)
+		close(s->procdir);
+}
+
+/*
+ * Did the scan read every namespace the task has?  A process that exits
+ * while its links are read loses those of its nsproxy (mnt, net, ...)
+ * first and keeps user and pid: a part of them is not an answer.
+ */
+static bool
+task_complete(const struct nsls_opts *o, const struct proc *p)
+{
+	for (size_t t = 0; t < o->kt.n; t++)
+		if ((o->kt.present & (1u << t)) && p->ino[t] == 0)
+			return false;
+	return true;
+}
+
+static void
+read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
+		     ino_t *task_ns)
+{
+	const struct proc *p = proc_find(s, o->task);
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	struct ns_proc pr;
+
+	if (p != NULL && task_complete(o, p)) {
+		memcpy(task_ns, p->ino, sizeof(p->ino));
+		return;
+	}
+	/*
+	 * Gone, or exiting (whose ns links refuse even root, as EACCES,
+	 * or are gone in part, until it is a zombie: give it a moment):
+	 * "No such process".  Else it shut us out.
+	 */
+	if (ns_proc_open(o->task, &pr) != 0)
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	pfd.fd = pr.pidfd;
+	if (pfd.fd >= 0 && poll(&pfd, 1, 100) > 0) {
+		ns_proc_close(&pr);
+		errno = ESRCH;
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	}
+	ns_proc_close(&pr);
+	errno = p == NULL ? EACCES : ENOENT;
+	err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+}
+
+/*
+ * /proc, checked to be procfs: any other filesystem there (a tmpfs in a
+ * container, a bind mount) would list made-up processes and could hold a
+ * FIFO where a file should be.  Refused as nsjoin and nsmap refuse it:
+ * -1 with errno EXDEV.
+ */
+static int
+open_procfs(void)
+{
+	struct statfs sfs;
+	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+
+	if (fd < 0)
+		return -1;
+	errno = 0;
+	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		e = errno ? errno : EXDEV;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+check_wanted(const struct scan *s, const struct nsls_opts *o)
+{
+	for (size_t i = 0; i < o->nwant; i++)
+		if (nsls_find(s, (ino_t)o->want[i]) == NULL)
+			errx(NS_EXIT_FAIL, "namespace %lu not found",
+			     o->want[i]);
+}
+
+/*
+ * Everything the rows will need, each read only when an option or column
+ * asks for it: namespaces of processes, then of mounts, fds and sockets,
+ * their relations and names.
+ */
+static void
+collect(struct scan *s, const struct nsls_opts *o, ino_t *task_ns)
+{
+	bool holders = want_col(o, COL_HOLDERS) || o->persistent;
+	unsigned stat_types = o->types ? o->types : (1u << o->kt.n) - 1;
+	struct stat st;
+
+	if (o->task != 0)
+		stat_types |= (1u << o->kt.n) - 1;
+	scan_proc(s, o, stat_types);
+	if (s->nprocs > 0)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
+	if (o->task != 0)
+		read_task_namespaces(s, o, task_ns);
+	if (fstatat(s->procdir, "self/ns/mnt", &st, 0) != 0)
+		st.st_ino = 0;
+	scan_mounts(s, o, st.st_ino);
+	if (holders)
+		scan_fds(s, o);
+	if (holders || want_col(o, COL_PNS) || want_col(o, COL_ONS) ||
+	    o->tree == TREE_OWNER || o->tree == TREE_PARENT)
+		read_relations(s, o);
+	if (want_col(o, COL_NAME))
+		read_netns_names(s);
+	if (want_col(o, COL_NAME) && geteuid() != 0)
+		read_own_netns_names(s);
+	check_wanted(s, o);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct nsls_opts o = { 0 };
+	struct scan s = { .procdir = -1 };
+	struct rows rows = { .rtnl.sock = -1 };
+	ino_t task_ns[KT_MAX] = { 0 };
+	int procdir_errno;
+
+	setlocale(LC_ALL, "");
+	/* Before the options: --help and -V to a full disk are failures too */
+	ns_close_stdout_at_exit(NS_EXIT_FAIL);
+	s.procdir = open_procfs();
+	procdir_errno = errno;
+	discover_types(&o.kt, s.procdir);
+	parse_args(argc, argv, &o);
+	if (s.procdir < 0) {
+		errno = procdir_errno;
+		err(NS_EXIT_FAIL, "cannot open /proc");
+	}
+	collect(&s, &o, task_ns);
+	resolve_rows(&s, &o, task_ns, &rows);
+	/* From here on nothing is read: the rows hold all they show. */
+	print_table(&o, &rows);
+	if (s.unreadable > 0)
+		warnx("cannot read the namespaces of %zu process%s: "
+		      "Permission denied",
+		      s.unreadable, s.unreadable == 1 ? "" : "es");
+	free_rows(&rows);
+	free_scan(&s);
+	free(o.want);
+	return NS_EXIT_OK;
+}

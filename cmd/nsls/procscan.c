@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nsls: what /proc tells: processes, held fds and sockets, relations, names. */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <linux/openat2.h>
+#include <linux/sockios.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "nsls.h"
+
+/* ---- scanning /proc ----------------------------------------------------- */
+
+/*
+ * The only per-process work: one fstatat per namespace type the request
+ * needs, relative to the /proc fd, with nothing opened.
+ */
+static void
+scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
+	     unsigned stat_types)
+{
+	struct proc p = { .pid = pid };
+	char path[32 + NS_TYPE_NAME_MAX], link[64], name[NS_TYPE_NAME_MAX];
+	bool seen = false;
+	ssize_t n;
+
+	for (size_t t = 0; t < o->kt.n; t++) {
+		if (!(stat_types & (1u << t)))
+			continue;
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, o->kt.t[t]->name);
+		/*
+		 * readlink gives "net:[INO]" from the process alone; stat
+		 * would also look up the nsfs dentry, about twice the cost.
+		 */
+		n = readlinkat(s->procdir, path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			if (ns_split_ns_link(link, name, &p.ino[t]) != 0)
+				continue;
+		}
+		if (n <= 0) {
+			if (errno == EACCES || errno == EPERM) {
+				s->unreadable++;
+				return;
+			}
+			/* Gone (or a zombie) before its first file: skip it. */
+			if (!seen)
+				return;
+			continue;
+		}
+		seen = true;
+	}
+	for (size_t t = 0; t < o->kt.n; t++) {
+		struct ns *ns;
+
+		if (p.ino[t] == 0 || !want_type(o, t))
+			continue;
+		ns = nsls_get(s, p.ino[t], o->kt.t[t]);
+		if (ns->nprocs++ == 0 || pid < ns->pid)
+			ns->pid = pid;
+	}
+	if (s->nprocs == s->allocprocs) {
+		s->allocprocs = s->allocprocs ? 2 * s->allocprocs : 1024;
+		s->procs = xrealloc(s->procs, s->allocprocs, sizeof(*s->procs));
+	}
+	s->procs[s->nprocs++] = p;
+}
+
+void
+scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types)
+{
+	size_t bufsize = 1 << 16;
+	char *buf = malloc(bufsize);
+	long n;
+
+	if (buf == NULL)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	while ((n = syscall(SYS_getdents64, s->procdir, buf, bufsize)) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			pid_t pid;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+			    ns_parse_pid(d->d_name, &pid) != 0)
+				continue;
+			scan_process(s, o, pid, stat_types);
+		}
+	}
+	if (n < 0)
+		err(NS_EXIT_FAIL, "cannot read /proc");
+	free(buf);
+}
+
+int
+proc_cmp(const void *a, const void *b)
+{
+	const struct proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+const struct proc *
+proc_find(const struct scan *s, pid_t pid)
+{
+	struct proc key = { .pid = pid };
+
+	if (s->nprocs == 0)
+		return NULL;
+	return bsearch(&key, s->procs, s->nprocs, sizeof(key), proc_cmp);
+}
+
+/* ---- namespaces no process is in -------------------------------------- */
+
+/*
+ * A process may exit (ENOENT, ESRCH) or shut us out (EACCES, EPERM) at any
+ * moment: what it had is skipped.  Running out of file descriptors or
+ * memory is ours, and skipping then would make the listing silently short.
+ */
+void
+fail_if_exhausted(const char *fmt, ...)
+{
+	int e = errno;
+	char what[128];
+	va_list ap;
+
+	if (e != EMFILE && e != ENFILE && e != ENOMEM)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	errno = e;
+	err(NS_EXIT_FAIL, "%s", what);
+}
+
+/*
+ * Read PATH below DIRFD whole.  ONE_RECORD: a file the kernel hands out in
+ * one go (stat, comm, cmdline), where a short read is the end, which saves
+ * the read(2) that would return 0 on every shown process.
+ */
+char *
+read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
+{
+	size_t size = 4096, len = 0;
+	char *buf;
+	ssize_t n;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fail_if_exhausted("cannot read /proc/%s", path);
+		return NULL;
+	}
+	buf = xrealloc(NULL, size, 1);
+	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
+		len += (size_t)n;
+		if (one_record && len < size - 1)
+			break;
+		if (size - len - 1 == 0) {
+			size *= 2;
+			buf = xrealloc(buf, size, 1);
+		}
+	}
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		free(buf);
+		errno = e;
+		fail_if_exhausted("cannot read /proc/%s", path);
+		return NULL;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+/*
+ * The socket's own network namespace (SIOCGSKNS) through a copy of the fd
+ * (pidfd_getfd): needs ptrace rights over the process, as root has.
+ */
+static ino_t
+socket_netns(int pidfd, int fd)
+{
+	struct stat st;
+	int copy, nsfd;
+	ino_t ino = 0;
+
+	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (copy < 0) {
+		fail_if_exhausted("cannot copy a socket");
+		return 0;
+	}
+	/*
+	 * The process may have put another file on that fd since it was a
+	 * socket: an ioctl meant for sockets goes to nothing else (a device
+	 * would take it as its own request).
+	 */
+	if (fstat(copy, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+		close(copy);
+		return 0;
+	}
+	nsfd = ioctl(copy, SIOCGSKNS);
+	if (nsfd < 0)
+		fail_if_exhausted("cannot open a socket's network namespace");
+	if (nsfd >= 0) {
+		if (fstat(nsfd, &st) == 0)
+			ino = st.st_ino;
+		close(nsfd);
+	}
+	close(copy);
+	return ino;
+}
+
+/* Namespace files and sockets held open: read only for HOLDERS and -P. */
+void
+scan_fds(struct scan *s, const struct nsls_opts *o)
+{
+	pid_t self = getpid();
+
+	for (size_t i = 0; i < s->nprocs; i++) {
+		pid_t pid = s->procs[i].pid;
+		char path[64], link[64];
+		struct dirent *d;
+		int pidfd = -1, dfd, fd;
+		DIR *dir;
+
+		if (pid == self)
+			continue;
+		snprintf(path, sizeof(path), "%d/fd", pid);
+		dfd = openat(s->procdir, path,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0) {
+			fail_if_exhausted("cannot read /proc/%s", path);
+			continue;
+		}
+		dir = fdopendir(dfd);
+		if (dir == NULL) {
+			fail_if_exhausted("cannot read /proc/%s", path);
+			close(dfd);
+			continue;
+		}
+		while ((d = readdir(dir)) != NULL) {
+			struct ns *ns;
+			ssize_t n;
+			size_t ti;
+			ino_t ino;
+
+			if (d->d_name[0] < '0' || d->d_name[0] > '9')
+				continue;
+			n = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strncmp(link, "socket:[", 8) == 0) {
+				if (!want_type(o, 3))
+					continue;
+				if (pidfd < 0) {
+					pidfd = (int)syscall(SYS_pidfd_open,
+							     pid, 0);
+					if (pidfd < 0)
+						fail_if_exhausted(
+							"cannot open PID %d",
+							(int)pid);
+				}
+				if (pidfd < 0 ||
+				    ns_parse_fd(d->d_name, &fd) != 0)
+					continue;
+				ino = socket_netns(pidfd, fd);
+				if (ino == 0)
+					continue;
+				ns = nsls_get(s, ino, &ns_types[3]);
+				add_string(&ns->holders, &ns->nholders,
+					   "sock:%d:%s", pid, d->d_name);
+				continue;
+			}
+			if (kt_parse_link(&o->kt, link, &ti, &ino) != 0 ||
+			    !want_type(o, ti))
+				continue;
+			ns = nsls_get(s, ino, o->kt.t[ti]);
+			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
+				   d->d_name);
+			set_src(ns, SRC_FD, pid, d->d_name);
+		}
+		if (pidfd >= 0)
+			close(pidfd);
+		closedir(dir);
+	}
+}
+
+/* ---- relations: parent and owner ---------------------------------------- */
+
+static ino_t relative_of(struct scan *s, const struct nsls_opts *o, int fd,
+			 unsigned long req);
+
+static void
+relations_from_fd(struct scan *s, const struct nsls_opts *o, struct ns *ns,
+		  int fd)
+{
+	ns->parent = relative_of(s, o, fd, NS_GET_PARENT);
+	ns->owner = relative_of(s, o, fd, NS_GET_USERNS);
+}
+
+/*
+ * A relative not seen otherwise (a user namespace kept only by what it
+ * owns) joins the table, and its own relations are read from the fd the
+ * kernel just gave, so the whole chain is known.
+ */
+static ino_t
+relative_of(struct scan *s, const struct nsls_opts *o, int fd,
+	    unsigned long req)
+{
+	const struct ns_type *t;
+	struct stat st;
+	struct ns *rel;
+	ino_t ino = 0;
+	int rfd = ioctl(fd, req);
+
+	if (rfd < 0) {
+		fail_if_exhausted("cannot open the %s of a namespace",
+				  req == NS_GET_PARENT ? "parent" : "owner");
+		return 0; /* EPERM: outside our view; EINVAL: none */
+	}
+	if (fstat(rfd, &st) != 0)
+		goto out;
+	ino = st.st_ino;
+	rel = nsls_find(s, ino);
+	if (rel == NULL && (t = ns_type_of_fd(rfd)) != NULL &&
+	    want_type(o, ns_type_index(t))) {
+		rel = nsls_get(s, ino, t);
+		rel->related = true;
+		relations_from_fd(s, o, rel, rfd);
+	}
+out:
+	close(rfd);
+	return ino;
+}
+
+/* The PATH column: where a user can open the namespace. */
+char *
+nsls_path(const struct ns *ns)
+{
+	char *p = NULL;
+	int rc = 0;
+
+	if (ns->src == SRC_FD)
+		rc = asprintf(&p, "/proc/%d/fd/%s", ns->src_pid, ns->src_rel);
+	else if (ns->src == SRC_MOUNT && ns->src_pid == 0)
+		p = xstrdup(ns->src_rel);
+	else if (ns->src == SRC_MOUNT)
+		rc = asprintf(&p, "/proc/%d/root%s", ns->src_pid, ns->src_rel);
+	else if (ns->pid != 0)
+		rc = asprintf(&p, "/proc/%d/ns/%s", ns->pid, ns->type->name);
+	if (rc < 0)
+		err(NS_EXIT_FAIL, "cannot allocate");
+	return p;
+}
+
+/*
+ * PATH below DIRFD as an O_PATH fd, which opens nothing (no FIFO waits
+ * for a writer, no device driver runs), through the dentry cache only
+ * (RESOLVE_CACHED: no lookup in another user's FUSE mount can stall us),
+ * inside DIRFD (RESOLVE_IN_ROOT: an absolute symbolic link would lead into
+ * our own tree) and following no link at all.  A kernel before 5.12 lacks
+ * some of that: then O_PATH|O_NOFOLLOW alone.
+ */
+static int
+open_path_beneath(int dirfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_CACHED,
+	};
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+
+	if (fd >= 0 || (errno != ENOSYS && errno != E2BIG && errno != EINVAL))
+		return fd;
+	return openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * The O_PATH fd PFD, if it is the namespace INO (nsfs, that inode), opened
+ * for real through our own /proc/self/fd: fd or -1.  Closes PFD.
+ */
+static int
+reopen_checked(int procdir, int pfd, ino_t ino)
+{
+	char self[32];
+	struct statfs sfs;
+	struct stat st;
+	int fd = -1;
+
+	if (pfd < 0)
+		return -1;
+	if (fstatfs(pfd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC &&
+	    fstat(pfd, &st) == 0 && st.st_ino == ino) {
+		snprintf(self, sizeof(self), "self/fd/%d", pfd);
+		fd = openat(procdir, self, O_RDONLY | O_CLOEXEC);
+	}
+	close(pfd);
+	return fd;
+}
+
+/*
+ * The namespace NS opened (O_RDONLY), or -1.  Every path to it is another
+ * user's to change between our finding it and opening it (a process's fd
+ * table, its mount namespace): each is opened O_PATH and used only if it
+ * still is that namespace.  Through a member process first: /proc/PID/ns
+ * is procfs's own.
+ */
+int
+open_ns(const struct scan *s, const struct ns *ns)
+{
+	char path[64 + NS_TYPE_NAME_MAX];
+	int fd = -1, root;
+
+	if (ns->pid != 0) {
+		snprintf(path, sizeof(path), "%d/ns/%s", ns->pid,
+			 ns->type->name);
+		fd = reopen_checked(
+			s->procdir,
+			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+	}
+	if (fd >= 0 || ns->src == SRC_NONE)
+		return fd;
+	if (ns->src == SRC_FD) {
+		snprintf(path, sizeof(path), "%d/fd/%s", ns->src_pid,
+			 ns->src_rel);
+		return reopen_checked(
+			s->procdir,
+			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+	}
+	snprintf(path, sizeof(path), "%d/root", ns->src_pid);
+	root = ns->src_pid == 0 ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
+				: openat(s->procdir, path,
+					 O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	fd = reopen_checked(s->procdir, open_path_beneath(root, ns->src_rel),
+			    ns->ino);
+	close(root);
+	return fd;
+}
+
+void
+read_relations(struct scan *s, const struct nsls_opts *o)
+{
+	/* The table grows while walked: index, never a saved pointer. */
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *ns = s->all[i];
+		int fd;
+
+		if (ns->related)
+			continue;
+		ns->related = true;
+		fd = open_ns(s, ns);
+		if (fd < 0) {
+			fail_if_exhausted("cannot open namespace %lu",
+					  (unsigned long)ns->ino);
+			continue;
+		}
+		relations_from_fd(s, o, ns, fd);
+		close(fd);
+	}
+	for (size_t i = 0; i < s->nall; i++) {
+		struct ns *owner, *ns = s->all[i];
+
+		if (ns->owner != 0 && (owner = nsls_find(s, ns->owner)) != NULL)
+			add_string(&owner->holders, &owner->nholders,
+				   "child:%lu", (unsigned long)ns->ino);
+	}
+}
+
+/* ---- NAME: ip netns names ------------------------------------------------ */
+
+void
+read_netns_names(struct scan *s)
+{
+	DIR *dir = opendir("/run/netns");
+	struct dirent *d;
+	struct stat st;
+
+	if (dir == NULL) {
+		fail_if_exhausted("cannot read /run/netns");
+		return;
+	}
+	while ((d = readdir(dir)) != NULL) {
+		struct ns *ns;
+
+		if (d->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
+			continue;
+		ns = nsls_find(s, st.st_ino);
+		if (ns != NULL && ns->type == &ns_types[3])
+			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
+	}
+	closedir(dir);
+}
+
+/* Not root: the caller's own names too, kept by holder processes
+ * (common/userns_names.c); a stale one names nothing. */
+void
+read_own_netns_names(struct scan *s)
+{
+	struct ns_unames_dir d;
+	struct ns_uname *u;
+	struct ns *ns;
+	size_t n;
+
+	if (ns_unames_open_dir(&d, false, true) != 0) {
+		ns_unames_close_dir(&d);
+		return;
+	}
+	if (ns_unames_read(&d, &u, &n) == 0) {
+		for (size_t i = 0; i < n; i++)
+			if (!u[i].stale &&
+			    (ns = nsls_find(s, u[i].netns)) != NULL &&
+			    ns->type == ns_type_by_name("net"))
+				add_string(&ns->names, &ns->nnames, "%s",
+					   u[i].name);
+		ns_unames_free(u, n);
+	}
+	ns_unames_close_dir(&d);
+}
