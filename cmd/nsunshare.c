@@ -835,7 +835,8 @@ undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
 	for (size_t i = 0; i < upto; i++) {
 		if (o->persist[i] == NULL)
 			continue;
-		umount2(o->persist[i], MNT_DETACH);
+		/* never through a link swapped in since (a user-writable dir) */
+		umount2(o->persist[i], MNT_DETACH | UMOUNT_NOFOLLOW);
 		if (made[i])
 			unlink(o->persist[i]);
 	}
