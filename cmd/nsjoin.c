@@ -873,11 +873,17 @@ open_dir_for(const struct ns_proc *p, const char *dir, const char *what)
 	if (dir != NULL)
 		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	else
-		/* root and cwd are magic links: they must be followed */
-		fd = openat(p->procfd, what, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* root and cwd are magic links, followed; a symbolic link
+		 * mounted over one is refused */
+		fd = ns_proc_open_link(p, what, O_PATH | O_DIRECTORY);
 	if (fd < 0) {
 		if (dir != NULL)
 			err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
+		if (errno == EXDEV)
+			errx(NS_EXIT_OWN_FAILURE,
+			     "cannot open %s directory of PID %d: /proc/%d/%s "
+			     "is covered by a mount",
+			     what, (int)p->pid, (int)p->pid, what);
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s directory of PID %d",
 		    what, (int)p->pid);
 	}

@@ -773,8 +773,9 @@ pidfd_ns_request(const char *name)
 }
 
 /*
- * Is ns/NAME below the /proc/PID directory still procfs's own link, not a
- * file mounted over it?  Unknown (no STATX_MNT_ID) counts as yes.
+ * Is PATH (ns/NAME, root, cwd, fd/N) below the procfs directory PROCFD
+ * still procfs's own link, not something mounted over it (a symbolic link
+ * can be)?  Unknown (no STATX_MNT_ID) counts as yes.
  */
 static bool
 ns_link_is_procs(int procfd, const char *path)
@@ -792,28 +793,16 @@ ns_link_is_procs(int procfd, const char *path)
 }
 
 int
-ns_proc_open_ns(const struct ns_proc *p, const char *name)
+ns_proc_open_link(const struct ns_proc *p, const char *path, int flags)
 {
-	unsigned long req = pidfd_ns_request(name);
-	char path[32 + NAME_MAX];
 	int fd, saved;
 
-	/*
-	 * From the pidfd itself where the kernel can (6.11): a file can be
-	 * mounted over /proc/PID/ns/NAME, in our mount namespace.
-	 */
-	if (p->pidfd >= 0 && req != 0) {
-		fd = ioctl(p->pidfd, req, 0);
-		if (fd >= 0 || errno != ENOTTY)
-			return fd;
-	}
-	snprintf(path, sizeof(path), "ns/%s", name);
 	if (!ns_link_is_procs(p->procfd, path)) {
 		errno = EXDEV;
 		return -1;
 	}
-	/* ns/X are magic links into nsfs: they must be followed */
-	fd = openat(p->procfd, path, O_RDONLY | O_CLOEXEC);
+	/* magic links (ns/X, root, cwd): they must be followed */
+	fd = openat(p->procfd, path, flags | O_CLOEXEC);
 	if (fd < 0) {
 		/* A process that exited meanwhile says so, not ENOENT */
 		saved = errno;
@@ -828,6 +817,26 @@ ns_proc_open_ns(const struct ns_proc *p, const char *name)
 		return -1;
 	}
 	return fd;
+}
+
+int
+ns_proc_open_ns(const struct ns_proc *p, const char *name)
+{
+	unsigned long req = pidfd_ns_request(name);
+	char path[32 + NAME_MAX];
+	int fd;
+
+	/*
+	 * From the pidfd itself where the kernel can (6.11): a file can be
+	 * mounted over /proc/PID/ns/NAME, in our mount namespace.
+	 */
+	if (p->pidfd >= 0 && req != 0) {
+		fd = ioctl(p->pidfd, req, 0);
+		if (fd >= 0 || errno != ENOTTY)
+			return fd;
+	}
+	snprintf(path, sizeof(path), "ns/%s", name);
+	return ns_proc_open_link(p, path, O_RDONLY);
 }
 
 void

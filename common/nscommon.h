@@ -168,6 +168,11 @@ int ns_proc_open_at(int root, pid_t pid, struct ns_proc *p);
 int ns_proc_open(pid_t pid, struct ns_proc *p);
 /* Still the same, unreaped process?  0 yes, -1 with errno ESRCH. */
 int ns_proc_check_alive(const struct ns_proc *p);
+/* The magic link PATH below the process's directory ("root", "cwd",
+ * "ns/net") opened with FLAGS (O_CLOEXEC added), refused (EXDEV) when a
+ * mount covers it (a symbolic link can be mounted there), and checked
+ * afterwards that the process is still the one opened.  fd or -1 errno. */
+int ns_proc_open_link(const struct ns_proc *p, const char *path, int flags);
 /* Namespace NAME of the process: from the pidfd (Linux 6.11), else ns/NAME
  * below the directory, refused (EXDEV) when a mount covers that link, and
  * checked afterwards that the process is still the one opened.  fd

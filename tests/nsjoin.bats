@@ -606,6 +606,30 @@ start_target_hiding() {
 	run -1 nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
 }
 
+@test "/proc/C/root or /proc/C/cwd with a symlink mounted over it: refused, never the host's directory" {
+	command -v perl >/dev/null || skip "needs perl"
+	secret_dir
+	start_target_hiding -U -r
+	ln -s / "$BATS_TEST_TMPDIR/host-root"
+	ln -s "$SECRET_DIR" "$BATS_TEST_TMPDIR/host-dir"
+	# before the fix: C's namespaces joined, the root (or cwd) taken
+	# through the link mounted over C's own, and the host's file printed
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	cover='mount_symlink_over "$1" "/proc/$2" "$3" && shift 3 && exec "$@"'
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		bash -c "$(declare -f mount_symlink_over); $cover" _ \
+		"$BATS_TEST_TMPDIR/host-root" "$TARGET" root \
+		nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open root directory of PID $TARGET: /proc/$TARGET/root is covered by a mount"
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		bash -c "$(declare -f mount_symlink_over); $cover" _ \
+		"$BATS_TEST_TMPDIR/host-dir" "$TARGET" cwd \
+		nsjoin -t "$TARGET" -m -U -w cat secret
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open cwd directory of PID $TARGET: /proc/$TARGET/cwd is covered by a mount"
+}
+
 @test "/proc of another PID namespace, where PID C is another process: refused" {
 	# the sanitizers' runtime reads /proc/self, which is not ours there
 	if ldd "$(command -v nsjoin)" | grep -q libasan; then
