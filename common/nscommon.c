@@ -849,6 +849,171 @@ ns_proc_close(struct ns_proc *p)
 	p->pidfd = p->procfd = -1;
 }
 
+/*
+ * /proc/self/fd, where a name is an open file of ours: reached from the root
+ * of a procfs on /proc (no other filesystem, no directory bound there)
+ * without crossing a mount (a symbolic link mounted over "self" would lead
+ * to another process's fds).  O_PATH fd, or -1 with errno (EXDEV: /proc
+ * is not that).
+ */
+static int
+self_fd_dir(void)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_BENEATH,
+	};
+	struct statfs sfs;
+	struct stat st;
+	int root, fd = -1, saved;
+
+	root = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	if (fstatfs(root, &sfs) != 0 || fstat(root, &st) != 0)
+		goto out;
+	errno = EXDEV;
+	if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
+		goto out;
+	fd = (int)syscall(SYS_openat2, root, "self/fd", &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == E2BIG)) {
+		errno = EXDEV;
+		if (!ns_link_is_procs(root, "self"))
+			goto out;
+		fd = openat(root, "self/fd",
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd >= 0 &&
+	    (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC ||
+	     !same_mount(root, fd))) {
+		close(fd);
+		fd = -1;
+		errno = EXDEV;
+	}
+out:
+	saved = errno;
+	close(root);
+	errno = saved;
+	return fd;
+}
+
+int
+ns_reopen_fd(int fd, int flags)
+{
+	struct stat a, b;
+	char name[16];
+	int dir, r, saved;
+
+	dir = self_fd_dir();
+	if (dir < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", fd);
+	if (!ns_link_is_procs(dir, name)) {
+		close(dir);
+		errno = EXDEV;
+		return -1;
+	}
+	/* fd/N is a magic link: it must be followed */
+	r = openat(dir, name, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	saved = errno;
+	close(dir);
+	if (r >= 0 && (fstat(fd, &a) != 0 || fstat(r, &b) != 0 ||
+		       a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+		close(r);
+		r = -1;
+		saved = ESTALE;
+	}
+	errno = saved;
+	return r;
+}
+
+/*
+ * umount2(2) or a propagation mount(2) of "N" with the working directory
+ * at the checked /proc/self/fd: the name of fd N there leads to exactly
+ * the file it is, and nothing another process put in a path does.  The
+ * working directory is restored.
+ */
+static int
+at_self_fd(int fd, bool umount, unsigned long arg)
+{
+	char name[16];
+	int dir, cwd = -1, rc = -1, saved;
+
+	dir = self_fd_dir();
+	if (dir < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", fd);
+	if (!ns_link_is_procs(dir, name)) {
+		errno = EXDEV;
+		goto out;
+	}
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || fchdir(dir) != 0)
+		goto out;
+	rc = umount ? umount2(name, (int)arg)
+		    : mount(NULL, name, NULL, arg, NULL);
+	saved = errno;
+	if (fchdir(cwd) != 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+out:
+	saved = errno;
+	if (cwd >= 0)
+		close(cwd);
+	close(dir);
+	errno = saved;
+	return rc;
+}
+
+int
+ns_umount_fd(int fd, int flags)
+{
+	return at_self_fd(fd, true, (unsigned long)(flags & ~UMOUNT_NOFOLLOW));
+}
+
+int
+ns_propagate_fd(int fd, unsigned long type)
+{
+	struct mount_attr attr = { .propagation = type & ~MS_REC };
+	int at = AT_EMPTY_PATH | ((type & MS_REC) ? AT_RECURSIVE : 0);
+
+	/* mount_setattr(2) takes the fd itself (Linux 5.12) */
+	if (mount_setattr(fd, "", (unsigned int)at, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	return at_self_fd(fd, false, type);
+}
+
+int
+ns_proc_self_open(const char *name)
+{
+	char path[32 + NAME_MAX];
+	struct statfs sfs;
+	struct stat st;
+	int root, fd, saved;
+
+	root = ns_proc_root_open();
+	if (root < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%d/%s", (int)getpid(), name);
+	fd = ns_openat_beneath(root, path, O_RDONLY | O_NONBLOCK);
+	saved = errno;
+	if (fd >= 0 &&
+	    (fstatfs(fd, &sfs) != 0 || fstat(fd, &st) != 0 ||
+	     sfs.f_type != PROC_SUPER_MAGIC || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		saved = EXDEV;
+	}
+	close(root);
+	errno = saved;
+	return fd;
+}
+
 /* ---- running the user's command ----------------------------------------- */
 
 void
@@ -1260,15 +1425,30 @@ ns_open_parent(const char *path, const char **base)
 int
 ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
 {
+	struct statfs sfs = { 0 };
 	const char *base;
 	int srcfd, dirfd, rc, saved;
 
 	if (why != NULL)
 		*why = NULL;
-	/* ns/X are magic links into nsfs: they must be followed */
-	srcfd = open(src, O_RDONLY | O_CLOEXEC);
+	/* ns/X are magic links into nsfs: they must be followed; O_PATH,
+	 * so that what a /proc that is no procfs shows there (a FIFO, a
+	 * device) is never opened, and then it must be nsfs */
+	srcfd = open(src, O_PATH | O_CLOEXEC);
 	if (srcfd < 0)
 		return -1;
+	if (fstatfs(srcfd, &sfs) != 0 || sfs.f_type != NSFS_MAGIC) {
+		saved = errno;
+		if (sfs.f_type != 0 && sfs.f_type != NSFS_MAGIC) {
+			saved = EINVAL;
+			if (why != NULL)
+				*why = "its source is not a namespace file "
+				       "(is /proc procfs?)";
+		}
+		close(srcfd);
+		errno = saved;
+		return -1;
+	}
 	dirfd = ns_open_parent(target, &base);
 	if (dirfd < 0) {
 		saved = errno;

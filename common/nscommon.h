@@ -186,6 +186,25 @@ void ns_proc_close(struct ns_proc *p);
  */
 int ns_openat_beneath(int dirfd, const char *path, int flags);
 
+/*
+ * Through /proc/self/fd, checked to be procfs's own (procfs on /proc,
+ * reached without crossing a mount, the entry not covered by one), so that
+ * a /proc that is no procfs can neither block nor redirect these:
+ * ns_reopen_fd opens the file of the O_PATH fd FD for real with FLAGS
+ * (O_NONBLOCK, O_NOCTTY and O_CLOEXEC added; -1 with ESTALE if what opened
+ * is another file); ns_umount_fd unmounts exactly the mount FD is the root
+ * of; ns_propagate_fd sets its propagation (MS_SHARED, MS_PRIVATE, ... with
+ * MS_REC), by mount_setattr(2) where the kernel has it.  -1 with errno
+ * (EXDEV: /proc is not procfs's own).
+ */
+int ns_reopen_fd(int fd, int flags);
+int ns_umount_fd(int fd, int flags);
+int ns_propagate_fd(int fd, unsigned long type);
+/* The file NAME ("mountinfo") of our own /proc/PID, below a checked /proc
+ * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
+ * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
+int ns_proc_self_open(const char *name);
+
 /* ---- running the user's command ----------------------------------------- */
 
 /*

@@ -596,6 +596,46 @@ netnslink: /run/netns/web is a link to a PID that is another process's now
 pids rc=1"
 }
 
+@test "a /proc that is not procfs (FIFOs at /proc/self/fd/N): --list, -d, --new, --pids refuse at once" {
+	run priv "netnslink --new x
+		mount -t tmpfs fake /proc
+		mkdir -p /proc/self/fd /proc/thread-self/ns /proc/1/ns
+		for i in \$(seq 0 40); do mkfifo /proc/self/fd/\$i; done
+		mkfifo /proc/self/mountinfo /proc/thread-self/ns/net /proc/1/ns/net
+		for args in '-r -n' '-d x' '--new y' '--pids x'; do
+			rc=0; timeout 10 netnslink \$args 2>&1 || rc=\$?
+			echo \"\$args: rc=\$rc\"
+		done
+		umount /proc
+		netnslink -r -n -o name,kind"
+	assert_success
+	assert_output "netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+-r -n: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+-d x: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+--new y: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+--pids x: rc=1
+x bind"
+}
+
+@test "nsunshare --net=FILE where /proc/PID/ns/net is a FIFO (/proc not procfs): refused at once, nothing mounted" {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run priv 'mount -t tmpfs fake /proc
+		rc=0
+		timeout 10 sh -c "mkdir -p /proc/\$\$/ns && mkfifo /proc/\$\$/ns/net &&
+			exec nsunshare --net=/run/x true" 2>&1 || rc=$?
+		echo "rc=$rc"
+		umount /proc
+		[ ! -e /run/x ] || echo "/run/x left"
+		grep -c " /run/x " /proc/self/mountinfo || true'
+	assert_success
+	assert_output "nsunshare: --net=/run/x: cannot persist the net namespace: Invalid argument: its source is not a namespace file (is /proc procfs?)
+rc=125
+0"
+}
+
 # ---- runs that race or die (issue 14) -----------------------------------------
 
 @test "four --new of one name at once: exactly one succeeds, the others say exists, one self-bind" {

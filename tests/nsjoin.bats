@@ -870,6 +870,23 @@ start_target_hiding() {
 	assert_output "$(ns_inode self net)"
 }
 
+@test "--net=FILE with a /proc that is not procfs (FIFOs at /proc/self/fd/N): refused at once" {
+	# the nsfs file is reopened through /proc/self/fd: a FIFO there
+	# blocked the open (and a device there would have been opened)
+	f=$BATS_TEST_TMPDIR/netns
+	: >"$f"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private bash -c '
+		mount --bind /proc/self/ns/net "$1"
+		mount -t tmpfs fake /proc
+		mkdir -p /proc/self/fd /proc/thread-self/fd
+		for i in $(seq 0 40); do
+			mkfifo /proc/self/fd/$i /proc/thread-self/fd/$i
+		done
+		exec nsjoin --net="$1" true' _ "$f"
+	assert_equal "$stderr" "nsjoin: cannot open $f: /proc/self/fd is not procfs's own"
+}
+
 @test "-nNAME of a file or directory in /run/netns that is no namespace: 125" {
 	mkdir -p /run/netns
 	JUNK=/run/netns/$(unique_name junk)
