@@ -45,8 +45,9 @@ static const struct ns_column columns[NCOLS] = {
 		       SCOLS_JSON_STRING },
 	[COL_NS] = { "NS", "network namespace inode", 10, SCOLS_FL_RIGHT,
 		     SCOLS_JSON_NUMBER },
-	[COL_KIND] = { "KIND", "bind, symlink, dangling, recycled or stale", 8,
-		       0, SCOLS_JSON_STRING },
+	[COL_KIND] = { "KIND",
+		       "bind, symlink, dangling, recycled, unchecked or stale",
+		       8, 0, SCOLS_JSON_STRING },
 	[COL_NPROCS] = { "NPROCS", "number of processes in it", 5,
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_NOTE] = { "NOTE", "'host' (PID 1's) or 'current' (the caller's)",
@@ -1165,18 +1166,24 @@ not_dots(const struct dirent *de)
  * Open the namespace NAME below the directory fd stands for, as a real fd
  * (-1 if none), and say what kind of name it is: bind, symlink, dangling
  * (a link whose process has gone), recycled (a link to /proc/PID/ns/net
- * whose PID is another process's now) or stale (anything else: an empty
- * file a kill left, a file with nothing mounted on it).  Nothing is opened
- * but O_PATH until the filesystem is known to be nsfs.
+ * whose PID is another process's now), unchecked (a link that reaches a
+ * namespace through /proc by another path, whose process cannot be told)
+ * or stale (anything else: an empty file a kill left, a file with nothing
+ * mounted on it).  Nothing is opened but O_PATH until the filesystem is
+ * known to be nsfs (ns_netns_open_at).
  */
 static int
 open_name(int dirfd, const char *name, const char **kind)
 {
 	struct stat lst;
 	pid_t pid;
-	int fd, state, real = -1;
+	int fd, state;
 
-	fd = ns_netns_link_open(dirfd, name, &state, &pid);
+	if (fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+		*kind = "stale";
+		return -1;
+	}
+	fd = ns_netns_open_at(dirfd, name, &state, &pid);
 	switch (state) {
 	case NS_LINK_LIVE:
 		*kind = "symlink";
@@ -1187,25 +1194,22 @@ open_name(int dirfd, const char *name, const char **kind)
 	case NS_LINK_RECYCLED:
 		*kind = "recycled";
 		return -1;
+	case NS_LINK_UNCHECKED:
+		*kind = "unchecked";
+		return -1;
 	}
 	if (pid != 0) { /* a /proc link that could not be checked */
 		*kind = "dangling";
 		return -1;
 	}
-	if (fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
-		*kind = "stale";
-		return -1;
-	}
-	*kind = S_ISLNK(lst.st_mode) ? "dangling" : "stale";
-	fd = openat(dirfd, name, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (kind_of_fd(fd) == NAME_NETNS)
-		real = ns_reopen_fd(fd, O_RDONLY);
-	close(fd);
-	if (real >= 0)
+	if (fd >= 0 && is_net_ns_fd(fd)) {
 		*kind = S_ISLNK(lst.st_mode) ? "symlink" : "bind";
-	return real;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	*kind = S_ISLNK(lst.st_mode) ? "dangling" : "stale";
+	return -1;
 }
 
 /* Not root: the caller's own names, each kept by a holder process. */
@@ -1489,6 +1493,11 @@ print_pids(const struct netnslink_opts *o)
 	if (fd < 0 && strcmp(kind, "recycled") == 0)
 		errx(NS_EXIT_FAIL,
 		     "%s is a link to a PID that is another process's now",
+		     path);
+	if (fd < 0 && strcmp(kind, "unchecked") == 0)
+		errx(NS_EXIT_FAIL,
+		     "%s reaches a namespace through a /proc/PID path that "
+		     "cannot be checked against a reused PID",
 		     path);
 	if (fd < 0 && strcmp(kind, "dangling") == 0)
 		errx(NS_EXIT_FAIL, "%s is a link to a process that has exited",

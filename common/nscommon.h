@@ -279,24 +279,42 @@ int ns_loopback_up(void);
  * (netnslink --symlink, the hand recipe): it names a PID, not a process.
  * The link is live while PID is the process it was made for, dangling once
  * that has exited, and recycled once the PID is another process's (one
- * that started after the link was made).
+ * that started after the link was made).  A link to another name of the
+ * same directory is followed to it.  A name that reaches a namespace
+ * through /proc otherwise (../../proc/PID/ns/net, /proc/PID/task/TID/ns/net,
+ * a /proc/PID/stat that is not procfs's) is unchecked: which process it
+ * was made for cannot be told.
  */
-enum { NS_LINK_NONE, NS_LINK_LIVE, NS_LINK_DANGLING, NS_LINK_RECYCLED };
+enum {
+	NS_LINK_NONE,
+	NS_LINK_LIVE,
+	NS_LINK_DANGLING,
+	NS_LINK_RECYCLED,
+	NS_LINK_UNCHECKED,
+};
 /* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
 pid_t ns_netns_link_pid(const char *target);
 /*
  * If NAME below DIRFD is such a link, open the namespace through a pidfd
  * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
- * *STATE NS_LINK_DANGLING (errno ESRCH) or NS_LINK_RECYCLED (ESTALE).
- * Anything else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the
- * error.  *PID gets the link's PID (0 for none).
+ * *STATE NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
+ * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Anything
+ * else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the error.
+ * *PID gets the link's PID (0 for none).
  */
 int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
 /*
- * Open the named namespace file PATH (/run/netns/NAME) to join it: a link
- * as above only while live, anything else as open(2) does (O_RDONLY,
- * O_NONBLOCK).  fd, or -1 with errno and, for a dangling or recycled link,
- * *WHY saying so (static text).
+ * The same, and any other NAME (a bind mount, a link to one) opened
+ * following links but O_PATH until it is known to be nsfs, then reopened
+ * through ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace
+ * file, with *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a
+ * /proc magic link.
+ */
+int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it, as
+ * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
+ * recycled or unchecked name, *WHY saying so (static text).
  */
 int ns_netns_name_open(const char *path, const char **why);
 
