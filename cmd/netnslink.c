@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <linux/magic.h>
+#include <linux/sockios.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,8 +45,9 @@ static const struct ns_column columns[NCOLS] = {
 		       SCOLS_JSON_STRING },
 	[COL_NS] = { "NS", "network namespace inode", 10, SCOLS_FL_RIGHT,
 		     SCOLS_JSON_NUMBER },
-	[COL_KIND] = { "KIND", "bind, symlink, dangling, recycled or stale", 8,
-		       0, SCOLS_JSON_STRING },
+	[COL_KIND] = { "KIND",
+		       "bind, symlink, dangling, recycled, unchecked or stale",
+		       8, 0, SCOLS_JSON_STRING },
 	[COL_NPROCS] = { "NPROCS", "number of processes in it", 5,
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_NOTE] = { "NOTE", "'host' (PID 1's) or 'current' (the caller's)",
@@ -578,14 +581,18 @@ enum mount_state { NOT_MOUNTED, MOUNTED_NOT_SHARED, MOUNTED_SHARED };
 static int
 mount_is_shared(uint64_t id, bool *shared)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int fd = ns_proc_self_open("mountinfo");
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
 	struct ns_mountinfo m;
 	char *line = NULL;
 	size_t cap = 0;
 	int rc = 0;
 
-	if (f == NULL)
+	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	*shared = false;
 	while (getline(&line, &cap, f) > 0) {
 		if (ns_mountinfo_parse(line, &m) != 0 || m.id != id)
@@ -628,14 +635,11 @@ mount_state(int fd, enum mount_state *state, uint64_t *id)
 	return 0;
 }
 
-/* mount(2) of a propagation type onto exactly the mount FD is the root of. */
+/* A propagation type for exactly the mount FD is the root of. */
 static int
 set_propagation(int fd, unsigned long type)
 {
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return mount(NULL, path, NULL, type, NULL);
+	return ns_propagate_fd(fd, type);
 }
 
 /*
@@ -844,16 +848,6 @@ is_net_ns_fd(int fd)
 	return t != NULL && t->flag == CLONE_NEWNET;
 }
 
-/* Reopen an O_PATH fd for real (an ioctl needs that); -1 if it fails. */
-static int
-reopen(int fd, int flags)
-{
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return open(path, flags | O_CLOEXEC);
-}
-
 /* What a name is, from the O_PATH fd of it (the top mount there). */
 enum name_kind { NAME_OTHER, NAME_NETNS, NAME_EMPTY_FILE };
 
@@ -868,7 +862,8 @@ kind_of_fd(int fd)
 	if (fstatfs(fd, &sfs) != 0)
 		return NAME_OTHER;
 	if (sfs.f_type == NSFS_MAGIC) {
-		real = reopen(fd, O_RDONLY);
+		/* for real (an ioctl needs that), never by a path */
+		real = ns_reopen_fd(fd, O_RDONLY);
 		net = real >= 0 && is_net_ns_fd(real);
 		if (real >= 0)
 			close(real);
@@ -946,11 +941,8 @@ remove_name(const struct names_dir *nd, const char *name)
 		goto out;
 	}
 	if (fd >= 0 && kind == NAME_NETNS) {
-		char proc[32];
-
 		/* Exactly the mount the fd is on, whatever the path is now. */
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		if (umount2(proc, MNT_DETACH) != 0) {
+		if (ns_umount_fd(fd, MNT_DETACH) != 0) {
 			warn("cannot unmount %s", path);
 			goto out;
 		}
@@ -1047,6 +1039,21 @@ link_pid(const struct netnslink_opts *o)
 	return NS_EXIT_OK;
 }
 
+/* The network namespace this thread is in now, from a socket of it
+ * (SIOCGSKNS), not through /proc. */
+static int
+new_netns_fd(void)
+{
+	int s, fd;
+
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	fd = s < 0 ? -1 : ioctl(s, SIOCGSKNS);
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open the new network namespace");
+	close(s);
+	return fd;
+}
+
 static int
 new_netns(const struct netnslink_opts *o)
 {
@@ -1062,9 +1069,7 @@ new_netns(const struct netnslink_opts *o)
 	if (o->loopback)
 		if (ns_loopback_up() != 0)
 			err(NS_EXIT_FAIL, "cannot bring lo up");
-	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		err(NS_EXIT_FAIL, "cannot open the new network namespace");
+	fd = new_netns_fd();
 	bind_nsfile(fd, &nd, o->name);
 	close(fd);
 	close_dir(&nd);
@@ -1095,6 +1100,21 @@ cmp_proc(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+/* /proc, checked (ns_proc_root_open): what is read and opened as root
+ * through it is the kernel's. */
+static int
+proc_root(void)
+{
+	int fd = ns_proc_root_open();
+
+	if (fd < 0 && errno == EXDEV)
+		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not the procfs "
+				   "of our PID namespace");
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open /proc");
+	return fd;
+}
+
 /* Every process whose network namespace we may see, by PID. */
 static struct proc_net *
 scan_procs(size_t *n)
@@ -1102,7 +1122,8 @@ scan_procs(size_t *n)
 	struct proc_net *v = NULL;
 	struct dirent *de;
 	size_t cap = 0;
-	DIR *d = opendir("/proc");
+	int root = proc_root();
+	DIR *d = fdopendir(root);
 
 	*n = 0;
 	if (d == NULL)
@@ -1145,18 +1166,24 @@ not_dots(const struct dirent *de)
  * Open the namespace NAME below the directory fd stands for, as a real fd
  * (-1 if none), and say what kind of name it is: bind, symlink, dangling
  * (a link whose process has gone), recycled (a link to /proc/PID/ns/net
- * whose PID is another process's now) or stale (anything else: an empty
- * file a kill left, a file with nothing mounted on it).  Nothing is opened
- * but O_PATH until the filesystem is known to be nsfs.
+ * whose PID is another process's now), unchecked (a link that reaches a
+ * namespace through /proc by another path, whose process cannot be told)
+ * or stale (anything else: an empty file a kill left, a file with nothing
+ * mounted on it).  Nothing is opened but O_PATH until the filesystem is
+ * known to be nsfs (ns_netns_open_at).
  */
 static int
 open_name(int dirfd, const char *name, const char **kind)
 {
 	struct stat lst;
 	pid_t pid;
-	int fd, state, real = -1;
+	int fd, state;
 
-	fd = ns_netns_link_open(dirfd, name, &state, &pid);
+	if (fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
+		*kind = "stale";
+		return -1;
+	}
+	fd = ns_netns_open_at(dirfd, name, &state, &pid);
 	switch (state) {
 	case NS_LINK_LIVE:
 		*kind = "symlink";
@@ -1167,25 +1194,22 @@ open_name(int dirfd, const char *name, const char **kind)
 	case NS_LINK_RECYCLED:
 		*kind = "recycled";
 		return -1;
+	case NS_LINK_UNCHECKED:
+		*kind = "unchecked";
+		return -1;
 	}
 	if (pid != 0) { /* a /proc link that could not be checked */
 		*kind = "dangling";
 		return -1;
 	}
-	if (fstatat(dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) != 0) {
-		*kind = "stale";
-		return -1;
-	}
-	*kind = S_ISLNK(lst.st_mode) ? "dangling" : "stale";
-	fd = openat(dirfd, name, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (kind_of_fd(fd) == NAME_NETNS)
-		real = reopen(fd, O_RDONLY);
-	close(fd);
-	if (real >= 0)
+	if (fd >= 0 && is_net_ns_fd(fd)) {
 		*kind = S_ISLNK(lst.st_mode) ? "symlink" : "bind";
-	return real;
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	*kind = S_ISLNK(lst.st_mode) ? "dangling" : "stale";
+	return -1;
 }
 
 /* Not root: the caller's own names, each kept by a holder process. */
@@ -1389,12 +1413,17 @@ list_names(const struct netnslink_opts *o)
 	struct stat host, self;
 	bool have_host, have_self;
 	size_t n, nprocs;
+	char own[32];
+	int root;
 
 	ents = read_entries(o->dir, &n);
 	procs = scan_procs(&nprocs);
 	/* PID 1 may not be ours to look at (ptrace rules): then no "host". */
-	have_host = stat("/proc/1/ns/net", &host) == 0;
-	have_self = stat("/proc/self/ns/net", &self) == 0;
+	root = proc_root();
+	snprintf(own, sizeof(own), "%d/ns/net", (int)getpid());
+	have_host = fstatat(root, "1/ns/net", &host, 0) == 0;
+	have_self = fstatat(root, own, &self, 0) == 0;
+	close(root);
 	tb = ns_table_new(&o->out, columns, o->sel, o->nsel);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
@@ -1464,6 +1493,11 @@ print_pids(const struct netnslink_opts *o)
 	if (fd < 0 && strcmp(kind, "recycled") == 0)
 		errx(NS_EXIT_FAIL,
 		     "%s is a link to a PID that is another process's now",
+		     path);
+	if (fd < 0 && strcmp(kind, "unchecked") == 0)
+		errx(NS_EXIT_FAIL,
+		     "%s reaches a namespace through a /proc/PID path that "
+		     "cannot be checked against a reused PID",
 		     path);
 	if (fd < 0 && strcmp(kind, "dangling") == 0)
 		errx(NS_EXIT_FAIL, "%s is a link to a process that has exited",
@@ -1571,6 +1605,9 @@ main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	if (geteuid() != 0 && !o.dir_given)
 		return own_names(&o);
+	/* Every mode reads or opens through /proc: refuse one that is not
+	 * the kernel's before touching anything. */
+	close(proc_root());
 	switch (o.mode) {
 	case MODE_LINK:
 		return link_pid(&o);

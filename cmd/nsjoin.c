@@ -120,20 +120,19 @@ usage(void)
  * A namespace FILE the user names may sit where others can swap it for a
  * FIFO (an open would block) or a device (an open can act): it is opened
  * O_PATH, must be an nsfs inode, and only then is that inode reopened for
- * setns, through /proc/self/fd.  -1 with errno (ENOTNAM: not nsfs).
+ * setns, through a checked /proc/self/fd (ns_reopen_fd).  -1 with errno
+ * (ENOTNAM: not nsfs; EXDEV: /proc/self/fd is not procfs's own).
  */
 static int
 open_nsfs(const char *path)
 {
-	struct stat before, after;
 	struct statfs sfs;
-	char fdpath[64];
 	int pfd, fd, saved;
 
 	pfd = open(path, O_PATH | O_CLOEXEC);
 	if (pfd < 0)
 		return -1;
-	if (fstatfs(pfd, &sfs) != 0 || fstat(pfd, &before) != 0) {
+	if (fstatfs(pfd, &sfs) != 0) {
 		saved = errno;
 		close(pfd);
 		errno = saved;
@@ -144,17 +143,9 @@ open_nsfs(const char *path)
 		errno = ENOTNAM;
 		return -1;
 	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", pfd);
-	fd = open(fdpath, O_RDONLY | O_CLOEXEC);
-	saved = errno;
+	fd = ns_reopen_fd(pfd, O_RDONLY);
+	saved = errno == ESTALE ? ENOTNAM : errno;
 	close(pfd);
-	if (fd >= 0 &&
-	    (fstat(fd, &after) != 0 || after.st_dev != before.st_dev ||
-	     after.st_ino != before.st_ino)) {
-		close(fd);
-		fd = -1;
-		saved = ENOTNAM;
-	}
 	errno = saved;
 	return fd;
 }
@@ -529,6 +520,9 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0 && errno == ENOTNAM)
 		errx(NS_EXIT_OWN_FAILURE, "%s is not a namespace file", path);
+	if (fd < 0 && errno == EXDEV)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot open %s: /proc/self/fd is not procfs's own", path);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s", path);
 	t = ns_type_of_fd(fd);
@@ -873,11 +867,17 @@ open_dir_for(const struct ns_proc *p, const char *dir, const char *what)
 	if (dir != NULL)
 		fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	else
-		/* root and cwd are magic links: they must be followed */
-		fd = openat(p->procfd, what, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		/* root and cwd are magic links, followed; a symbolic link
+		 * mounted over one is refused */
+		fd = ns_proc_open_link(p, what, O_PATH | O_DIRECTORY);
 	if (fd < 0) {
 		if (dir != NULL)
 			err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
+		if (errno == EXDEV)
+			errx(NS_EXIT_OWN_FAILURE,
+			     "cannot open %s directory of PID %d: /proc/%d/%s "
+			     "is covered by a mount",
+			     what, (int)p->pid, (int)p->pid, what);
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s directory of PID %d",
 		    what, (int)p->pid);
 	}
@@ -960,7 +960,8 @@ cgroup2_dir(const char *path)
 	struct ns_mountinfo m;
 	char *line = NULL, *dir = NULL;
 	size_t cap = 0, len;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int fd = ns_proc_self_open("mountinfo");
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "re");
 
 	if (f == NULL)
 		err(NS_EXIT_OWN_FAILURE, "cannot read /proc/self/mountinfo");

@@ -773,8 +773,9 @@ pidfd_ns_request(const char *name)
 }
 
 /*
- * Is ns/NAME below the /proc/PID directory still procfs's own link, not a
- * file mounted over it?  Unknown (no STATX_MNT_ID) counts as yes.
+ * Is PATH (ns/NAME, root, cwd, fd/N) below the procfs directory PROCFD
+ * still procfs's own link, not something mounted over it (a symbolic link
+ * can be)?  Unknown (no STATX_MNT_ID) counts as yes.
  */
 static bool
 ns_link_is_procs(int procfd, const char *path)
@@ -792,28 +793,16 @@ ns_link_is_procs(int procfd, const char *path)
 }
 
 int
-ns_proc_open_ns(const struct ns_proc *p, const char *name)
+ns_proc_open_link(const struct ns_proc *p, const char *path, int flags)
 {
-	unsigned long req = pidfd_ns_request(name);
-	char path[32 + NAME_MAX];
 	int fd, saved;
 
-	/*
-	 * From the pidfd itself where the kernel can (6.11): a file can be
-	 * mounted over /proc/PID/ns/NAME, in our mount namespace.
-	 */
-	if (p->pidfd >= 0 && req != 0) {
-		fd = ioctl(p->pidfd, req, 0);
-		if (fd >= 0 || errno != ENOTTY)
-			return fd;
-	}
-	snprintf(path, sizeof(path), "ns/%s", name);
 	if (!ns_link_is_procs(p->procfd, path)) {
 		errno = EXDEV;
 		return -1;
 	}
-	/* ns/X are magic links into nsfs: they must be followed */
-	fd = openat(p->procfd, path, O_RDONLY | O_CLOEXEC);
+	/* magic links (ns/X, root, cwd): they must be followed */
+	fd = openat(p->procfd, path, flags | O_CLOEXEC);
 	if (fd < 0) {
 		/* A process that exited meanwhile says so, not ENOENT */
 		saved = errno;
@@ -830,6 +819,26 @@ ns_proc_open_ns(const struct ns_proc *p, const char *name)
 	return fd;
 }
 
+int
+ns_proc_open_ns(const struct ns_proc *p, const char *name)
+{
+	unsigned long req = pidfd_ns_request(name);
+	char path[32 + NAME_MAX];
+	int fd;
+
+	/*
+	 * From the pidfd itself where the kernel can (6.11): a file can be
+	 * mounted over /proc/PID/ns/NAME, in our mount namespace.
+	 */
+	if (p->pidfd >= 0 && req != 0) {
+		fd = ioctl(p->pidfd, req, 0);
+		if (fd >= 0 || errno != ENOTTY)
+			return fd;
+	}
+	snprintf(path, sizeof(path), "ns/%s", name);
+	return ns_proc_open_link(p, path, O_RDONLY);
+}
+
 void
 ns_proc_close(struct ns_proc *p)
 {
@@ -838,6 +847,171 @@ ns_proc_close(struct ns_proc *p)
 	if (p->procfd >= 0)
 		close(p->procfd);
 	p->pidfd = p->procfd = -1;
+}
+
+/*
+ * /proc/self/fd, where a name is an open file of ours: reached from the root
+ * of a procfs on /proc (no other filesystem, no directory bound there)
+ * without crossing a mount (a symbolic link mounted over "self" would lead
+ * to another process's fds).  O_PATH fd, or -1 with errno (EXDEV: /proc
+ * is not that).
+ */
+static int
+self_fd_dir(void)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_BENEATH,
+	};
+	struct statfs sfs;
+	struct stat st;
+	int root, fd = -1, saved;
+
+	root = open("/proc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return -1;
+	if (fstatfs(root, &sfs) != 0 || fstat(root, &st) != 0)
+		goto out;
+	errno = EXDEV;
+	if (sfs.f_type != PROC_SUPER_MAGIC || st.st_ino != PROC_ROOT_INO)
+		goto out;
+	fd = (int)syscall(SYS_openat2, root, "self/fd", &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == E2BIG)) {
+		errno = EXDEV;
+		if (!ns_link_is_procs(root, "self"))
+			goto out;
+		fd = openat(root, "self/fd",
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd >= 0 &&
+	    (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC ||
+	     !same_mount(root, fd))) {
+		close(fd);
+		fd = -1;
+		errno = EXDEV;
+	}
+out:
+	saved = errno;
+	close(root);
+	errno = saved;
+	return fd;
+}
+
+int
+ns_reopen_fd(int fd, int flags)
+{
+	struct stat a, b;
+	char name[16];
+	int dir, r, saved;
+
+	dir = self_fd_dir();
+	if (dir < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", fd);
+	if (!ns_link_is_procs(dir, name)) {
+		close(dir);
+		errno = EXDEV;
+		return -1;
+	}
+	/* fd/N is a magic link: it must be followed */
+	r = openat(dir, name, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	saved = errno;
+	close(dir);
+	if (r >= 0 && (fstat(fd, &a) != 0 || fstat(r, &b) != 0 ||
+		       a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+		close(r);
+		r = -1;
+		saved = ESTALE;
+	}
+	errno = saved;
+	return r;
+}
+
+/*
+ * umount2(2) or a propagation mount(2) of "N" with the working directory
+ * at the checked /proc/self/fd: the name of fd N there leads to exactly
+ * the file it is, and nothing another process put in a path does.  The
+ * working directory is restored.
+ */
+static int
+at_self_fd(int fd, bool umount, unsigned long arg)
+{
+	char name[16];
+	int dir, cwd = -1, rc = -1, saved;
+
+	dir = self_fd_dir();
+	if (dir < 0)
+		return -1;
+	snprintf(name, sizeof(name), "%d", fd);
+	if (!ns_link_is_procs(dir, name)) {
+		errno = EXDEV;
+		goto out;
+	}
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0 || fchdir(dir) != 0)
+		goto out;
+	rc = umount ? umount2(name, (int)arg)
+		    : mount(NULL, name, NULL, arg, NULL);
+	saved = errno;
+	if (fchdir(cwd) != 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+out:
+	saved = errno;
+	if (cwd >= 0)
+		close(cwd);
+	close(dir);
+	errno = saved;
+	return rc;
+}
+
+int
+ns_umount_fd(int fd, int flags)
+{
+	return at_self_fd(fd, true, (unsigned long)(flags & ~UMOUNT_NOFOLLOW));
+}
+
+int
+ns_propagate_fd(int fd, unsigned long type)
+{
+	struct mount_attr attr = { .propagation = type & ~MS_REC };
+	int at = AT_EMPTY_PATH | ((type & MS_REC) ? AT_RECURSIVE : 0);
+
+	/* mount_setattr(2) takes the fd itself (Linux 5.12) */
+	if (mount_setattr(fd, "", (unsigned int)at, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	return at_self_fd(fd, false, type);
+}
+
+int
+ns_proc_self_open(const char *name)
+{
+	char path[32 + NAME_MAX];
+	struct statfs sfs;
+	struct stat st;
+	int root, fd, saved;
+
+	root = ns_proc_root_open();
+	if (root < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%d/%s", (int)getpid(), name);
+	fd = ns_openat_beneath(root, path, O_RDONLY | O_NONBLOCK);
+	saved = errno;
+	if (fd >= 0 &&
+	    (fstatfs(fd, &sfs) != 0 || fstat(fd, &st) != 0 ||
+	     sfs.f_type != PROC_SUPER_MAGIC || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		saved = EXDEV;
+	}
+	close(root);
+	errno = saved;
+	return fd;
 }
 
 /* ---- running the user's command ----------------------------------------- */
@@ -1251,15 +1425,30 @@ ns_open_parent(const char *path, const char **base)
 int
 ns_bind_nsfile(const char *src, const char *target, bool excl, const char **why)
 {
+	struct statfs sfs = { 0 };
 	const char *base;
 	int srcfd, dirfd, rc, saved;
 
 	if (why != NULL)
 		*why = NULL;
-	/* ns/X are magic links into nsfs: they must be followed */
-	srcfd = open(src, O_RDONLY | O_CLOEXEC);
+	/* ns/X are magic links into nsfs: they must be followed; O_PATH,
+	 * so that what a /proc that is no procfs shows there (a FIFO, a
+	 * device) is never opened, and then it must be nsfs */
+	srcfd = open(src, O_PATH | O_CLOEXEC);
 	if (srcfd < 0)
 		return -1;
+	if (fstatfs(srcfd, &sfs) != 0 || sfs.f_type != NSFS_MAGIC) {
+		saved = errno;
+		if (sfs.f_type != 0 && sfs.f_type != NSFS_MAGIC) {
+			saved = EINVAL;
+			if (why != NULL)
+				*why = "its source is not a namespace file "
+				       "(is /proc procfs?)";
+		}
+		close(srcfd);
+		errno = saved;
+		return -1;
+	}
 	dirfd = ns_open_parent(target, &base);
 	if (dirfd < 0) {
 		saved = errno;
@@ -1320,40 +1509,40 @@ ns_netns_link_pid(const char *target)
 }
 
 /* When the process of the /proc/PID directory fd started, in ns of
- * CLOCK_BOOTTIME (the clock of stat's starttime, in clock ticks). */
+ * CLOCK_BOOTTIME (the clock of stat's starttime, in clock ticks).  Read as
+ * procfs's own file: one mounted over it could say anything (EXDEV). */
 static int
 proc_start_ns(int procfd, int64_t *out)
 {
-	char buf[1024], *p, *end;
 	unsigned long long ticks;
 	long hz = sysconf(_SC_CLK_TCK);
-	ssize_t n;
-	int fd, field;
+	char *buf, *p, *end;
+	int field;
 
-	fd = openat(procfd, "stat", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || hz <= 0) {
-		errno = n < 0 ? errno : EINVAL;
+	if (hz <= 0) {
+		errno = EINVAL;
 		return -1;
 	}
-	buf[n] = '\0';
+	buf = read_proc_text(procfd, "stat");
+	if (buf == NULL)
+		return -1;
 	/* comm may hold ')' and spaces: count fields after the last ')' */
 	p = strrchr(buf, ')');
 	for (field = 2; p != NULL && field < 22; field++)
 		p = strchr(p + 1, ' ');
 	if (p == NULL || !isdigit((unsigned char)p[1])) {
+		free(buf);
 		errno = EINVAL;
 		return -1;
 	}
 	errno = 0;
 	ticks = strtoull(p + 1, &end, 10);
 	if (errno != 0 || *end != ' ') {
+		free(buf);
 		errno = EINVAL;
 		return -1;
 	}
+	free(buf);
 	*out = (int64_t)(ticks * (1000000000ULL / (unsigned long long)hz));
 	return 0;
 }
@@ -1379,8 +1568,12 @@ link_made_ns(int dirfd, const char *name, int64_t *out)
 	return 0;
 }
 
-int
-ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
+/* Links from one name to another of the same directory ("alias" ->
+ * "web") followed, at most, to the link that names a PID. */
+#define NS_LINK_HOPS 8
+
+static int
+link_open(int dirfd, const char *name, int *state, pid_t *pid, int hops)
 {
 	char target[64];
 	struct ns_proc p;
@@ -1390,14 +1583,22 @@ ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
 
 	*state = NS_LINK_NONE;
 	*pid = 0;
-	n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+	n = readlinkat(dirfd, name, target, sizeof(target));
 	if (n < 0) {
 		if (errno != EINVAL)
 			return -1;
 		errno = 0; /* not a link */
 		return -1;
 	}
+	/* A longer target is no "/proc/PID/ns/net": it is checked when
+	 * opened (ns_netns_open_at) */
+	if ((size_t)n == sizeof(target)) {
+		errno = 0;
+		return -1;
+	}
 	target[n] = '\0';
+	if (hops > 0 && ns_netns_name_valid(target, NULL))
+		return link_open(dirfd, target, state, pid, hops - 1);
 	*pid = ns_netns_link_pid(target);
 	if (*pid == 0) {
 		errno = 0;
@@ -1408,18 +1609,21 @@ ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
 	if (ns_proc_open(*pid, &p) != 0) {
 		if (errno == ESRCH)
 			*state = NS_LINK_DANGLING;
+		else if (errno == EXDEV)
+			*state = NS_LINK_UNCHECKED;
 		return -1;
 	}
 	/*
 	 * A process that started after the link was made is not the one it
 	 * was made for: that one exited and its PID was handed out again.
 	 * The start is read first and the pidfd checked afterwards, so the
-	 * start belongs to the process the pidfd holds.
+	 * start belongs to the process the pidfd holds.  A start that cannot
+	 * be read (a file mounted over /proc/PID/stat) cannot be compared.
 	 */
 	if (proc_start_ns(p.procfd, &started) != 0) {
 		saved = errno;
 		*state = ns_proc_check_alive(&p) != 0 ? NS_LINK_DANGLING
-						      : NS_LINK_NONE;
+						      : NS_LINK_UNCHECKED;
 		ns_proc_close(&p);
 		errno = *state == NS_LINK_DANGLING ? ESRCH : saved;
 		return -1;
@@ -1436,11 +1640,67 @@ ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
 	if (fd < 0) {
 		if (saved == ESRCH)
 			*state = NS_LINK_DANGLING;
+		else if (saved == EXDEV)
+			*state = NS_LINK_UNCHECKED;
 		errno = saved;
 		return -1;
 	}
 	*state = NS_LINK_LIVE;
 	return fd;
+}
+
+int
+ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
+{
+	return link_open(dirfd, name, state, pid, NS_LINK_HOPS);
+}
+
+/*
+ * Is the O_PATH fd a namespace file reached other than as the root of a
+ * mount (a bind mount holds a namespace as the root of its own mount)?
+ * Then it was reached through a /proc/PID/ns or /proc/PID/fd magic link:
+ * a PID, not a mount, stands behind it.  Unknown (before Linux 5.8) is no.
+ */
+static bool
+nsfs_not_mount_root(int fd)
+{
+	struct statx stx;
+
+	return statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 &&
+	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+int
+ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid)
+{
+	struct statfs sfs;
+	int fd, real, saved;
+
+	fd = ns_netns_link_open(dirfd, name, state, pid);
+	if (*state != NS_LINK_NONE || *pid != 0 || errno != 0)
+		return fd;
+	/* Followed, but only O_PATH until it is known to be nsfs */
+	fd = openat(dirfd, name, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstatfs(fd, &sfs) != 0) {
+		real = -1;
+		saved = errno;
+	} else if (sfs.f_type != NSFS_MAGIC) {
+		real = -1;
+		saved = ENOTNAM;
+	} else if (nsfs_not_mount_root(fd)) {
+		*state = NS_LINK_UNCHECKED;
+		real = -1;
+		saved = EXDEV;
+	} else {
+		real = ns_reopen_fd(fd, O_RDONLY);
+		saved = errno;
+	}
+	close(fd);
+	errno = saved;
+	return real;
 }
 
 int
@@ -1454,24 +1714,24 @@ ns_netns_name_open(const char *path, const char **why)
 	dirfd = ns_open_parent(path, &base);
 	if (dirfd < 0)
 		return -1;
-	fd = ns_netns_link_open(dirfd, base, &state, &pid);
+	fd = ns_netns_open_at(dirfd, base, &state, &pid);
 	saved = errno;
 	close(dirfd);
 	errno = saved;
 	switch (state) {
-	case NS_LINK_LIVE:
-		return fd;
 	case NS_LINK_DANGLING:
 		*why = "the process it links to has exited";
-		return -1;
+		break;
 	case NS_LINK_RECYCLED:
 		*why = "the process it links to has exited and its PID is "
 		       "another process's now";
-		return -1;
+		break;
+	case NS_LINK_UNCHECKED:
+		*why = "it reaches a namespace through a /proc/PID path that "
+		       "cannot be checked against a reused PID";
+		break;
 	}
-	if (errno != 0)
-		return -1;
-	return open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return fd;
 }
 
 /* ---- capabilities (libcap) --------------------------------------------- */

@@ -168,6 +168,11 @@ int ns_proc_open_at(int root, pid_t pid, struct ns_proc *p);
 int ns_proc_open(pid_t pid, struct ns_proc *p);
 /* Still the same, unreaped process?  0 yes, -1 with errno ESRCH. */
 int ns_proc_check_alive(const struct ns_proc *p);
+/* The magic link PATH below the process's directory ("root", "cwd",
+ * "ns/net") opened with FLAGS (O_CLOEXEC added), refused (EXDEV) when a
+ * mount covers it (a symbolic link can be mounted there), and checked
+ * afterwards that the process is still the one opened.  fd or -1 errno. */
+int ns_proc_open_link(const struct ns_proc *p, const char *path, int flags);
 /* Namespace NAME of the process: from the pidfd (Linux 6.11), else ns/NAME
  * below the directory, refused (EXDEV) when a mount covers that link, and
  * checked afterwards that the process is still the one opened.  fd
@@ -180,6 +185,25 @@ void ns_proc_close(struct ns_proc *p);
  * O_NOFOLLOW where openat2 is missing).  O_CLOEXEC is added.
  */
 int ns_openat_beneath(int dirfd, const char *path, int flags);
+
+/*
+ * Through /proc/self/fd, checked to be procfs's own (procfs on /proc,
+ * reached without crossing a mount, the entry not covered by one), so that
+ * a /proc that is no procfs can neither block nor redirect these:
+ * ns_reopen_fd opens the file of the O_PATH fd FD for real with FLAGS
+ * (O_NONBLOCK, O_NOCTTY and O_CLOEXEC added; -1 with ESTALE if what opened
+ * is another file); ns_umount_fd unmounts exactly the mount FD is the root
+ * of; ns_propagate_fd sets its propagation (MS_SHARED, MS_PRIVATE, ... with
+ * MS_REC), by mount_setattr(2) where the kernel has it.  -1 with errno
+ * (EXDEV: /proc is not procfs's own).
+ */
+int ns_reopen_fd(int fd, int flags);
+int ns_umount_fd(int fd, int flags);
+int ns_propagate_fd(int fd, unsigned long type);
+/* The file NAME ("mountinfo") of our own /proc/PID, below a checked /proc
+ * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
+ * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
+int ns_proc_self_open(const char *name);
 
 /* ---- running the user's command ----------------------------------------- */
 
@@ -255,24 +279,42 @@ int ns_loopback_up(void);
  * (netnslink --symlink, the hand recipe): it names a PID, not a process.
  * The link is live while PID is the process it was made for, dangling once
  * that has exited, and recycled once the PID is another process's (one
- * that started after the link was made).
+ * that started after the link was made).  A link to another name of the
+ * same directory is followed to it.  A name that reaches a namespace
+ * through /proc otherwise (../../proc/PID/ns/net, /proc/PID/task/TID/ns/net,
+ * a /proc/PID/stat that is not procfs's) is unchecked: which process it
+ * was made for cannot be told.
  */
-enum { NS_LINK_NONE, NS_LINK_LIVE, NS_LINK_DANGLING, NS_LINK_RECYCLED };
+enum {
+	NS_LINK_NONE,
+	NS_LINK_LIVE,
+	NS_LINK_DANGLING,
+	NS_LINK_RECYCLED,
+	NS_LINK_UNCHECKED,
+};
 /* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
 pid_t ns_netns_link_pid(const char *target);
 /*
  * If NAME below DIRFD is such a link, open the namespace through a pidfd
  * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
- * *STATE NS_LINK_DANGLING (errno ESRCH) or NS_LINK_RECYCLED (ESTALE).
- * Anything else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the
- * error.  *PID gets the link's PID (0 for none).
+ * *STATE NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
+ * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Anything
+ * else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the error.
+ * *PID gets the link's PID (0 for none).
  */
 int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
 /*
- * Open the named namespace file PATH (/run/netns/NAME) to join it: a link
- * as above only while live, anything else as open(2) does (O_RDONLY,
- * O_NONBLOCK).  fd, or -1 with errno and, for a dangling or recycled link,
- * *WHY saying so (static text).
+ * The same, and any other NAME (a bind mount, a link to one) opened
+ * following links but O_PATH until it is known to be nsfs, then reopened
+ * through ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace
+ * file, with *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a
+ * /proc magic link.
+ */
+int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it, as
+ * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
+ * recycled or unchecked name, *WHY saying so (static text).
  */
 int ns_netns_name_open(const char *path, const char **why);
 

@@ -77,6 +77,24 @@ cleanup_nobody_bin() {
 	fi
 }
 
+# mount_symlink_over LINK DIR NAME: bind the symbolic link LINK itself (not
+# what it points to) over the entry NAME of DIR, without following NAME
+# either (open_tree + move_mount, numbered alike on every architecture):
+# what anyone who may mount in a mount namespace can put over
+# /proc/PID/root there.  Needs perl.
+mount_symlink_over() {
+	perl -e '
+		my ($src, $dir, $name) = @ARGV;
+		my ($cwd, $empty) = (-100, "");
+		# OPEN_TREE_CLONE | AT_SYMLINK_NOFOLLOW | OPEN_TREE_CLOEXEC
+		my $tree = syscall(428, $cwd, $src, 0x1 | 0x100 | 0x80000);
+		$tree >= 0 or die "open_tree $src: $!\n";
+		opendir(my $d, $dir) or die "opendir $dir: $!\n";
+		# MOVE_MOUNT_F_EMPTY_PATH
+		syscall(429, $tree, $empty, fileno($d), $name, 0x4) == 0 or
+			die "move_mount onto $dir/$name: $!\n";' "$@"
+}
+
 # ---- namespaces and processes ------------------------------------------------
 
 # ns_inode PID TYPE: inode of /proc/PID/ns/TYPE ("self" works as PID).

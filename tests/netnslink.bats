@@ -596,6 +596,126 @@ netnslink: /run/netns/web is a link to a PID that is another process's now
 pids rc=1"
 }
 
+# The same PID namespace set-up: links that reach the process by other
+# spellings than /proc/PID/ns/net, and a /proc/PID/stat covered by a file
+# that says the new process started long ago.
+other_links_script='
+	mount -t tmpfs tmpfs /run
+	mkdir /run/netns
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	t=$!
+	until [ "$(netns_of $t)" != "$(netns_of self)" ]; do :; done
+	netnslink --symlink $t web
+	ln -s web /run/netns/alias
+	ln -s ../../proc/$t/ns/net /run/netns/relative
+	ln -s /proc/$t/task/$t/ns/net /run/netns/task
+	ln -s //proc/$t/ns/net /run/netns/slashes
+	netnslink -r -n -o name,kind
+	sleep 0.1
+	kill -KILL $t; wait $t 2>/dev/null
+	echo $((t - 1)) >/proc/sys/kernel/ns_last_pid
+	sleep 1000 &
+	n=$!
+	[ $n = $t ] && echo "PID reused"
+	netnslink -r -n -o name,kind,ns
+	for name in alias relative task slashes; do
+		rc=0; nsjoin -n $name true 2>&1 || rc=$?; echo "nsjoin $name rc=$rc"
+	done
+	kill -KILL $n; wait $n 2>/dev/null || :'
+
+@test "links to a recycled PID spelt otherwise (alias, relative, task/, //proc): never joined, listed so" {
+	run -0 no_leak_check unshare -pf --mount-proc bash -c "$other_links_script"
+	assert_output "alias symlink
+relative unchecked
+slashes unchecked
+task unchecked
+web symlink
+PID reused
+alias recycled 
+relative unchecked 
+slashes unchecked 
+task unchecked 
+web recycled 
+nsjoin: cannot open /run/netns/alias: the process it links to has exited and its PID is another process's now
+nsjoin alias rc=125
+nsjoin: cannot open /run/netns/relative: it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID
+nsjoin relative rc=125
+nsjoin: cannot open /run/netns/task: it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID
+nsjoin task rc=125
+nsjoin: cannot open /run/netns/slashes: it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID
+nsjoin slashes rc=125"
+}
+
+covered_stat_script='
+	mount -t tmpfs tmpfs /run
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	t=$!
+	until [ "$(netns_of $t)" != "$(netns_of self)" ]; do :; done
+	netnslink --symlink $t web
+	sleep 0.1
+	kill -KILL $t; wait $t 2>/dev/null
+	echo $((t - 1)) >/proc/sys/kernel/ns_last_pid
+	sleep 1000 &
+	n=$!
+	[ $n = $t ] && echo "PID reused"
+	# field 22, the start, made 1 tick after boot
+	sed "s/^\(\([^ ]* \)\{21\}\)[0-9]*/\11/" /proc/$n/stat >/run/stat
+	mount --bind /run/stat /proc/$n/stat
+	netnslink -r -n -o name,kind
+	rc=0; nsjoin -n web true 2>&1 || rc=$?; echo "nsjoin rc=$rc"
+	umount /proc/$n/stat
+	kill -KILL $n; wait $n 2>/dev/null || :'
+
+@test "a recycled link's /proc/PID/stat covered by a file with an old start: not taken for live" {
+	run -0 no_leak_check unshare -pf --mount-proc bash -c "$covered_stat_script"
+	assert_output "PID reused
+web unchecked
+nsjoin: cannot open /run/netns/web: it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID
+nsjoin rc=125"
+}
+
+@test "a /proc that is not procfs (FIFOs at /proc/self/fd/N): --list, -d, --new, --pids refuse at once" {
+	run priv "netnslink --new x
+		mount -t tmpfs fake /proc
+		mkdir -p /proc/self/fd /proc/thread-self/ns /proc/1/ns
+		for i in \$(seq 0 40); do mkfifo /proc/self/fd/\$i; done
+		mkfifo /proc/self/mountinfo /proc/thread-self/ns/net /proc/1/ns/net
+		for args in '-r -n' '-d x' '--new y' '--pids x'; do
+			rc=0; timeout 10 netnslink \$args 2>&1 || rc=\$?
+			echo \"\$args: rc=\$rc\"
+		done
+		umount /proc
+		netnslink -r -n -o name,kind"
+	assert_success
+	assert_output "netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+-r -n: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+-d x: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+--new y: rc=1
+netnslink: cannot trust /proc: it is not the procfs of our PID namespace
+--pids x: rc=1
+x bind"
+}
+
+@test "nsunshare --net=FILE where /proc/PID/ns/net is a FIFO (/proc not procfs): refused at once, nothing mounted" {
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	run priv 'mount -t tmpfs fake /proc
+		rc=0
+		timeout 10 sh -c "mkdir -p /proc/\$\$/ns && mkfifo /proc/\$\$/ns/net &&
+			exec nsunshare --net=/run/x true" 2>&1 || rc=$?
+		echo "rc=$rc"
+		umount /proc
+		[ ! -e /run/x ] || echo "/run/x left"
+		grep -c " /run/x " /proc/self/mountinfo || true'
+	assert_success
+	assert_output "nsunshare: --net=/run/x: cannot persist the net namespace: Invalid argument: its source is not a namespace file (is /proc procfs?)
+rc=125
+0"
+}
+
 # ---- runs that race or die (issue 14) -----------------------------------------
 
 @test "four --new of one name at once: exactly one succeeds, the others say exists, one self-bind" {

@@ -606,6 +606,30 @@ start_target_hiding() {
 	run -1 nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
 }
 
+@test "/proc/C/root or /proc/C/cwd with a symlink mounted over it: refused, never the host's directory" {
+	command -v perl >/dev/null || skip "needs perl"
+	secret_dir
+	start_target_hiding -U -r
+	ln -s / "$BATS_TEST_TMPDIR/host-root"
+	ln -s "$SECRET_DIR" "$BATS_TEST_TMPDIR/host-dir"
+	# before the fix: C's namespaces joined, the root (or cwd) taken
+	# through the link mounted over C's own, and the host's file printed
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	cover='mount_symlink_over "$1" "/proc/$2" "$3" && shift 3 && exec "$@"'
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		bash -c "$(declare -f mount_symlink_over); $cover" _ \
+		"$BATS_TEST_TMPDIR/host-root" "$TARGET" root \
+		nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open root directory of PID $TARGET: /proc/$TARGET/root is covered by a mount"
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private \
+		bash -c "$(declare -f mount_symlink_over); $cover" _ \
+		"$BATS_TEST_TMPDIR/host-dir" "$TARGET" cwd \
+		nsjoin -t "$TARGET" -m -U -w cat secret
+	assert_output ""
+	assert_equal "$stderr" "nsjoin: cannot open cwd directory of PID $TARGET: /proc/$TARGET/cwd is covered by a mount"
+}
+
 @test "/proc of another PID namespace, where PID C is another process: refused" {
 	# the sanitizers' runtime reads /proc/self, which is not ours there
 	if ldd "$(command -v nsjoin)" | grep -q libasan; then
@@ -844,6 +868,23 @@ start_target_hiding() {
 	ln -s /proc/self/ns/net "$BATS_TEST_TMPDIR/link"
 	run -0 nsjoin --net="$BATS_TEST_TMPDIR/link" stat -L -c %i /proc/self/ns/net
 	assert_output "$(ns_inode self net)"
+}
+
+@test "--net=FILE with a /proc that is not procfs (FIFOs at /proc/self/fd/N): refused at once" {
+	# the nsfs file is reopened through /proc/self/fd: a FIFO there
+	# blocked the open (and a device there would have been opened)
+	f=$BATS_TEST_TMPDIR/netns
+	: >"$f"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	run -125 --separate-stderr timeout 20 unshare -m --propagation private bash -c '
+		mount --bind /proc/self/ns/net "$1"
+		mount -t tmpfs fake /proc
+		mkdir -p /proc/self/fd /proc/thread-self/fd
+		for i in $(seq 0 40); do
+			mkfifo /proc/self/fd/$i /proc/thread-self/fd/$i
+		done
+		exec nsjoin --net="$1" true' _ "$f"
+	assert_equal "$stderr" "nsjoin: cannot open $f: /proc/self/fd is not procfs's own"
 }
 
 @test "-nNAME of a file or directory in /run/netns that is no namespace: 125" {
