@@ -197,73 +197,6 @@ has_map(const struct nsmap_opts *o)
 	return o->map[NS_UID].n || o->map[NS_GID].n;
 }
 
-/* The options that choose what nsmap does, for the exclusive pairs. */
-enum {
-	GIVEN_NEWIDMAP,
-	GIVEN_MAP,
-	GIVEN_AUTO,
-	GIVEN_SETGROUPS,
-	GIVEN_SHOW,
-	GIVEN_ID,
-	GIVEN_CHECK,
-	NGIVEN
-};
-
-/* Pairs of those that cannot go together; the first pair found is reported.
- * --check takes maps to check; the others are one thing to do each. */
-static const unsigned char exclusive[][2] = {
-	{ GIVEN_NEWIDMAP, GIVEN_AUTO },	  { GIVEN_NEWIDMAP, GIVEN_CHECK },
-	{ GIVEN_AUTO, GIVEN_MAP },	  { GIVEN_ID, GIVEN_MAP },
-	{ GIVEN_ID, GIVEN_AUTO },	  { GIVEN_ID, GIVEN_SETGROUPS },
-	{ GIVEN_ID, GIVEN_SHOW },	  { GIVEN_ID, GIVEN_CHECK },
-	{ GIVEN_CHECK, GIVEN_SHOW },	  { GIVEN_CHECK, GIVEN_AUTO },
-	{ GIVEN_CHECK, GIVEN_SETGROUPS }, { GIVEN_SHOW, GIVEN_MAP },
-	{ GIVEN_SHOW, GIVEN_AUTO },	  { GIVEN_SHOW, GIVEN_SETGROUPS },
-};
-
-static void
-pick_mode(struct nsmap_opts *o)
-{
-	char newidmap[32];
-	const char *name[NGIVEN] = {
-		[GIVEN_NEWIDMAP] = newidmap,
-		[GIVEN_MAP] = "--map-uid/--map-gid",
-		[GIVEN_AUTO] = "--auto",
-		[GIVEN_SETGROUPS] = "--setgroups",
-		[GIVEN_SHOW] = "--show",
-		[GIVEN_ID] = "--uid/--gid",
-		[GIVEN_CHECK] = "--check",
-	};
-	bool given[NGIVEN] = {
-		[GIVEN_NEWIDMAP] = o->newidmap,
-		[GIVEN_MAP] = has_map(o),
-		[GIVEN_AUTO] = o->auto_map,
-		[GIVEN_SETGROUPS] = o->setgroups != NULL,
-		[GIVEN_SHOW] = o->show,
-		[GIVEN_ID] = o->id_arg != NULL,
-		[GIVEN_CHECK] = o->check,
-	};
-
-	snprintf(newidmap, sizeof(newidmap), "-%c PID INSIDE OUTSIDE COUNT",
-		 ns_idkinds[o->newidmap_kind].opt);
-	for (size_t i = 0; i < ARRAY_SIZE(exclusive); i++) {
-		int a = exclusive[i][0], b = exclusive[i][1];
-
-		if (given[a] && given[b])
-			ns_usage_exclusive(NS_EXIT_USAGE, name[a], name[b]);
-	}
-	if (given[GIVEN_ID])
-		o->mode = MODE_TRANSLATE;
-	else if (o->check)
-		o->mode = MODE_CHECK;
-	else if (has_map(o) || o->auto_map || o->setgroups)
-		o->mode = MODE_WRITE;
-	else
-		o->mode = MODE_SHOW;
-	if (o->outside && o->mode != MODE_TRANSLATE)
-		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
-}
-
 /*
  * -s was --show until nsunshare's -s (--setgroups) took the letter for the
  * whole suite.  "-s PID" and "-s -J" of an old script still show the maps:
@@ -291,6 +224,25 @@ parse_short_s(char **argv, struct nsmap_opts *o)
 		NS_EXIT_USAGE,
 		"invalid -s value (allow or deny): '%s' (--show has no short option now)",
 		optarg);
+}
+
+/* What follows the options: PID, or newuidmap's INSIDE OUTSIDE COUNT... */
+static void
+parse_operands(char **args, int n, struct nsmap_opts *o)
+{
+	if (o->newidmap) {
+		add_newidmap_ranges(o, args, n);
+		return;
+	}
+	if (n == 0)
+		ns_usage_error(NS_EXIT_USAGE, "no PID given");
+	if (n > 1)
+		ns_usage_error(
+			NS_EXIT_USAGE,
+			"unexpected argument '%s' (a map is -u INSIDE:OUTSIDE:COUNT PID, or -u PID INSIDE OUTSIDE COUNT in newuidmap's order)",
+			args[1]);
+	if (ns_parse_pid(args[0], &o->pid) != 0)
+		ns_usage_invalid(NS_EXIT_USAGE, "PID", args[0]);
 }
 
 static void
@@ -322,7 +274,7 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, nargs;
+	int c;
 
 	o->out.json_name = "idmaps";
 	/* 'S' is --setgroups by its long name only: no -S letter. */
@@ -380,23 +332,80 @@ parse_args(int argc, char **argv, struct nsmap_opts *o)
 		o->cols[i] = i;
 	o->ncols = NCOLS;
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols, NCOLS);
-	nargs = argc - optind;
-	if (o->newidmap) {
-		add_newidmap_ranges(o, argv + optind, nargs);
-	} else {
-		if (nargs == 0)
-			ns_usage_error(NS_EXIT_USAGE, "no PID given");
-		if (nargs > 1)
-			ns_usage_error(
-				NS_EXIT_USAGE,
-				"unexpected argument '%s' (a map is -u INSIDE:OUTSIDE:COUNT PID, or -u PID INSIDE OUTSIDE COUNT in newuidmap's order)",
-				argv[optind + 1]);
-		if (ns_parse_pid(argv[optind], &o->pid) != 0)
-			ns_usage_invalid(NS_EXIT_USAGE, "PID", argv[optind]);
-	}
-	pick_mode(o);
-	if (o->mode == MODE_TRANSLATE)
+	parse_operands(argv + optind, argc - optind, o);
+	if (o->id_arg != NULL)
 		parse_translate_id(o);
+}
+
+/* The options that choose what nsmap does, for the exclusive pairs. */
+enum {
+	GIVEN_NEWIDMAP,
+	GIVEN_MAP,
+	GIVEN_AUTO,
+	GIVEN_SETGROUPS,
+	GIVEN_SHOW,
+	GIVEN_ID,
+	GIVEN_CHECK,
+	NGIVEN
+};
+
+/* Pairs of those that cannot go together; the first pair found is reported.
+ * --check takes maps to check; the others are one thing to do each. */
+static const unsigned char exclusive[][2] = {
+	{ GIVEN_NEWIDMAP, GIVEN_AUTO },	  { GIVEN_NEWIDMAP, GIVEN_CHECK },
+	{ GIVEN_AUTO, GIVEN_MAP },	  { GIVEN_ID, GIVEN_MAP },
+	{ GIVEN_ID, GIVEN_AUTO },	  { GIVEN_ID, GIVEN_SETGROUPS },
+	{ GIVEN_ID, GIVEN_SHOW },	  { GIVEN_ID, GIVEN_CHECK },
+	{ GIVEN_CHECK, GIVEN_SHOW },	  { GIVEN_CHECK, GIVEN_AUTO },
+	{ GIVEN_CHECK, GIVEN_SETGROUPS }, { GIVEN_SHOW, GIVEN_MAP },
+	{ GIVEN_SHOW, GIVEN_AUTO },	  { GIVEN_SHOW, GIVEN_SETGROUPS },
+};
+
+/*
+ * The options that go together, and the one thing they ask for: translate,
+ * check, write, or show (the default).
+ */
+static void
+check_args(struct nsmap_opts *o)
+{
+	char newidmap[32];
+	const char *name[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = newidmap,
+		[GIVEN_MAP] = "--map-uid/--map-gid",
+		[GIVEN_AUTO] = "--auto",
+		[GIVEN_SETGROUPS] = "--setgroups",
+		[GIVEN_SHOW] = "--show",
+		[GIVEN_ID] = "--uid/--gid",
+		[GIVEN_CHECK] = "--check",
+	};
+	bool given[NGIVEN] = {
+		[GIVEN_NEWIDMAP] = o->newidmap,
+		[GIVEN_MAP] = has_map(o),
+		[GIVEN_AUTO] = o->auto_map,
+		[GIVEN_SETGROUPS] = o->setgroups != NULL,
+		[GIVEN_SHOW] = o->show,
+		[GIVEN_ID] = o->id_arg != NULL,
+		[GIVEN_CHECK] = o->check,
+	};
+
+	snprintf(newidmap, sizeof(newidmap), "-%c PID INSIDE OUTSIDE COUNT",
+		 ns_idkinds[o->newidmap_kind].opt);
+	for (size_t i = 0; i < ARRAY_SIZE(exclusive); i++) {
+		int a = exclusive[i][0], b = exclusive[i][1];
+
+		if (given[a] && given[b])
+			ns_usage_exclusive(NS_EXIT_USAGE, name[a], name[b]);
+	}
+	if (given[GIVEN_ID])
+		o->mode = MODE_TRANSLATE;
+	else if (o->check)
+		o->mode = MODE_CHECK;
+	else if (has_map(o) || o->auto_map || o->setgroups)
+		o->mode = MODE_WRITE;
+	else
+		o->mode = MODE_SHOW;
+	if (o->outside && o->mode != MODE_TRANSLATE)
+		ns_usage_error(NS_EXIT_USAGE, "--outside needs --uid or --gid");
 }
 
 /* ---- capabilities -------------------------------------------------------- */
@@ -878,21 +887,75 @@ check_accounts(const struct ns_idmap *map, int kind, const struct caller *me)
 	return found;
 }
 
+/* The user namespaces already looked at, by inode. */
+struct seen {
+	ino_t *ino;
+	size_t n;
+};
+
 /* Has a process in the user namespace INO already been looked at? */
 static bool
-seen_before(ino_t **seen, size_t *nseen, ino_t ino)
+seen_before(struct seen *seen, ino_t ino)
 {
 	ino_t *more;
 
-	for (size_t i = 0; i < *nseen; i++)
-		if ((*seen)[i] == ino)
+	for (size_t i = 0; i < seen->n; i++)
+		if (seen->ino[i] == ino)
 			return true;
-	more = reallocarray(*seen, *nseen + 1, sizeof(**seen));
+	more = reallocarray(seen->ino, seen->n + 1, sizeof(*more));
 	if (more == NULL)
 		ns_oom(NS_EXIT_FAIL);
-	*seen = more;
-	(*seen)[(*nseen)++] = ino;
+	seen->ino = more;
+	seen->ino[seen->n++] = ino;
 	return false;
+}
+
+/* Warn of each range of MINE that meets one of OTHER, the KIND map of the
+ * user namespace of PID.  The number of warnings. */
+static int
+warn_shared(const struct ns_idmap *mine, const struct ns_idmap *other, int kind,
+	    pid_t pid)
+{
+	int found = 0;
+
+	for (size_t i = 0; i < mine->n; i++) {
+		const struct ns_idrange *r = &mine->r[i];
+
+		for (size_t j = 0; j < other->n; j++) {
+			if (!ranges_meet(r, &other->r[j]))
+				continue;
+			warnx("%s range %u-%u is also mapped by the user namespace of PID %d",
+			      ns_idkinds[kind].name, r->outside,
+			      r->outside + (r->count - 1), (int)pid);
+			found++;
+		}
+	}
+	return found;
+}
+
+/* The process with the /proc entry NAME, if it is in a user namespace not
+ * looked at yet: the warnings for the ids its maps share with MAPS. */
+static int
+check_process(const char *name, const struct ns_idmap maps[NS_NIDKINDS],
+	      struct seen *seen)
+{
+	struct ns_idmap other;
+	struct ns_proc p;
+	int found = 0;
+	pid_t pid;
+	ino_t ino;
+
+	if (ns_parse_pid(name, &pid) != 0 || ns_proc_open(pid, &p) != 0)
+		return 0;
+	ino = inode_at(p.procfd, "user");
+	if (ino != 0 && !seen_before(seen, ino)) {
+		for (int k = 0; k < NS_NIDKINDS; k++)
+			if (ns_idmap_read(p.procfd, ns_idkinds[k].map_file,
+					  &other) == 0)
+				found += warn_shared(&maps[k], &other, k, pid);
+	}
+	ns_proc_close(&p);
+	return found;
 }
 
 /* Other live user namespaces (not ours, not the target's) sharing ids. */
@@ -900,8 +963,7 @@ static int
 check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 		 const struct ns_proc *target)
 {
-	ino_t *seen = NULL;
-	size_t nseen = 0;
+	struct seen seen = { NULL, 0 };
 	struct dirent *d;
 	int found = 0, root, ns;
 	DIR *proc;
@@ -911,47 +973,13 @@ check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 	if (proc == NULL)
 		err(NS_EXIT_FAIL, "cannot open /proc");
 	ns = open_target_userns(target);
-	(void)seen_before(&seen, &nseen, fd_inode(ns));
+	(void)seen_before(&seen, fd_inode(ns));
 	close(ns);
-	(void)seen_before(&seen, &nseen, own_userns());
-	while ((d = readdir(proc)) != NULL) {
-		struct ns_idmap other;
-		struct ns_proc p;
-		pid_t pid;
-		ino_t ino;
-
-		if (ns_parse_pid(d->d_name, &pid) != 0 ||
-		    ns_proc_open(pid, &p) != 0)
-			continue;
-		ino = inode_at(p.procfd, "user");
-		if (ino == 0 || seen_before(&seen, &nseen, ino)) {
-			ns_proc_close(&p);
-			continue;
-		}
-		for (int k = 0; k < NS_NIDKINDS; k++) {
-			const struct ns_idmap *mine = &maps[k];
-
-			if (ns_idmap_read(p.procfd, ns_idkinds[k].map_file,
-					  &other) != 0)
-				continue;
-			for (size_t i = 0; i < mine->n; i++)
-				for (size_t j = 0; j < other.n; j++) {
-					if (!ranges_meet(&mine->r[i],
-							 &other.r[j]))
-						continue;
-					warnx("%s range %u-%u is also mapped by the user namespace of PID %d",
-					      ns_idkinds[k].name,
-					      mine->r[i].outside,
-					      mine->r[i].outside +
-						      (mine->r[i].count - 1),
-					      (int)pid);
-					found++;
-				}
-		}
-		ns_proc_close(&p);
-	}
+	(void)seen_before(&seen, own_userns());
+	while ((d = readdir(proc)) != NULL)
+		found += check_process(d->d_name, maps, &seen);
 	closedir(proc);
-	free(seen);
+	free(seen.ino);
 	return found;
 }
 
@@ -1172,6 +1200,64 @@ check_capable(const struct ns_proc *p, const struct ns_idmap *map, int kind,
 }
 
 /*
+ * Only the parent user namespace (or the target's own) may write a map.
+ * True when ours is the parent: then the kernel maps each written range
+ * through our own maps, read into PARENT.
+ */
+static bool
+read_parent_maps(const struct ns_proc *p, struct ns_idmap parent[NS_NIDKINDS])
+{
+	ino_t own = own_userns();
+	bool is_parent = false;
+	int ns, up, self;
+
+	ns = open_target_userns(p);
+	up = ioctl(ns, NS_GET_PARENT);
+	if (fd_inode(ns) != own) {
+		if (up < 0 || fd_inode(up) != own)
+			errx(NS_EXIT_FAIL,
+			     "the user namespace of PID %d is not a child of yours: only its parent namespace may write its maps",
+			     (int)p->pid);
+		is_parent = true;
+	}
+	if (up >= 0)
+		close(up);
+	close(ns);
+	if (!is_parent)
+		return false;
+	self = open_own_proc(NULL);
+	for (int k = 0; k < NS_NIDKINDS; k++)
+		if (ns_idmap_read(self, ns_idkinds[k].map_file, &parent[k]) !=
+		    0)
+			err(NS_EXIT_FAIL, "cannot read your own id maps");
+	close(self);
+	return true;
+}
+
+/* setgroups never goes from deny back to allow, nor changes once the gid
+ * map is written. */
+static void
+check_setgroups_change(const struct nsmap_opts *o, const struct ns_proc *p,
+		       const char *setgroups)
+{
+	struct ns_idmap gids;
+	char now[16];
+
+	read_setgroups(p, now, sizeof(now));
+	if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
+		errx(NS_EXIT_FAIL,
+		     "setgroups of PID %d is already deny, and the kernel never allows it again",
+		     (int)p->pid);
+	if (strcmp(now, setgroups) == 0 || o->map[NS_GID].n != 0)
+		return;
+	read_map(p, NS_GID, &gids);
+	if (gids.n != 0)
+		errx(NS_EXIT_FAIL,
+		     "cannot deny setgroups of PID %d: its gid map is already written",
+		     (int)p->pid);
+}
+
+/*
  * What the kernel checks in a map write (kernel/user_namespace.c,
  * map_write) besides what ns_idmap_add already did: the whole text under
  * one page, and every outside range inside a single range of the parent
@@ -1185,32 +1271,8 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct ns_idmap parent[NS_NIDKINDS];
-	bool have_parent = false;
-	int ns, up;
-	ino_t own = own_userns();
+	bool have_parent = read_parent_maps(p, parent);
 
-	ns = open_target_userns(p);
-	up = ioctl(ns, NS_GET_PARENT);
-	if (fd_inode(ns) != own) {
-		if (up < 0 || fd_inode(up) != own)
-			errx(NS_EXIT_FAIL,
-			     "the user namespace of PID %d is not a child of yours: only its parent namespace may write its maps",
-			     (int)p->pid);
-		have_parent = true;
-	}
-	if (up >= 0)
-		close(up);
-	close(ns);
-	if (have_parent) {
-		int self = open_own_proc(NULL);
-
-		for (int k = 0; k < NS_NIDKINDS; k++)
-			if (ns_idmap_read(self, ns_idkinds[k].map_file,
-					  &parent[k]) != 0)
-				err(NS_EXIT_FAIL,
-				    "cannot read your own id maps");
-		close(self);
-	}
 	for (int k = 0; k < NS_NIDKINDS; k++) {
 		const struct ns_idmap *map = &o->map[k];
 		const char *kind = ns_idkinds[k].name;
@@ -1231,24 +1293,8 @@ check_kernel_rules(const struct nsmap_opts *o, const struct ns_proc *p,
 			     kind, bad->outside,
 			     bad->outside + (bad->count - 1));
 	}
-	if (setgroups != NULL) {
-		char now[16];
-
-		read_setgroups(p, now, sizeof(now));
-		if (strcmp(now, "deny") == 0 && strcmp(setgroups, "allow") == 0)
-			errx(NS_EXIT_FAIL,
-			     "setgroups of PID %d is already deny, and the kernel never allows it again",
-			     (int)p->pid);
-		if (strcmp(now, setgroups) != 0 && o->map[NS_GID].n == 0) {
-			struct ns_idmap gids;
-
-			read_map(p, NS_GID, &gids);
-			if (gids.n != 0)
-				errx(NS_EXIT_FAIL,
-				     "cannot deny setgroups of PID %d: its gid map is already written",
-				     (int)p->pid);
-		}
-	}
+	if (setgroups != NULL)
+		check_setgroups_change(o, p, setgroups);
 }
 
 /* What is already written, for a message about a later failure. */
@@ -1360,6 +1406,7 @@ main(int argc, char **argv)
 	limit_privilege(&me);
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &opts);
+	check_args(&opts);
 	open_target(opts.pid, &p);
 	switch (opts.mode) {
 	case MODE_WRITE:
