@@ -716,6 +716,15 @@ read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 
 /* ---- show --------------------------------------------------------------- */
 
+/* The number a range shows in column COL: COL_INSIDE, _OUTSIDE, _COUNT. */
+static uint32_t
+range_field(const struct ns_idrange *r, int col)
+{
+	if (col == COL_INSIDE)
+		return r->inside;
+	return col == COL_OUTSIDE ? r->outside : r->count;
+}
+
 /* A row per range; R NULL for a map not written yet (empty numbers). */
 static void
 add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
@@ -726,31 +735,18 @@ add_row(struct libscols_table *tb, const struct nsmap_opts *o, const char *kind,
 	if (ln == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	for (size_t i = 0; i < o->ncols; i++) {
+		const char *data = NULL;
 		char num[16];
-		const char *data = num;
 
-		switch (o->cols[i]) {
-		case COL_KIND:
+		if (o->cols[i] == COL_KIND) {
 			data = kind;
-			break;
-		case COL_INSIDE:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->inside);
-			break;
-		case COL_OUTSIDE:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->outside);
-			break;
-		case COL_COUNT:
-			if (r != NULL)
-				snprintf(num, sizeof(num), "%u", r->count);
-			break;
-		default:
+		} else if (o->cols[i] == COL_SETGROUPS) {
 			data = setgroups;
-			break;
+		} else if (r != NULL) {
+			snprintf(num, sizeof(num), "%u",
+				 range_field(r, o->cols[i]));
+			data = num;
 		}
-		if (r == NULL && data == num)
-			data = NULL;
 		if (scols_line_set_data(ln, i, data) != 0)
 			err(NS_EXIT_FAIL, "cannot make the table");
 	}
@@ -1087,6 +1083,21 @@ covered(uint32_t start, uint32_t count, const struct ns_idrange *ranges,
 	return at >= end;
 }
 
+/* The caller's ranges in /etc/subuid or /etc/subgid (KIND) into SUB. */
+static size_t
+read_subids(int kind, const struct caller *me,
+	    struct ns_idrange sub[NS_IDMAP_MAX])
+{
+	const char *path = ns_idkinds[kind].subid_file;
+	int n;
+
+	/* Both files are keyed by user: a group never owns a subgid range. */
+	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
+	if (n < 0)
+		err(NS_EXIT_FAIL, "cannot read %s", path);
+	return (size_t)n;
+}
+
 /*
  * An unprivileged caller may map its own id (one id) and the ranges
  * /etc/subuid or /etc/subgid give it.  Returns whether any range came from
@@ -1099,16 +1110,13 @@ check_allowed(const struct ns_idmap *map, int kind, const struct caller *me)
 	const char *path = ns_idkinds[kind].subid_file;
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	bool from_sub = false;
-	int n;
+	size_t n;
 
-	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
-	if (n < 0)
-		err(NS_EXIT_FAIL, "cannot read %s", path);
+	n = read_subids(kind, me, sub);
 	for (size_t i = 0; i < map->n; i++) {
 		const struct ns_idrange *r = &map->r[i];
 
-		if (covered(r->outside, r->count, sub, (size_t)n)) {
+		if (covered(r->outside, r->count, sub, n)) {
 			from_sub = true;
 			continue;
 		}
@@ -1142,17 +1150,14 @@ auto_map(struct ns_idmap *map, int kind, const struct caller *me)
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	uint32_t next = 1;
 	const char *why;
-	int n;
+	size_t n;
 
-	/* Both files are keyed by user: a group never owns a subgid range. */
-	n = ns_subid_ranges(path, me->name, me->id[NS_UID], sub, NS_IDMAP_MAX);
-	if (n < 0)
-		err(NS_EXIT_FAIL, "cannot read %s", path);
+	n = read_subids(kind, me, sub);
 	map->n = 0;
 	if (ns_idmap_add(map, 0, me->id[kind], 1, &why) != 0)
 		errx(NS_EXIT_FAIL, "cannot map your own %s: %s",
 		     ns_idkinds[kind].name, why);
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (ns_idmap_add(map, next, sub[i].outside, sub[i].count,
 				 &why) != 0)
 			errx(NS_EXIT_FAIL,

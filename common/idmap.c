@@ -382,6 +382,22 @@ ns_subid_parse_line(char *line, char **owner, uint32_t *start, uint32_t *count)
 	return 0;
 }
 
+/* Close F, read with getline into LINE: RESULT, or -1 with errno EIO when
+ * a read failed (a short answer from a policy file is no answer). */
+static int
+end_reading(FILE *f, char *line, int result)
+{
+	bool failed = ferror(f) != 0;
+
+	free(line);
+	fclose(f);
+	if (failed) {
+		errno = EIO;
+		return -1;
+	}
+	return result;
+}
+
 /*
  * shadow's rule (lib/subordinateio.c find_range, 4.13 to 4.19): the owner
  * is the user NAME as text, or the user's uid as text exactly as "%u"
@@ -423,14 +439,7 @@ ns_subid_ranges(const char *path, const char *name, uid_t uid,
 			continue;
 		out[found++] = (struct ns_idrange){ 0, start, count };
 	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		errno = EIO;
-		return -1;
-	}
-	fclose(f);
-	return (int)found;
+	return end_reading(f, line, (int)found);
 }
 
 /*
@@ -469,12 +478,5 @@ ns_logindefs_bool(const char *path, const char *item)
 		value[strcspn(value, "\"")] = '\0';
 		yes = strcasecmp(value, "yes") == 0;
 	}
-	free(line);
-	if (ferror(f)) {
-		fclose(f);
-		errno = EIO;
-		return -1;
-	}
-	fclose(f);
-	return yes;
+	return end_reading(f, line, yes);
 }
