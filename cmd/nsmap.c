@@ -410,21 +410,24 @@ check_args(struct nsmap_opts *o)
 
 /* ---- capabilities -------------------------------------------------------- */
 
-/* Keep of every capability only KEEP[0..N), those of them permitted, as
- * permitted and effective; inheritable and ambient end empty.  0 or -1
- * with errno. */
+/*
+ * Make the effective set exactly KEEP[0..N), those of them permitted.
+ * With DROP_REST the permitted set too, and inheritable and ambient end
+ * empty: all nsmap holds from then on.  0 or -1 with errno.
+ */
 static int
-caps_limit(const int *keep, size_t n)
+caps_only(const int *keep, size_t n, bool drop_rest)
 {
-	cap_flag_value_t permitted;
-	cap_t now, want;
+	cap_t now = cap_get_proc(), want;
 	int rc = -1;
 
-	now = cap_get_proc();
-	want = cap_init();
-	if (now == NULL || want == NULL)
+	if (now == NULL)
+		return -1;
+	want = drop_rest ? cap_init() : cap_dup(now);
+	if (want == NULL || cap_clear_flag(want, CAP_EFFECTIVE) != 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
+		cap_flag_value_t permitted;
 		cap_value_t c = keep[i];
 
 		if (cap_get_flag(now, c, CAP_PERMITTED, &permitted) != 0)
@@ -435,40 +438,12 @@ caps_limit(const int *keep, size_t n)
 		    cap_set_flag(want, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
 			goto out;
 	}
-	if (cap_reset_ambient() != 0 && errno != EINVAL)
+	if (drop_rest && cap_reset_ambient() != 0 && errno != EINVAL)
 		goto out;
 	rc = cap_set_proc(want);
 out:
 	cap_free(want);
 	cap_free(now);
-	return rc;
-}
-
-/* Make the effective set exactly KEEP[0..N) (those of them permitted),
- * leaving the permitted set as it is.  0 or -1 with errno. */
-static int
-caps_effective_only(const int *keep, size_t n)
-{
-	cap_t caps = cap_get_proc();
-	int rc = -1;
-
-	if (caps == NULL)
-		return -1;
-	if (cap_clear_flag(caps, CAP_EFFECTIVE) != 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		cap_flag_value_t permitted;
-		cap_value_t c = keep[i];
-
-		if (cap_get_flag(caps, c, CAP_PERMITTED, &permitted) != 0)
-			goto out;
-		if (permitted == CAP_SET &&
-		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET) != 0)
-			goto out;
-	}
-	rc = cap_set_proc(caps);
-out:
-	cap_free(caps);
 	return rc;
 }
 
@@ -494,7 +469,7 @@ limit_privilege(struct caller *me)
 	if (!me->root) {
 		if (clearenv() != 0)
 			errx(NS_EXIT_FAIL, "cannot clear the environment");
-		if (caps_limit(keep, ARRAY_SIZE(keep)) != 0)
+		if (caps_only(keep, ARRAY_SIZE(keep), true) != 0)
 			err(NS_EXIT_FAIL, "cannot drop capabilities");
 	}
 	/*
@@ -826,43 +801,26 @@ ranges_meet(const struct ns_idrange *a, const struct ns_idrange *b)
 	       b->outside < (uint64_t)a->outside + a->count;
 }
 
-/* The next entry of the passwd (NS_UID) or group (NS_GID) database. */
-static bool
-next_account(int kind, const char **name, uint32_t *id)
-{
-	struct passwd *pw;
-	struct group *gr;
-
-	if (kind == NS_GID) {
-		gr = getgrent();
-		if (gr == NULL)
-			return false;
-		*name = gr->gr_name;
-		*id = gr->gr_gid;
-		return true;
-	}
-	pw = getpwent();
-	if (pw == NULL)
-		return false;
-	*name = pw->pw_name;
-	*id = pw->pw_uid;
-	return true;
-}
-
 /* Accounts in the passwd or group database whose id a range maps. */
 static int
 check_accounts(const struct ns_idmap *map, int kind, const struct caller *me)
 {
 	const struct ns_idkind *k = &ns_idkinds[kind];
+	struct passwd *pw;
+	struct group *gr;
 	const char *name;
 	int found = 0;
 	uint32_t id;
 
-	if (kind == NS_GID)
-		setgrent();
-	else
-		setpwent();
-	while (next_account(kind, &name, &id)) {
+	setpwent();
+	setgrent();
+	for (;;) {
+		if (kind == NS_GID && (gr = getgrent()) != NULL)
+			name = gr->gr_name, id = gr->gr_gid;
+		else if (kind == NS_UID && (pw = getpwent()) != NULL)
+			name = pw->pw_name, id = pw->pw_uid;
+		else
+			break;
 		/* Mapping yourself is what a map is for. */
 		if (id == me->id[kind])
 			continue;
@@ -876,10 +834,8 @@ check_accounts(const struct ns_idmap *map, int kind, const struct caller *me)
 			found++;
 		}
 	}
-	if (kind == NS_GID)
-		endgrent();
-	else
-		endpwent();
+	endpwent();
+	endgrent();
 	return found;
 }
 
@@ -1329,7 +1285,7 @@ write_map(const struct ns_proc *p, int k, const struct ns_idmap *map,
 	size_t nneed = needs_setfcap(k, map) ? 2 : 1;
 	char what[16];
 
-	if (!me->root && caps_effective_only(need, nneed) != 0)
+	if (!me->root && caps_only(need, nneed, false) != 0)
 		err(NS_EXIT_FAIL, "cannot set capabilities");
 	/* Every rule the kernel applies was checked before the first write
 	 * (check_kernel_rules, check_capable): a refusal here is news. */

@@ -335,9 +335,10 @@ bool ns_caps_effective(int cap);
 /*
  * A user namespace's uid and gid maps as ranges, checked by the kernel's
  * rules before anything is written; reading and writing them (and
- * setgroups) below a /proc/PID directory fd; translating an id; and the
- * ranges shadow's /etc/subuid and /etc/subgid give a user.  The steps the
- * fuzz harnesses drive alone are in idmap-internal.h.
+ * setgroups) below a /proc/PID directory fd; translating an id; the
+ * ranges shadow's /etc/subuid and /etc/subgid give a user and a yes/no
+ * item of /etc/login.defs; and ns_idkinds, what differs between uids and
+ * gids.  The steps the fuzz harnesses drive alone are in idmap-internal.h.
  */
 
 /*
