@@ -141,8 +141,11 @@ lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
 		--suppress=missingIncludeSystem --inline-suppr -q cmd common
-	clang-tidy -quiet cmd/*.c cmd/*/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
-		-Icommon $(PKG_CFLAGS)
+	@# One file a run: clang-tidy 14 crashed (SIGSEGV) on the whole list.
+	for f in cmd/*.c cmd/*/*.c common/*.c; do \
+		clang-tidy -quiet $$f -- -std=gnu11 -D_GNU_SOURCE \
+			-Icommon $(PKG_CFLAGS) || exit 1; \
+	done
 	shellcheck $(SHELL_SCRIPTS)
 	clang-format --dry-run -Werror cmd/*.c cmd/*/*.[ch] common/*.c common/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h
