@@ -12,7 +12,7 @@ setup() {
 	# children go to a new PID namespace: no leak check where -p is used.
 	case $BATS_TEST_DESCRIPTION in
 	*-p* | *8\ options* | long\ options* | stdin* | *info-fd\ writes* | \
-	differential* | *-m=FILE*)
+	differential* | *-m=FILE* | *binfmt* | *--clear-env*)
 		export LSAN_OPTIONS=detect_leaks=0 ;;
 	esac
 }
@@ -1016,7 +1016,7 @@ binfmt_mounts='awk '\''$9 == "binfmt_misc" { print $5 }'\'' /proc/self/mountinfo
 	local dir
 	dir=$(mktemp -d /tmp/nst-binfmt.XXXXXX)
 	chmod 755 "$dir"
-	run -0 as_nobody nsunshare -rpf --mount-binfmt sh -c "$binfmt_mounts; id -u"
+	run -0 as_nobody env LSAN_OPTIONS=detect_leaks=0 nsunshare -rpf --mount-binfmt sh -c "$binfmt_mounts; id -u"
 	assert_output $'/proc/sys/fs/binfmt_misc\n0'
 	run as_nobody nsunshare -r --mount-binfmt="$dir" sh -c "$binfmt_mounts"
 	rmdir "$dir"
@@ -1038,7 +1038,7 @@ binfmt_mounts='awk '\''$9 == "binfmt_misc" { print $5 }'\'' /proc/self/mountinfo
 	chmod 755 "$dir"
 	printf 'hello from the file\n' >"$dir/x.nsttest"
 	chmod 755 "$dir/x.nsttest"
-	run as_nobody nsunshare -rpf -l ':nsttest:E::nsttest::/bin/cat:' \
+	run as_nobody env LSAN_OPTIONS=detect_leaks=0 nsunshare -rpf -l ':nsttest:E::nsttest::/bin/cat:' \
 		sh -c "cat /proc/sys/fs/binfmt_misc/nsttest; $dir/x.nsttest"
 	rm -rf "$dir"
 	assert_success
