@@ -108,7 +108,7 @@ $(BUILDDIR)/cmd/%.o: cmd/%.c common/nscommon.h $(wildcard cmd/*/*.h)
 define DIR_PROG_RULE
 $(BUILDDIR)/$(1): $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/$(1)/*.c)) \
 		$(LIBCOMMON)
-	$$(CC) $$(NS_CFLAGS) -o $$@ $$^ $$(NS_LDFLAGS) $$(PKG_LIBS)
+	$$(CC) $$(NS_CPPFLAGS) $$(NS_CFLAGS) -o $$@ $$^ $$(NS_LDFLAGS) $$(PKG_LIBS)
 endef
 $(foreach p,$(DIR_PROGS),$(eval $(call DIR_PROG_RULE,$(p))))
 
