@@ -93,10 +93,10 @@ lint: lint-man
 	cppcheck --error-exitcode=1 --enable=warning,portability,performance \
 		--std=c11 -D_GNU_SOURCE -Icommon \
 		--suppress=missingIncludeSystem --inline-suppr -q cmd common
-	clang-tidy -quiet cmd/*.c cmd/*/*.c common/*.c -- -std=gnu11 -D_GNU_SOURCE \
+	clang-tidy -quiet cmd/*.c $(wildcard cmd/*/*.c) common/*.c -- -std=gnu11 -D_GNU_SOURCE \
 		-Icommon $(PKG_CFLAGS)
 	shellcheck $(SHELL_SCRIPTS)
-	clang-format --dry-run -Werror cmd/*.c cmd/*/*.[ch] common/*.c common/*.h \
+	clang-format --dry-run -Werror cmd/*.c $(wildcard cmd/*/*.[ch]) common/*.c common/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h
 	@echo "lint: cppcheck, clang-tidy, shellcheck, clang-format and mandoc clean"
 
