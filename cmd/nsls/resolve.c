@@ -32,6 +32,40 @@ ppid_of_stat(const char *rest)
 	return (pid_t)v;
 }
 
+/*
+ * The command line of PID, its NULs as spaces, or else its comm.  Copied
+ * to its own size: every row keeps one, and the read buffer is a page.
+ */
+static char *
+read_command(const struct scan *s, pid_t pid)
+{
+	char path[64], *text, *cmd;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%d/cmdline", pid);
+	text = read_file_at(s->procdir, path, &len, true);
+	if (text != NULL) {
+		while (len > 0 && text[len - 1] == '\0')
+			len--;
+		for (size_t i = 0; i < len; i++)
+			if (text[i] == '\0')
+				text[i] = ' ';
+		text[len] = '\0';
+	}
+	if (text == NULL || len == 0) {
+		free(text);
+		snprintf(path, sizeof(path), "%d/comm", pid);
+		text = read_file_at(s->procdir, path, &len, true);
+		if (text == NULL)
+			return NULL;
+		if (len > 0 && text[len - 1] == '\n')
+			text[len - 1] = '\0';
+	}
+	cmd = xstrdup(text);
+	free(text);
+	return cmd;
+}
+
 /* Only for the one process shown per namespace. */
 static void
 read_shown_process(const struct scan *s, const struct nsls_opts *o, pid_t pid,
@@ -39,7 +73,6 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o, pid_t pid,
 {
 	char path[64];
 	struct stat st;
-	size_t len;
 
 	if (want_col(o, COL_UID) || want_col(o, COL_USER)) {
 		snprintf(path, sizeof(path), "%d", pid);
@@ -58,42 +91,26 @@ read_shown_process(const struct scan *s, const struct nsls_opts *o, pid_t pid,
 			r->ppid = ppid_of_stat(rp + 1);
 		free(text);
 	}
-	if (want_col(o, COL_COMMAND)) {
-		snprintf(path, sizeof(path), "%d/cmdline", pid);
-		r->command = read_file_at(s->procdir, path, &len, true);
-		if (r->command != NULL) {
-			while (len > 0 && r->command[len - 1] == '\0')
-				len--;
-			for (size_t i = 0; i < len; i++)
-				if (r->command[i] == '\0')
-					r->command[i] = ' ';
-			r->command[len] = '\0';
-		}
-		if (r->command == NULL || len == 0) {
-			free(r->command);
-			snprintf(path, sizeof(path), "%d/comm", pid);
-			r->command = read_file_at(s->procdir, path, &len, true);
-			if (r->command != NULL && len > 0 &&
-			    r->command[len - 1] == '\n')
-				r->command[len - 1] = '\0';
-		}
-	}
+	if (want_col(o, COL_COMMAND))
+		r->command = read_command(s, pid);
 }
 
 /* getpwuid reads the whole database each time: once per distinct uid. */
 static const char *
-user_name(struct rows *s, uid_t uid)
+user_name(struct rows *rows, uid_t uid)
 {
 	struct passwd *pw;
 
-	for (size_t i = 0; i < s->nusers; i++)
-		if (s->users[i].uid == uid)
-			return s->users[i].name;
+	for (size_t i = 0; i < rows->nusers; i++)
+		if (rows->users[i].uid == uid)
+			return rows->users[i].name;
 	pw = getpwuid(uid);
-	s->users = xrealloc(s->users, s->nusers + 1, sizeof(*s->users));
-	s->users[s->nusers].uid = uid;
-	s->users[s->nusers].name = pw != NULL ? xstrdup(pw->pw_name) : NULL;
-	return s->users[s->nusers++].name;
+	rows->users =
+		xrealloc(rows->users, rows->nusers + 1, sizeof(*rows->users));
+	rows->users[rows->nusers].uid = uid;
+	rows->users[rows->nusers].name =
+		pw != NULL ? xstrdup(pw->pw_name) : NULL;
+	return rows->users[rows->nusers++].name;
 }
 
 /* -1 where no id is assigned or the namespace cannot be opened. */

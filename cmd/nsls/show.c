@@ -179,9 +179,7 @@ print_table(const struct nsls_opts *o, const struct rows *rows)
 	if (pl.tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	set_column_flags(pl.tb, o);
-	/* an array of line pointers, one a row */
-	// NOLINTNEXTLINE(bugprone-sizeof-expression)
-	pl.line = xrealloc(NULL, rows->n, sizeof(*pl.line));
+	pl.line = xrealloc(NULL, rows->n, sizeof(struct libscols_line *));
 	pl.state = calloc(rows->n ? rows->n : 1, 1);
 	if (pl.state == NULL)
 		err(NS_EXIT_FAIL, "cannot allocate");
