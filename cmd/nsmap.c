@@ -621,6 +621,11 @@ open_target(pid_t pid, struct ns_proc *p)
 	if (ns_proc_open(pid, p) != 0) {
 		if (errno == ESRCH)
 			errx(NS_EXIT_FAIL, "no process with PID %d", (int)pid);
+		/* /proc itself was checked just above: a mount covers PID's */
+		if (errno == EXDEV)
+			errx(NS_EXIT_FAIL,
+			     "cannot trust /proc/%d: a mount covers it",
+			     (int)pid);
 		err(NS_EXIT_FAIL, "cannot open PID %d", (int)pid);
 	}
 	snprintf(want, sizeof(want), "%d", (int)pid);
