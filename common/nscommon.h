@@ -65,6 +65,15 @@ noreturn void ns_usage_invalid(int status, const char *what, const char *arg);
  * malloc, strdup or asprintf. */
 noreturn void ns_oom(int status);
 
+/*
+ * The end of every --help: a blank line, then "-h, --help" and
+ * "-V, --version" with their descriptions at COLUMN (counted from 0, the
+ * column where the program's other descriptions start), and, after any
+ * column list, "For more details see PROG(SECTION).".
+ */
+void ns_usage_help_version(int column);
+void ns_usage_man_tail(int section);
+
 /* After getopt has said what is wrong: "Try 'PROG --help' ...", exit. */
 noreturn void ns_try_help(int status);
 
