@@ -550,8 +550,8 @@ same_mount(int dirfd, int fd)
  * opened without following a link or crossing a mount, never blocking, and
  * only if it is a regular file of procfs.  NULL with errno (EXDEV: not one).
  */
-static char *
-read_proc_text(int dirfd, const char *path)
+char *
+ns_proc_read_text(int dirfd, const char *path)
 {
 	size_t len = 0, cap = 4096;
 	struct statfs sfs;
@@ -649,7 +649,7 @@ proc_is_our_pid_ns(int root)
 	if (strcmp(self, want) != 0)
 		return false;
 	snprintf(path, sizeof(path), "%s/status", want);
-	text = read_proc_text(root, path);
+	text = ns_proc_read_text(root, path);
 	if (text == NULL)
 		return false;
 	v = status_value(text, "NSpid", &len);
@@ -1523,7 +1523,7 @@ proc_start_ns(int procfd, int64_t *out)
 		errno = EINVAL;
 		return -1;
 	}
-	buf = read_proc_text(procfd, "stat");
+	buf = ns_proc_read_text(procfd, "stat");
 	if (buf == NULL)
 		return -1;
 	/* comm may hold ')' and spaces: count fields after the last ')' */

@@ -209,6 +209,12 @@ int ns_openat_beneath(int dirfd, const char *path, int flags);
 int ns_reopen_fd(int fd, int flags);
 int ns_umount_fd(int fd, int flags);
 int ns_propagate_fd(int fd, unsigned long type);
+/*
+ * The text of the procfs file PATH below DIRFD, malloc'd and NUL-terminated:
+ * opened without following a link or crossing a mount, never blocking, and
+ * only if it is a regular file of procfs.  NULL with errno (EXDEV: not one).
+ */
+char *ns_proc_read_text(int dirfd, const char *path);
 /* The file NAME ("mountinfo") of our own /proc/PID, below a checked /proc
  * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
  * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
