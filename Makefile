@@ -90,7 +90,7 @@ $(BUILDDIR)/common/%.o: common/%.c common/nscommon.h
 	$(CC) $(NS_CPPFLAGS) $(NS_CFLAGS) -c -o $@ $<
 
 # --version is printed from here
-$(BUILDDIR)/common/nscommon.o: VERSION
+$(BUILDDIR)/common/usage.o: VERSION
 $(BUILDDIR)/common/idmap.o: common/idmap-internal.h
 
 $(LIBCOMMON): $(COMMON_OBJS)
