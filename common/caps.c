@@ -1,45 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nscommon.c - errors, strict parsing, the namespace-type table, process
- * handles, running the user's command, persisting a namespace and
- * capabilities: what every nstools program needs and none re-implements.
+ * caps.c - capabilities, every libcap call of nstools: ambient for
+ * --keep-caps, kept across setuid and raised again, and the test of one.
  */
-#include <ctype.h>
-#include <err.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <linux/magic.h>
-#include <linux/nsfs.h>
-#include <linux/openat2.h>
-#include <net/if.h>
-#include <poll.h>
-#include <pwd.h>
-#include <sched.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdio_ext.h>
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <sys/capability.h>
 
 #include "nscommon.h"
-
-/* ---- capabilities (libcap) --------------------------------------------- */
 
 /* The running kernel's capabilities are 0 .. ncaps() - 1. */
 static cap_value_t
