@@ -94,6 +94,7 @@ $(BUILDDIR)/common/usage.o: VERSION
 $(BUILDDIR)/common/idmap.o: common/idmap-internal.h
 
 $(LIBCOMMON): $(COMMON_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILDDIR)/%: cmd/%.c $(LIBCOMMON) common/nscommon.h VERSION
