@@ -24,28 +24,18 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#include "nscommon.h"
+#include "userns_names-internal.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
 #define NETNS_SUBDIR "netns"
-#define RECORD_MAGIC NS_UNAMES_HOLDER " 1"
-#define RECORD_MAX 512
 /* How long -d waits for a holder to go after SIGTERM, then after SIGKILL. */
 #define END_WAIT_MS 5000
 
 /* The bytes of the start-up handshake between the creator and the holder. */
 enum { HOLD_READY = 'r', HOLD_KEEP = 'k', HOLD_ERROR = 'e' };
-
-/* What a record says about its holder. */
-struct record {
-	pid_t pid;
-	unsigned long long start; /* /proc/PID/stat field 22 */
-	ino_t userns;
-	ino_t netns;
-};
 
 /* ---- the directory ------------------------------------------------------- */
 
@@ -195,7 +185,7 @@ parse_ull(const char *s, unsigned long long *out)
 }
 
 static int
-parse_record(char *text, struct record *r)
+parse_record(char *text, struct ns_unames_record *r)
 {
 	unsigned long long v;
 	unsigned seen = 0;
@@ -232,8 +222,8 @@ parse_record(char *text, struct record *r)
  * Read the record NAME: a regular file of the caller's, opened without
  * following a link.  0, or -1 with errno (EINVAL: not a record).
  */
-static int
-read_record(int dirfd, const char *name, struct record *r)
+int
+ns_unames_read_record(int dirfd, const char *name, struct ns_unames_record *r)
 {
 	char text[RECORD_MAX + 1];
 	struct stat st;
@@ -267,8 +257,9 @@ fail:
 }
 
 /* comm and start time (field 22) from the stat file of the /proc/PID fd. */
-static int
-proc_start(int procfd, char *comm, size_t size, unsigned long long *start)
+int
+ns_unames_proc_start(int procfd, char *comm, size_t size,
+		     unsigned long long *start)
 {
 	char buf[1024], *open_paren, *close_paren, *field, *save = NULL;
 	ssize_t n;
@@ -296,8 +287,9 @@ proc_start(int procfd, char *comm, size_t size, unsigned long long *start)
 }
 
 /* Inode of the namespace NAME of P, and its device; the fd is closed. */
-static int
-proc_ns(const struct ns_proc *p, const char *name, struct stat *st, int *fdp)
+int
+ns_unames_proc_ns(const struct ns_proc *p, const char *name, struct stat *st,
+		  int *fdp)
 {
 	int fd = ns_proc_open_ns(p, name);
 
@@ -320,8 +312,9 @@ proc_ns(const struct ns_proc *p, const char *name, struct stat *st, int *fdp)
  * namespace, and alive after all of it was read.  0 with P open and *NET
  * the network namespace's stat, or -1 (stale).
  */
-static int
-open_verified(const struct record *r, struct ns_proc *p, struct stat *net)
+int
+ns_unames_open_verified(const struct ns_unames_record *r, struct ns_proc *p,
+			struct stat *net)
 {
 	char comm[64];
 	unsigned long long start;
@@ -332,16 +325,17 @@ open_verified(const struct record *r, struct ns_proc *p, struct stat *net)
 	if (ns_proc_open(r->pid, p) != 0)
 		return -1;
 	if (p->pidfd < 0 ||
-	    proc_start(p->procfd, comm, sizeof(comm), &start) != 0 ||
+	    ns_unames_proc_start(p->procfd, comm, sizeof(comm), &start) != 0 ||
 	    start != r->start || strcmp(comm, NS_UNAMES_HOLDER) != 0)
 		goto stale;
-	if (proc_ns(p, "user", &user, &ufd) != 0 || user.st_ino != r->userns ||
+	if (ns_unames_proc_ns(p, "user", &user, &ufd) != 0 ||
+	    user.st_ino != r->userns ||
 	    ioctl(ufd, NS_GET_OWNER_UID, &owner) != 0 || owner != geteuid())
 		goto stale;
 	close(ufd);
 	ufd = -1;
-	if (proc_ns(p, "net", net, NULL) != 0 || net->st_ino != r->netns ||
-	    ns_proc_check_alive(p) != 0)
+	if (ns_unames_proc_ns(p, "net", net, NULL) != 0 ||
+	    net->st_ino != r->netns || ns_proc_check_alive(p) != 0)
 		goto stale;
 	return 0;
 stale:
@@ -361,15 +355,15 @@ cmp_uname(const void *a, const void *b)
 static void
 check_entry(int dirfd, struct ns_uname *u)
 {
-	struct record r = { 0 };
+	struct ns_unames_record r = { 0 };
 	struct ns_proc p;
 	struct stat net;
 
 	u->stale = true;
-	if (read_record(dirfd, u->name, &r) != 0)
+	if (ns_unames_read_record(dirfd, u->name, &r) != 0)
 		return;
 	u->pid = r.pid;
-	if (open_verified(&r, &p, &net) != 0)
+	if (ns_unames_open_verified(&r, &p, &net) != 0)
 		return;
 	ns_proc_close(&p);
 	u->stale = false;
@@ -444,15 +438,15 @@ int
 ns_unames_find_holder(const char *name, const char *rootdir, struct ns_proc *p)
 {
 	struct ns_unames_dir d;
-	struct record r = { 0 };
+	struct ns_unames_record r = { 0 };
 	struct stat net;
 	char *root_path;
 	bool have_dir, in_root;
 	int rc = -1;
 
 	have_dir = ns_unames_open_dir(&d, false, true) == 0;
-	if (have_dir && read_record(d.fd, name, &r) == 0) {
-		if (open_verified(&r, p, &net) == 0)
+	if (have_dir && ns_unames_read_record(d.fd, name, &r) == 0) {
+		if (ns_unames_open_verified(&r, p, &net) == 0)
 			rc = 0;
 		else
 			warnx("%s/%s is stale: its holder (PID %d) is gone or is another process now (netnslink -d %s removes the name)",
@@ -688,7 +682,7 @@ start_holder(struct holder_fds *f, const char *name, bool loopback)
 /* Write R to a file with no name, then give it NAME; EEXIST if taken. */
 static int
 link_record(const struct ns_unames_dir *d, const char *name,
-	    const struct record *r)
+	    const struct ns_unames_record *r)
 {
 	char path[64];
 	int fd, rc, saved;
@@ -713,7 +707,7 @@ link_record(const struct ns_unames_dir *d, const char *name,
 
 /* What identifies the holder, read while it is our unreaped child. */
 static int
-describe_holder(pid_t pid, struct record *r)
+describe_holder(pid_t pid, struct ns_unames_record *r)
 {
 	struct ns_proc p;
 	struct stat user, net;
@@ -722,9 +716,10 @@ describe_holder(pid_t pid, struct record *r)
 
 	if (ns_proc_open(pid, &p) != 0)
 		return -1;
-	if (proc_start(p.procfd, comm, sizeof(comm), &r->start) == 0 &&
-	    proc_ns(&p, "user", &user, NULL) == 0 &&
-	    proc_ns(&p, "net", &net, NULL) == 0) {
+	if (ns_unames_proc_start(p.procfd, comm, sizeof(comm), &r->start) ==
+		    0 &&
+	    ns_unames_proc_ns(&p, "user", &user, NULL) == 0 &&
+	    ns_unames_proc_ns(&p, "net", &net, NULL) == 0) {
 		r->pid = pid;
 		r->userns = user.st_ino;
 		r->netns = net.st_ino;
@@ -767,7 +762,7 @@ ns_unames_create(const struct ns_unames_dir *d, const char *name,
 		 const struct ns_proc *target, bool loopback, bool force)
 {
 	struct holder_fds f = { -1, { -1, -1 }, { -1, -1 }, -1, -1 };
-	struct record r;
+	struct ns_unames_record r;
 	pid_t pid = -1;
 	int rc = -1, status;
 
@@ -853,7 +848,7 @@ end_holder(const struct ns_proc *p)
 int
 ns_unames_remove(const struct ns_unames_dir *d, const char *name)
 {
-	struct record r;
+	struct ns_unames_record r;
 	struct ns_proc p;
 	struct stat st, net;
 	int rc = -1;
@@ -873,8 +868,9 @@ ns_unames_remove(const struct ns_unames_dir *d, const char *name)
 		goto out;
 	}
 	/* Only a holder that still is what its record says is signalled. */
-	if (S_ISREG(st.st_mode) && read_record(d->fd, name, &r) == 0 &&
-	    open_verified(&r, &p, &net) == 0) {
+	if (S_ISREG(st.st_mode) &&
+	    ns_unames_read_record(d->fd, name, &r) == 0 &&
+	    ns_unames_open_verified(&r, &p, &net) == 0) {
 		if (end_holder(&p) != 0) {
 			warn("cannot end the holder (PID %d) of %s/%s",
 			     (int)p.pid, d->path, name);
