@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * idmap.c - user namespace id maps: ranges checked as the kernel checks
- * them, the maps' text read from and written to /proc/PID (uid_map,
- * gid_map, setgroups), translating an id through a map, and shadow's
- * policy files: the ranges /etc/subuid and /etc/subgid give a user and a
- * yes/no item of /etc/login.defs.  nsmap writes and checks maps with it,
- * nsunshare writes them, nsjoin translates through them.
+ * idmap.c - user namespace id maps: ns_idkinds (what differs between uids
+ * and gids), ranges checked as the kernel checks them, the maps' text
+ * parsed, formatted, read from and written to /proc/PID (uid_map, gid_map,
+ * setgroups), translating an id through a map, and shadow's policy files:
+ * the ranges /etc/subuid and /etc/subgid give a user and a yes/no item of
+ * /etc/login.defs.  nsmap writes and checks maps with it, nsunshare and
+ * userns_holder.c write them, nsjoin translates through them; the steps
+ * the fuzz harnesses drive alone are declared in idmap-internal.h.
  *
  * The kernel's rules (user_namespaces(7)): at most 340 lines, written with
  * one write(2), COUNT > 0, no range wrapping 32 bits, and no two ranges

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nscommon.h - the one helper every nstools program shares.
- *
- * Parts, in the order of nscommon.c: errors and exit codes; strict parsing;
- * the namespace-type table; process handles (pidfd); running the user's
- * command; capabilities.  Id maps live in idmap.c and output in output.c,
- * behind this same header.
+ * nscommon.h - the one helper every nstools program shares, and the only
+ * header a program includes.  One section per file of common/, in this
+ * order: usage.c (errors, exit codes, --help and --version), parse.c
+ * (strict parsing), types.c (the namespace-type table), proc.c (checked
+ * /proc access and process handles), run.c (running the user's command),
+ * nsfile.c (persisting a namespace), netns.c (network namespace names),
+ * caps.c (capabilities), idmap.c (id maps), output.c (libsmartcols
+ * output), mountinfo.c (the mount table), userns_names.c and
+ * userns_holder.c (an unprivileged user's own netns names).  What only
+ * common/ and the fuzz harnesses use is in the *-internal.h headers.
  */
 #ifndef NSCOMMON_H
 #define NSCOMMON_H
@@ -27,7 +31,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- errors and exit codes ------------------------------------------- */
+/* ---- errors, usage and --help (usage.c) ------------------------------ */
 
 /* Programs that run a command (nsunshare, nsjoin). */
 enum {
@@ -84,7 +88,7 @@ noreturn void ns_print_version(void);
  * not, say so and exit FAIL_STATUS instead. */
 void ns_close_stdout_at_exit(int fail_status);
 
-/* ---- strict parsing ---------------------------------------------------- */
+/* ---- strict parsing (parse.c) ---------------------------------------- */
 
 /*
  * All parsers take the whole string (no leading space, no trailing junk),
@@ -108,7 +112,7 @@ const char *ns_signal_name(int sig);
  */
 bool ns_netns_name_valid(const char *name, const char **why);
 
-/* ---- namespace types --------------------------------------------------- */
+/* ---- the namespace-type table (types.c) ------------------------------ */
 
 struct ns_type {
 	const char *name;     /* "net": also the /proc/PID/ns file name */
@@ -147,7 +151,7 @@ int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
 /* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
 
-/* ---- process handles ----------------------------------------------------- */
+/* ---- checked /proc access, process handles (proc.c) ------------------ */
 
 /*
  * A process opened once: a pidfd when the kernel has pidfd_open (5.3+) and a
@@ -220,7 +224,7 @@ char *ns_proc_read_text(int dirfd, const char *path);
  * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
 int ns_proc_self_open(const char *name);
 
-/* ---- running the user's command ----------------------------------------- */
+/* ---- running the user's command (run.c) ------------------------------ */
 
 /*
  * Exec ARGV (or $SHELL, /bin/sh without it, when ARGV[0] is NULL).  On
@@ -261,7 +265,7 @@ noreturn void ns_forward_and_exit_like_at(pid_t child, int child_proc);
 /* End the way a wait(2) status says. */
 noreturn void ns_exit_like(int wstatus);
 
-/* ---- persisting a namespace --------------------------------------------- */
+/* ---- persisting a namespace (nsfile.c) ------------------------------- */
 
 /*
  * Bind-mount the namespace file SRC (e.g. "/proc/self/fd/5") onto TARGET.
@@ -283,7 +287,7 @@ int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
  * in *BASE its last component.  fd or -1 with errno. */
 int ns_open_parent(const char *path, const char **base);
 
-/* ---- network namespaces ------------------------------------------------ */
+/* ---- network namespace names (netns.c) ------------------------------- */
 
 /* Bring up lo in the calling thread's network namespace (a new one has it
  * down).  0 or -1 with errno. */
@@ -333,7 +337,7 @@ int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
  */
 int ns_netns_name_open(const char *path, const char **why);
 
-/* ---- capabilities (libcap) --------------------------------------------- */
+/* ---- capabilities, libcap (caps.c) ----------------------------------- */
 
 /* Raise every permitted capability into inheritable and ambient so that
  * they survive execve(2) (--keep-caps).  0 or -1 with errno. */
@@ -345,7 +349,7 @@ int ns_caps_raise_effective(void);
 /* Is CAP in the effective set? */
 bool ns_caps_effective(int cap);
 
-/* ---- id maps (idmap.c) --------------------------------------------------- */
+/* ---- id maps (idmap.c) ----------------------------------------------- */
 
 /*
  * A user namespace's uid and gid maps as ranges, checked by the kernel's
@@ -442,7 +446,7 @@ int ns_subid_ranges(const char *path, const char *name, uid_t uid,
  */
 int ns_logindefs_bool(const char *path, const char *item);
 
-/* ---- output (output.c, libsmartcols) ------------------------------------ */
+/* ---- output, libsmartcols (output.c) --------------------------------- */
 
 struct ns_column {
 	const char *name; /* "NS"; JSON key is its lower-case form */
@@ -503,7 +507,7 @@ struct libscols_table *ns_table_new(const struct ns_output *out,
 /* Print and free.  0 or -1 with errno. */
 int ns_table_print(struct libscols_table *tb);
 
-/* ---- mount table (mountinfo.c) ------------------------------------------ */
+/* ---- mount table (mountinfo.c) --------------------------------------- */
 
 /* One line of /proc/PID/mountinfo; the strings point into the line. */
 struct ns_mountinfo {
@@ -525,7 +529,7 @@ struct ns_mountinfo {
  */
 int ns_mountinfo_parse(char *line, struct ns_mountinfo *m);
 
-/* ---- a user's own network namespace names (userns_names.c) ------------- */
+/* ---- a user's own netns names (userns_names.c, userns_holder.c) ------ */
 
 /*
  * An unprivileged user cannot bind-mount under /run/netns.  Instead a
