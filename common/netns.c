@@ -5,7 +5,6 @@
  * (a symbolic link to /proc/PID/ns/net checked against the process it was
  * made for).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -73,33 +72,13 @@ proc_start_ns(int procfd, int64_t *out)
 {
 	unsigned long long ticks;
 	long hz = sysconf(_SC_CLK_TCK);
-	char *buf, *p, *end;
-	int field;
 
 	if (hz <= 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	buf = ns_proc_read_text(procfd, "stat");
-	if (buf == NULL)
+	if (ns_proc_stat_start(procfd, NULL, 0, &ticks) != 0)
 		return -1;
-	/* comm may hold ')' and spaces: count fields after the last ')' */
-	p = strrchr(buf, ')');
-	for (field = 2; p != NULL && field < 22; field++)
-		p = strchr(p + 1, ' ');
-	if (p == NULL || !isdigit((unsigned char)p[1])) {
-		free(buf);
-		errno = EINVAL;
-		return -1;
-	}
-	errno = 0;
-	ticks = strtoull(p + 1, &end, 10);
-	if (errno != 0 || *end != ' ') {
-		free(buf);
-		errno = EINVAL;
-		return -1;
-	}
-	free(buf);
 	*out = (int64_t)(ticks * (1000000000ULL / (unsigned long long)hz));
 	return 0;
 }

@@ -219,6 +219,14 @@ int ns_propagate_fd(int fd, unsigned long type);
  * only if it is a regular file of procfs.  NULL with errno (EXDEV: not one).
  */
 char *ns_proc_read_text(int dirfd, const char *path);
+/*
+ * From the stat file of the /proc/PID directory fd PROCFD, read as
+ * ns_proc_read_text does: comm into COMM (SIZE bytes; COMM may be NULL)
+ * and the start time (field 22, clock ticks after boot).  0 or -1 with
+ * errno (EINVAL: malformed).
+ */
+int ns_proc_stat_start(int procfd, char *comm, size_t size,
+		       unsigned long long *start);
 /* The file NAME ("mountinfo") of our own /proc/PID, below a checked /proc
  * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
  * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */

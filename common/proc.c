@@ -6,6 +6,7 @@
  * a mount or following a planted link, a procfs file read whole, and the
  * /proc/self/fd reopen, unmount and propagation of an O_PATH fd.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -160,6 +161,44 @@ fail:
 	free(buf);
 	errno = saved;
 	return NULL;
+}
+
+int
+ns_proc_stat_start(int procfd, char *comm, size_t size,
+		   unsigned long long *start)
+{
+	char *buf, *open_paren, *close_paren, *p, *end;
+	int field, rc = -1, saved;
+
+	buf = ns_proc_read_text(procfd, "stat");
+	if (buf == NULL)
+		return -1;
+	/* comm may hold ')' and spaces: the fields follow the last ')'. */
+	open_paren = strchr(buf, '(');
+	close_paren = strrchr(buf, ')');
+	errno = EINVAL;
+	if (open_paren == NULL || close_paren == NULL ||
+	    close_paren < open_paren)
+		goto out;
+	if (comm != NULL)
+		snprintf(comm, size, "%.*s",
+			 (int)(close_paren - open_paren - 1), open_paren + 1);
+	p = close_paren;
+	for (field = 2; p != NULL && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL || !isdigit((unsigned char)p[1]))
+		goto out;
+	errno = 0;
+	*start = strtoull(p + 1, &end, 10);
+	if (errno != 0 || *end != ' ')
+		errno = EINVAL;
+	else
+		rc = 0;
+out:
+	saved = errno;
+	free(buf);
+	errno = saved;
+	return rc;
 }
 
 /* The value of line "KEY:" of a status file's TEXT, up to its newline (not

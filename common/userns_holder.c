@@ -262,8 +262,7 @@ describe_holder(pid_t pid, struct ns_unames_record *r)
 
 	if (ns_proc_open(pid, &p) != 0)
 		return -1;
-	if (ns_unames_proc_start(p.procfd, comm, sizeof(comm), &r->start) ==
-		    0 &&
+	if (ns_proc_stat_start(p.procfd, comm, sizeof(comm), &r->start) == 0 &&
 	    ns_unames_proc_ns(&p, "user", &user, NULL) == 0 &&
 	    ns_unames_proc_ns(&p, "net", &net, NULL) == 0) {
 		r->pid = pid;

@@ -29,9 +29,6 @@ struct ns_unames_record {
  */
 int ns_unames_read_record(int dirfd, const char *name,
 			  struct ns_unames_record *r);
-/* comm and start time (field 22) from the stat file of the /proc/PID fd. */
-int ns_unames_proc_start(int procfd, char *comm, size_t size,
-			 unsigned long long *start);
 /* Inode of the namespace NAME of P, and its device; the fd is closed
  * unless FDP takes it. */
 int ns_unames_proc_ns(const struct ns_proc *p, const char *name,

@@ -242,36 +242,6 @@ fail:
 	return -1;
 }
 
-/* comm and start time (field 22) from the stat file of the /proc/PID fd. */
-int
-ns_unames_proc_start(int procfd, char *comm, size_t size,
-		     unsigned long long *start)
-{
-	char buf[1024], *open_paren, *close_paren, *field, *save = NULL;
-	ssize_t n;
-	int fd = ns_openat_beneath(procfd, "stat", O_RDONLY);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* comm may hold ')' and spaces: the fields follow the last ')'. */
-	open_paren = strchr(buf, '(');
-	close_paren = strrchr(buf, ')');
-	if (open_paren == NULL || close_paren == NULL ||
-	    close_paren < open_paren)
-		return -1;
-	snprintf(comm, size, "%.*s", (int)(close_paren - open_paren - 1),
-		 open_paren + 1);
-	field = strtok_r(close_paren + 1, " ", &save);
-	for (int i = 3; field != NULL && i < 22; i++)
-		field = strtok_r(NULL, " ", &save);
-	return field != NULL && parse_ull(field, start) == 0 ? 0 : -1;
-}
-
 /* Inode of the namespace NAME of P, and its device; the fd is closed. */
 int
 ns_unames_proc_ns(const struct ns_proc *p, const char *name, struct stat *st,
@@ -311,7 +281,7 @@ ns_unames_open_verified(const struct ns_unames_record *r, struct ns_proc *p,
 	if (ns_proc_open(r->pid, p) != 0)
 		return -1;
 	if (p->pidfd < 0 ||
-	    ns_unames_proc_start(p->procfd, comm, sizeof(comm), &start) != 0 ||
+	    ns_proc_stat_start(p->procfd, comm, sizeof(comm), &start) != 0 ||
 	    start != r->start || strcmp(comm, NS_UNAMES_HOLDER) != 0)
 		goto stale;
 	if (ns_unames_proc_ns(p, "user", &user, &ufd) != 0 ||
