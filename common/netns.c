@@ -185,8 +185,16 @@ link_open(int dirfd, const char *name, int *state, pid_t *pid, int hops)
 	return fd;
 }
 
-int
-ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
+/*
+ * If NAME below DIRFD is a link to /proc/PID/ns/net (see nscommon.h), open the namespace through a pidfd
+ * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
+ * *STATE NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
+ * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Anything
+ * else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the error.
+ * *PID gets the link's PID (0 for none).
+ */
+static int
+netns_link_open(int dirfd, const char *name, int *state, pid_t *pid)
 {
 	return link_open(dirfd, name, state, pid, NS_LINK_HOPS);
 }
@@ -213,7 +221,7 @@ ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid)
 	struct statfs sfs;
 	int fd, real, saved;
 
-	fd = ns_netns_link_open(dirfd, name, state, pid);
+	fd = netns_link_open(dirfd, name, state, pid);
 	if (*state != NS_LINK_NONE || *pid != 0 || errno != 0)
 		return fd;
 	/* Followed, but only O_PATH until it is known to be nsfs */

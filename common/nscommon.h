@@ -103,8 +103,6 @@ int ns_parse_uid(const char *s, uid_t *out);
 int ns_parse_gid(const char *s, gid_t *out);
 /* "TERM", "SIGTERM", "sigterm" or "15". */
 int ns_parse_signal(const char *s, int *out);
-/* Name of a signal without "SIG", or NULL. */
-const char *ns_signal_name(int sig);
 /*
  * Is NAME usable as a network namespace name under /run/netns (as ip netns
  * takes it): one directory entry, not empty, no '/', not "." or "..", at
@@ -126,7 +124,6 @@ struct ns_type {
 extern const struct ns_type ns_types[NS_NTYPES];
 
 const struct ns_type *ns_type_by_name(const char *name);
-const struct ns_type *ns_type_by_flag(int flag);
 const struct ns_type *ns_type_by_opt(int opt);
 /* Index of T in ns_types, for per-type arrays. */
 size_t ns_type_index(const struct ns_type *t);
@@ -265,13 +262,9 @@ int ns_open_child_proc(int proc_root, pid_t child);
  * the init of a PID namespace would drop (one it does not catch) becomes
  * SIGKILL (SIGSTOP for a stop signal) when CHILD is such an init, so that
  * it ends (stops) as any other process would.  CHILD_PROC is from
- * ns_open_child_proc (-1: no such check); the first form opens it now.
+ * ns_open_child_proc (-1: no such check).
  */
-noreturn void ns_forward_and_exit_like(pid_t child);
 noreturn void ns_forward_and_exit_like_at(pid_t child, int child_proc);
-
-/* End the way a wait(2) status says. */
-noreturn void ns_exit_like(int wstatus);
 
 /* ---- persisting a namespace (nsfile.c) ------------------------------- */
 
@@ -322,20 +315,15 @@ enum {
 /* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
 pid_t ns_netns_link_pid(const char *target);
 /*
- * If NAME below DIRFD is such a link, open the namespace through a pidfd
- * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
- * *STATE NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
- * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Anything
- * else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the error.
- * *PID gets the link's PID (0 for none).
- */
-int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
-/*
- * The same, and any other NAME (a bind mount, a link to one) opened
- * following links but O_PATH until it is known to be nsfs, then reopened
- * through ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace
- * file, with *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a
- * /proc magic link.
+ * Open NAME below DIRFD.  Such a link is opened through a pidfd of its PID
+ * checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with *STATE
+ * NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
+ * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Any other
+ * NAME (a bind mount, a link to one) is NS_LINK_NONE, opened following
+ * links but O_PATH until it is known to be nsfs, then reopened through
+ * ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace file, with
+ * *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a /proc magic
+ * link.  *PID gets the link's PID (0 for none).
  */
 int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
 /*
@@ -496,18 +484,6 @@ void ns_output_columns(const struct ns_output *out,
 		       const struct ns_column *cols, size_t ncols, int *sel,
 		       size_t *nsel, size_t max);
 
-/*
- * Parse "-o LIST" against COLS: comma-separated, case-insensitive names; a
- * leading '+' appends to what *NSEL already holds (the defaults).  Indexes
- * into COLS land in SEL[0..*NSEL).  0, or -1 with a message printed
- * ("PROG: unknown column: X") and *NSEL unchanged.  An empty name ("NS,,X",
- * "NS,") is an error, as in lsns.
- */
-int ns_columns_parse(const char *list, const struct ns_column *cols,
-		     size_t ncols, int *sel, size_t *nsel, size_t max);
-/* Print the -H/--list-columns table of COLS to stdout. */
-void ns_columns_list(const struct ns_column *cols, size_t ncols,
-		     const struct ns_output *out);
 /* A table with the selected columns set up; NULL with errno. */
 struct libscols_table *ns_table_new(const struct ns_output *out,
 				    const struct ns_column *cols,

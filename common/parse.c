@@ -15,7 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 int
 ns_parse_long(const char *s, long min, long max, long *out)

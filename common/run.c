@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 void
 ns_exec_command(char *const argv[])
@@ -81,8 +81,9 @@ die_of_signal(int sig)
 	exit(128 + sig);
 }
 
-void
-ns_exit_like(int wstatus)
+/* End the way a wait(2) status says. */
+static noreturn void
+exit_like(int wstatus)
 {
 	if (WIFEXITED(wstatus))
 		exit(WEXITSTATUS(wstatus));
@@ -199,12 +200,6 @@ ns_open_child_proc(int proc_root, pid_t child)
 	return fd;
 }
 
-void
-ns_forward_and_exit_like(pid_t child)
-{
-	ns_forward_and_exit_like_at(child, ns_open_child_proc(-1, child));
-}
-
 /* Pass SIG on to CHILD; a TERM or STOP its init would drop, emulated. */
 static void
 forward_one(pid_t child, int child_proc, int sig, int *emulated)
@@ -240,7 +235,7 @@ ns_forward_and_exit_like_at(pid_t child, int child_proc)
 		    WTERMSIG(status) == SIGKILL)
 			die_of_signal(emulated);
 		if (w == child)
-			ns_exit_like(status);
+			exit_like(status);
 		if (w < 0 && errno != EINTR)
 			err(NS_EXIT_OWN_FAILURE, "waitpid");
 		if (sigwaitinfo(&set, &info) < 0) {

@@ -4,7 +4,8 @@
  * worded once (ns_usage_*, ns_oom, ns_try_help), --version, the check of
  * stdout at exit, and the shape every --help ends with: -h and -V after a
  * blank line in the program's description column, then the manual page.
- */#include <err.h>
+ */
+#include <err.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
