@@ -31,6 +31,40 @@
 #define NETNS_RUN_DIR "/run/netns"
 #define NETNS_ETC_DIR "/etc/netns"
 
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it, as
+ * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
+ * recycled or unchecked name, *WHY saying so (static text).
+ */
+static int
+open_netns_name(const char *path, const char **why)
+{
+	const char *base;
+	int dirfd, fd, state, saved;
+	pid_t pid;
+
+	*why = NULL;
+	dirfd = ns_open_parent(path, &base);
+	if (dirfd < 0)
+		return -1;
+	fd = ns_netns_open_at(dirfd, base, &state, &pid);
+	saved = errno;
+	close(dirfd);
+	errno = saved;
+	switch (state) {
+	case NS_LINK_DANGLING:
+		*why = "the process it links to has exited";
+		break;
+	case NS_LINK_RECYCLED:
+		*why = "the process it links to has exited and its PID is another process's now";
+		break;
+	case NS_LINK_UNCHECKED:
+		*why = "it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID";
+		break;
+	}
+	return fd;
+}
+
 struct nsjoin_opts {
 	pid_t target; /* 0: none */
 	bool all;
@@ -515,7 +549,7 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 
 	/* A name (-n NAME) that links to a PID is checked to be its
 	 * process; anything else must be an nsfs inode before it is opened */
-	fd = name ? ns_netns_name_open(path, &why) : open_nsfs(path);
+	fd = name ? open_netns_name(path, &why) : open_nsfs(path);
 	if (fd < 0 && why != NULL)
 		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0 && errno == ENOTNAM)

@@ -246,34 +246,3 @@ ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid)
 	errno = saved;
 	return real;
 }
-
-int
-ns_netns_name_open(const char *path, const char **why)
-{
-	const char *base;
-	int dirfd, fd, state, saved;
-	pid_t pid;
-
-	*why = NULL;
-	dirfd = ns_open_parent(path, &base);
-	if (dirfd < 0)
-		return -1;
-	fd = ns_netns_open_at(dirfd, base, &state, &pid);
-	saved = errno;
-	close(dirfd);
-	errno = saved;
-	switch (state) {
-	case NS_LINK_DANGLING:
-		*why = "the process it links to has exited";
-		break;
-	case NS_LINK_RECYCLED:
-		*why = "the process it links to has exited and its PID is "
-		       "another process's now";
-		break;
-	case NS_LINK_UNCHECKED:
-		*why = "it reaches a namespace through a /proc/PID path that "
-		       "cannot be checked against a reused PID";
-		break;
-	}
-	return fd;
-}

@@ -269,18 +269,13 @@ noreturn void ns_forward_and_exit_like_at(pid_t child, int child_proc);
 /* ---- persisting a namespace (nsfile.c) ------------------------------- */
 
 /*
- * Bind-mount the namespace file SRC (e.g. "/proc/self/fd/5") onto TARGET.
- * TARGET is created if missing (O_CREAT|O_NOFOLLOW; with EXCL, must not
- * exist).  On failure nothing is left: a file created here is removed.
- * 0 or -1 with errno; *WHY (optional) gets a hint for the user or NULL.
- */
-int ns_bind_nsfile(const char *src, const char *target, bool excl,
-		   const char **why);
-/*
- * The same for the open namespace file SRCFD and the name NAME below the
- * directory fd DIRFD (O_PATH will do).  The file is created, or found,
- * without following a symbolic link and held open; the mount lands on
- * that inode, never on a path looked up again.
+ * Bind-mount the open namespace file SRCFD onto NAME below the directory
+ * fd DIRFD (O_PATH will do).  NAME is created if missing (O_CREAT|
+ * O_NOFOLLOW; with EXCL, must not exist), or found, without following a
+ * symbolic link and held open; the mount lands on that inode, never on a
+ * path looked up again.  On failure nothing is left: a file created here
+ * is removed.  0 or -1 with errno; *WHY (optional) gets a hint for the
+ * user or NULL.
  */
 int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
 		      const char **why);
@@ -326,12 +321,6 @@ pid_t ns_netns_link_pid(const char *target);
  * link.  *PID gets the link's PID (0 for none).
  */
 int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
-/*
- * Open the named namespace file PATH (/run/netns/NAME) to join it, as
- * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
- * recycled or unchecked name, *WHY saying so (static text).
- */
-int ns_netns_name_open(const char *path, const char **why);
 
 /* ---- capabilities, libcap (caps.c) ----------------------------------- */
 
