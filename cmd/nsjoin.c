@@ -242,8 +242,8 @@ parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
 static void
 check_args(struct nsjoin_opts *o)
 {
-	size_t net = ns_type_index(ns_type_by_name("net"));
-	size_t user = ns_type_index(ns_type_by_name("user"));
+	size_t net = NS_NET;
+	size_t user = NS_USER;
 	const struct ns_type *need_target = NULL;
 	const char *why;
 	bool any = false;
@@ -333,7 +333,7 @@ set_net_value(struct nsjoin_opts *o, const char *value)
 static bool
 take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 {
-	size_t net = ns_type_index(ns_type_by_name("net"));
+	size_t net = NS_NET;
 	bool has_target = o->target != 0 || o->all || o->net_socket >= 0;
 	const char *word;
 
@@ -700,7 +700,7 @@ user_first(void)
 static size_t
 join_order(size_t *order)
 {
-	size_t user = ns_type_index(ns_type_by_name("user")), n = 0;
+	size_t user = NS_USER, n = 0;
 	bool first = user_first();
 
 	if (first)
@@ -972,7 +972,7 @@ read_target_ids(const struct nsjoin_opts *o, const struct ns_proc *p,
 		err(NS_EXIT_OWN_FAILURE, "cannot stat /proc/%d", (int)p->pid);
 	t->uid = st.st_uid;
 	t->gid = st.st_gid;
-	if (!o->want[ns_type_index(ns_type_by_name("user"))])
+	if (!o->want[NS_USER])
 		return;
 	if (o->uid_follow && ns_idmap_read(p->procfd, "uid_map", &map) == 0 &&
 	    ns_idmap_translate(&map, st.st_uid, false, &id) == 0)
@@ -1289,8 +1289,7 @@ open_proc_root(const struct nsjoin_opts *o)
 {
 	int fd;
 
-	if (o->target == 0 &&
-	    (!o->want[ns_type_index(ns_type_by_name("pid"))] || o->no_fork))
+	if (o->target == 0 && (!o->want[NS_PID] || o->no_fork))
 		return -1;
 	fd = ns_proc_root_open();
 	if (fd >= 0 || o->target == 0)
@@ -1334,8 +1333,8 @@ use_own_netns_name(struct nsjoin_opts *o, struct ns_proc *p)
 	if (rc > 0)
 		return;
 	o->target = p->pid;
-	o->file[ns_type_index(ns_type_by_name("net"))] = NULL;
-	o->want[ns_type_index(ns_type_by_name("user"))] = true;
+	o->file[NS_NET] = NULL;
+	o->want[NS_USER] = true;
 }
 
 int

@@ -994,15 +994,13 @@ persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 		struct stat st;
 
 		if (o->persist[i] == NULL)
 			continue;
 		made[i] = lstat(o->persist[i], &st) != 0;
-		snprintf(src, sizeof(src), "/proc/%d/ns/%s%s", (int)target,
-			 t->name, children ? "_for_children" : "");
+		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)target,
+			 t->for_children ? t->for_children : t->name);
 		if (bind_nsfile(src, o->persist[i], false, &why) == 0)
 			continue;
 		saved = errno;
@@ -1349,14 +1347,12 @@ read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 		return;
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 
 		if (!(o->flags & t->flag))
 			continue;
 		/* Ours, except pid and time: those only our children enter. */
-		snprintf(path, sizeof(path), "/proc/self/ns/%s%s", t->name,
-			 children ? "_for_children" : "");
+		snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			 t->for_children ? t->for_children : t->name);
 		if (stat(path, &st) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
 		ino[i] = st.st_ino;

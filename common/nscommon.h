@@ -117,9 +117,24 @@ struct ns_type {
 	int flag;	      /* CLONE_NEWNET */
 	char opt;	      /* 'n': the util-linux option letter */
 	const char *long_opt; /* "net": the util-linux long option */
+	/* "pid_for_children": the /proc/PID/ns file of the namespace the
+	 * process's children get, for the types a process itself never
+	 * enters by unshare(2) or setns(2) (pid, time); NULL for the others */
+	const char *for_children;
 };
 
-#define NS_NTYPES 8
+/* Indexes into ns_types, so that a program names a type, not a number. */
+enum {
+	NS_MNT,
+	NS_UTS,
+	NS_IPC,
+	NS_NET,
+	NS_PID,
+	NS_USER,
+	NS_CGROUP,
+	NS_TIME,
+	NS_NTYPES
+};
 /* mnt uts ipc net pid user cgroup time, in that order. */
 extern const struct ns_type ns_types[NS_NTYPES];
 

@@ -18,14 +18,14 @@
 #endif
 
 const struct ns_type ns_types[NS_NTYPES] = {
-	{ "mnt", CLONE_NEWNS, 'm', "mount" },
-	{ "uts", CLONE_NEWUTS, 'u', "uts" },
-	{ "ipc", CLONE_NEWIPC, 'i', "ipc" },
-	{ "net", CLONE_NEWNET, 'n', "net" },
-	{ "pid", CLONE_NEWPID, 'p', "pid" },
-	{ "user", CLONE_NEWUSER, 'U', "user" },
-	{ "cgroup", CLONE_NEWCGROUP, 'C', "cgroup" },
-	{ "time", CLONE_NEWTIME, 'T', "time" },
+	[NS_MNT] = { "mnt", CLONE_NEWNS, 'm', "mount", NULL },
+	[NS_UTS] = { "uts", CLONE_NEWUTS, 'u', "uts", NULL },
+	[NS_IPC] = { "ipc", CLONE_NEWIPC, 'i', "ipc", NULL },
+	[NS_NET] = { "net", CLONE_NEWNET, 'n', "net", NULL },
+	[NS_PID] = { "pid", CLONE_NEWPID, 'p', "pid", "pid_for_children" },
+	[NS_USER] = { "user", CLONE_NEWUSER, 'U', "user", NULL },
+	[NS_CGROUP] = { "cgroup", CLONE_NEWCGROUP, 'C', "cgroup", NULL },
+	[NS_TIME] = { "time", CLONE_NEWTIME, 'T', "time", "time_for_children" },
 };
 
 const struct ns_type *
