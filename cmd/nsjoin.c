@@ -480,7 +480,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 /* ---- opening what is to be joined ------------------------------------- */
 
 static const char *
-ns_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
+type_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
 {
 	*alloc = NULL;
 	if (ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
@@ -508,14 +508,14 @@ from_target(const struct nsjoin_opts *o, size_t i)
 
 /* What is joined for type I, in words for a message; malloc'd. */
 static char *
-ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
+source_in_words(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 {
 	const char *type = ns_types[i].name;
 	char *alloc, *name;
 	int r;
 
 	if (o->file[i] != NULL) {
-		const char *path = ns_file_path(o, i, &alloc);
+		const char *path = type_file_path(o, i, &alloc);
 
 		r = o->user_parent && ns_types[i].flag == CLONE_NEWUSER
 			    ? asprintf(&name, "parent of user namespace %s",
@@ -542,7 +542,7 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
 	const struct ns_type *t;
 	char *alloc;
-	const char *path = ns_file_path(o, i, &alloc), *why = NULL;
+	const char *path = type_file_path(o, i, &alloc), *why = NULL;
 	bool name = ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
 		    o->file[i] == o->netns_name;
 	int fd;
@@ -617,7 +617,7 @@ user_parent_of(int fd, const struct nsjoin_opts *o, const struct ns_proc *p,
 
 	if (parent < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot get %s",
-		    ns_source_name(o, p, i));
+		    source_in_words(o, p, i));
 	close(fd);
 	return parent;
 }
@@ -737,7 +737,7 @@ static noreturn void
 describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
 		 int error, int fd)
 {
-	char *name = ns_source_name(o, p, i);
+	char *name = source_in_words(o, p, i);
 
 	if (error == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
 	    is_own_user_ns(o, p, i, fd))
