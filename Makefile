@@ -85,15 +85,15 @@ BATS ?= bats
 
 all: $(BINS) $(BUILT_MAN1) $(BUILT_MAN8)
 
-$(BUILDDIR)/common/%.o: common/%.c common/nscommon.h
+$(BUILDDIR)/common/%.o: common/%.c $(wildcard common/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(NS_CPPFLAGS) $(NS_CFLAGS) -c -o $@ $<
 
 # --version is printed from here
-$(BUILDDIR)/common/nscommon.o: VERSION
-$(BUILDDIR)/common/idmap.o: common/idmap-internal.h
+$(BUILDDIR)/common/usage.o: VERSION
 
 $(LIBCOMMON): $(COMMON_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILDDIR)/%: cmd/%.c $(LIBCOMMON) common/nscommon.h VERSION

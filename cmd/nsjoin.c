@@ -31,6 +31,40 @@
 #define NETNS_RUN_DIR "/run/netns"
 #define NETNS_ETC_DIR "/etc/netns"
 
+/*
+ * Open the named namespace file PATH (/run/netns/NAME) to join it, as
+ * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
+ * recycled or unchecked name, *WHY saying so (static text).
+ */
+static int
+open_netns_name(const char *path, const char **why)
+{
+	const char *base;
+	int dirfd, fd, state, saved;
+	pid_t pid;
+
+	*why = NULL;
+	dirfd = ns_open_parent(path, &base);
+	if (dirfd < 0)
+		return -1;
+	fd = ns_netns_open_at(dirfd, base, &state, &pid);
+	saved = errno;
+	close(dirfd);
+	errno = saved;
+	switch (state) {
+	case NS_LINK_DANGLING:
+		*why = "the process it links to has exited";
+		break;
+	case NS_LINK_RECYCLED:
+		*why = "the process it links to has exited and its PID is another process's now";
+		break;
+	case NS_LINK_UNCHECKED:
+		*why = "it reaches a namespace through a /proc/PID path that cannot be checked against a reused PID";
+		break;
+	}
+	return fd;
+}
+
 struct nsjoin_opts {
 	pid_t target; /* 0: none */
 	bool all;
@@ -208,8 +242,8 @@ parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
 static void
 check_args(struct nsjoin_opts *o)
 {
-	size_t net = ns_type_index(ns_type_by_name("net"));
-	size_t user = ns_type_index(ns_type_by_name("user"));
+	size_t net = NS_NET;
+	size_t user = NS_USER;
 	const struct ns_type *need_target = NULL;
 	const char *why;
 	bool any = false;
@@ -299,7 +333,7 @@ set_net_value(struct nsjoin_opts *o, const char *value)
 static bool
 take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 {
-	size_t net = ns_type_index(ns_type_by_name("net"));
+	size_t net = NS_NET;
 	bool has_target = o->target != 0 || o->all || o->net_socket >= 0;
 	const char *word;
 
@@ -446,7 +480,7 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 /* ---- opening what is to be joined ------------------------------------- */
 
 static const char *
-ns_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
+type_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
 {
 	*alloc = NULL;
 	if (ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
@@ -474,14 +508,14 @@ from_target(const struct nsjoin_opts *o, size_t i)
 
 /* What is joined for type I, in words for a message; malloc'd. */
 static char *
-ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
+source_in_words(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 {
 	const char *type = ns_types[i].name;
 	char *alloc, *name;
 	int r;
 
 	if (o->file[i] != NULL) {
-		const char *path = ns_file_path(o, i, &alloc);
+		const char *path = type_file_path(o, i, &alloc);
 
 		r = o->user_parent && ns_types[i].flag == CLONE_NEWUSER
 			    ? asprintf(&name, "parent of user namespace %s",
@@ -508,14 +542,14 @@ open_ns_file(const struct nsjoin_opts *o, size_t i)
 {
 	const struct ns_type *t;
 	char *alloc;
-	const char *path = ns_file_path(o, i, &alloc), *why = NULL;
+	const char *path = type_file_path(o, i, &alloc), *why = NULL;
 	bool name = ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
 		    o->file[i] == o->netns_name;
 	int fd;
 
 	/* A name (-n NAME) that links to a PID is checked to be its
 	 * process; anything else must be an nsfs inode before it is opened */
-	fd = name ? ns_netns_name_open(path, &why) : open_nsfs(path);
+	fd = name ? open_netns_name(path, &why) : open_nsfs(path);
 	if (fd < 0 && why != NULL)
 		errx(NS_EXIT_OWN_FAILURE, "cannot open %s: %s", path, why);
 	if (fd < 0 && errno == ENOTNAM)
@@ -583,7 +617,7 @@ user_parent_of(int fd, const struct nsjoin_opts *o, const struct ns_proc *p,
 
 	if (parent < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot get %s",
-		    ns_source_name(o, p, i));
+		    source_in_words(o, p, i));
 	close(fd);
 	return parent;
 }
@@ -666,7 +700,7 @@ user_first(void)
 static size_t
 join_order(size_t *order)
 {
-	size_t user = ns_type_index(ns_type_by_name("user")), n = 0;
+	size_t user = NS_USER, n = 0;
 	bool first = user_first();
 
 	if (first)
@@ -703,7 +737,7 @@ static noreturn void
 describe_failure(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
 		 int error, int fd)
 {
-	char *name = ns_source_name(o, p, i);
+	char *name = source_in_words(o, p, i);
 
 	if (error == EINVAL && ns_types[i].flag == CLONE_NEWUSER &&
 	    is_own_user_ns(o, p, i, fd))
@@ -938,7 +972,7 @@ read_target_ids(const struct nsjoin_opts *o, const struct ns_proc *p,
 		err(NS_EXIT_OWN_FAILURE, "cannot stat /proc/%d", (int)p->pid);
 	t->uid = st.st_uid;
 	t->gid = st.st_gid;
-	if (!o->want[ns_type_index(ns_type_by_name("user"))])
+	if (!o->want[NS_USER])
 		return;
 	if (o->uid_follow && ns_idmap_read(p->procfd, "uid_map", &map) == 0 &&
 	    ns_idmap_translate(&map, st.st_uid, false, &id) == 0)
@@ -1255,8 +1289,7 @@ open_proc_root(const struct nsjoin_opts *o)
 {
 	int fd;
 
-	if (o->target == 0 &&
-	    (!o->want[ns_type_index(ns_type_by_name("pid"))] || o->no_fork))
+	if (o->target == 0 && (!o->want[NS_PID] || o->no_fork))
 		return -1;
 	fd = ns_proc_root_open();
 	if (fd >= 0 || o->target == 0)
@@ -1300,8 +1333,8 @@ use_own_netns_name(struct nsjoin_opts *o, struct ns_proc *p)
 	if (rc > 0)
 		return;
 	o->target = p->pid;
-	o->file[ns_type_index(ns_type_by_name("net"))] = NULL;
-	o->want[ns_type_index(ns_type_by_name("user"))] = true;
+	o->file[NS_NET] = NULL;
+	o->want[NS_USER] = true;
 }
 
 int

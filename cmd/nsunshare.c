@@ -8,6 +8,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <net/if.h>
 #include <poll.h>
@@ -22,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +35,52 @@
 #ifndef NS_GET_MNTNS_ID /* Linux 6.10 */
 #define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
 #endif
+
+/*
+ * Bind-mount the namespace file SRC ("/proc/PID/ns/net") onto TARGET,
+ * created if missing, as ns_bind_nsfile_at does.  0 or -1 with errno;
+ * *WHY (optional) gets a hint for the user or NULL.
+ */
+static int
+bind_nsfile(const char *src, const char *target, bool excl, const char **why)
+{
+	struct statfs sfs = { 0 };
+	const char *base;
+	int srcfd, dirfd, rc, saved;
+
+	if (why != NULL)
+		*why = NULL;
+	/* ns/X are magic links into nsfs: they must be followed; O_PATH,
+	 * so that what a /proc that is no procfs shows there (a FIFO, a
+	 * device) is never opened, and then it must be nsfs */
+	srcfd = open(src, O_PATH | O_CLOEXEC);
+	if (srcfd < 0)
+		return -1;
+	if (fstatfs(srcfd, &sfs) != 0 || sfs.f_type != NSFS_MAGIC) {
+		saved = errno;
+		if (sfs.f_type != 0 && sfs.f_type != NSFS_MAGIC) {
+			saved = EINVAL;
+			if (why != NULL)
+				*why = "its source is not a namespace file (is /proc procfs?)";
+		}
+		close(srcfd);
+		errno = saved;
+		return -1;
+	}
+	dirfd = ns_open_parent(target, &base);
+	if (dirfd < 0) {
+		saved = errno;
+		close(srcfd);
+		errno = saved;
+		return -1;
+	}
+	rc = ns_bind_nsfile_at(srcfd, dirfd, base, excl, why);
+	saved = errno;
+	close(dirfd);
+	close(srcfd);
+	errno = saved;
+	return rc;
+}
 
 /* Where the uid or gid map of the new user namespace comes from. */
 struct nsunshare_idmap {
@@ -946,16 +994,14 @@ persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
 
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 		struct stat st;
 
 		if (o->persist[i] == NULL)
 			continue;
 		made[i] = lstat(o->persist[i], &st) != 0;
-		snprintf(src, sizeof(src), "/proc/%d/ns/%s%s", (int)target,
-			 t->name, children ? "_for_children" : "");
-		if (ns_bind_nsfile(src, o->persist[i], false, &why) == 0)
+		snprintf(src, sizeof(src), "/proc/%d/ns/%s", (int)target,
+			 t->for_children ? t->for_children : t->name);
+		if (bind_nsfile(src, o->persist[i], false, &why) == 0)
 			continue;
 		saved = errno;
 		/* What we checked ourselves, where we know more. */
@@ -1301,14 +1347,12 @@ read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 		return;
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 
 		if (!(o->flags & t->flag))
 			continue;
 		/* Ours, except pid and time: those only our children enter. */
-		snprintf(path, sizeof(path), "/proc/self/ns/%s%s", t->name,
-			 children ? "_for_children" : "");
+		snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			 t->for_children ? t->for_children : t->name);
 		if (stat(path, &st) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
 		ino[i] = st.st_ino;

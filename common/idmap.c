@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * idmap.c - user namespace id maps: ranges checked as the kernel checks
- * them, the maps' text read from and written to /proc/PID (uid_map,
- * gid_map, setgroups), translating an id through a map, and shadow's
- * policy files: the ranges /etc/subuid and /etc/subgid give a user and a
- * yes/no item of /etc/login.defs.  nsmap writes and checks maps with it,
- * nsunshare writes them, nsjoin translates through them.
+ * idmap.c - user namespace id maps: ns_idkinds (what differs between uids
+ * and gids), ranges checked as the kernel checks them, the maps' text
+ * parsed, formatted, read from and written to /proc/PID (uid_map, gid_map,
+ * setgroups), translating an id through a map, and shadow's policy files:
+ * the ranges /etc/subuid and /etc/subgid give a user and a yes/no item of
+ * /etc/login.defs.  nsmap writes and checks maps with it, nsunshare and
+ * userns_holder.c write them, nsjoin translates through them; the steps
+ * the fuzz harnesses drive alone are declared in idmap-internal.h.
  *
  * The kernel's rules (user_namespaces(7)): at most 340 lines, written with
  * one write(2), COUNT > 0, no range wrapping 32 bits, and no two ranges
@@ -220,50 +222,10 @@ bad:
 	return -1;
 }
 
-/* Read a small /proc file below PROCFD into a malloc'd string. */
-static char *
-read_proc_file(int procfd, const char *file)
-{
-	size_t size = 4096, len = 0;
-	char *buf = NULL, *bigger;
-	int fd, saved;
-	ssize_t n;
-
-	fd = ns_openat_beneath(procfd, file, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		bigger = realloc(buf, size);
-		if (bigger == NULL)
-			goto fail;
-		buf = bigger;
-		n = read(fd, buf + len, size - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len + 1 == size)
-			size *= 2;
-	}
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
-	return NULL;
-}
-
 int
 ns_idmap_read(int procfd, const char *file, struct ns_idmap *map)
 {
-	char *text = read_proc_file(procfd, file);
+	char *text = ns_proc_read_text(procfd, file);
 	int rc;
 
 	if (text == NULL)

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nscommon.h - the one helper every nstools program shares.
- *
- * Parts, in the order of nscommon.c: errors and exit codes; strict parsing;
- * the namespace-type table; process handles (pidfd); running the user's
- * command; capabilities.  Id maps live in idmap.c and output in output.c,
- * behind this same header.
+ * nscommon.h - the one helper every nstools program shares, and the only
+ * header a program includes.  One section per file of common/, in this
+ * order: usage.c (errors, exit codes, --help and --version), parse.c
+ * (strict parsing), types.c (the namespace-type table), proc.c (checked
+ * /proc access and process handles), run.c (running the user's command),
+ * nsfile.c (persisting a namespace), netns.c (network namespace names),
+ * caps.c (capabilities), idmap.c (id maps), output.c (libsmartcols
+ * output), mountinfo.c (the mount table), userns_names.c and
+ * userns_holder.c (an unprivileged user's own netns names).  What only
+ * common/ and the fuzz harnesses use is in the *-internal.h headers.
  */
 #ifndef NSCOMMON_H
 #define NSCOMMON_H
@@ -27,7 +31,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* ---- errors and exit codes ------------------------------------------- */
+/* ---- errors, usage and --help (usage.c) ------------------------------ */
 
 /* Programs that run a command (nsunshare, nsjoin). */
 enum {
@@ -84,7 +88,7 @@ noreturn void ns_print_version(void);
  * not, say so and exit FAIL_STATUS instead. */
 void ns_close_stdout_at_exit(int fail_status);
 
-/* ---- strict parsing ---------------------------------------------------- */
+/* ---- strict parsing (parse.c) ---------------------------------------- */
 
 /*
  * All parsers take the whole string (no leading space, no trailing junk),
@@ -99,8 +103,6 @@ int ns_parse_uid(const char *s, uid_t *out);
 int ns_parse_gid(const char *s, gid_t *out);
 /* "TERM", "SIGTERM", "sigterm" or "15". */
 int ns_parse_signal(const char *s, int *out);
-/* Name of a signal without "SIG", or NULL. */
-const char *ns_signal_name(int sig);
 /*
  * Is NAME usable as a network namespace name under /run/netns (as ip netns
  * takes it): one directory entry, not empty, no '/', not "." or "..", at
@@ -108,21 +110,35 @@ const char *ns_signal_name(int sig);
  */
 bool ns_netns_name_valid(const char *name, const char **why);
 
-/* ---- namespace types --------------------------------------------------- */
+/* ---- the namespace-type table (types.c) ------------------------------ */
 
 struct ns_type {
 	const char *name;     /* "net": also the /proc/PID/ns file name */
 	int flag;	      /* CLONE_NEWNET */
 	char opt;	      /* 'n': the util-linux option letter */
 	const char *long_opt; /* "net": the util-linux long option */
+	/* "pid_for_children": the /proc/PID/ns file of the namespace the
+	 * process's children get, for the types a process itself never
+	 * enters by unshare(2) or setns(2) (pid, time); NULL for the others */
+	const char *for_children;
 };
 
-#define NS_NTYPES 8
+/* Indexes into ns_types, so that a program names a type, not a number. */
+enum {
+	NS_MNT,
+	NS_UTS,
+	NS_IPC,
+	NS_NET,
+	NS_PID,
+	NS_USER,
+	NS_CGROUP,
+	NS_TIME,
+	NS_NTYPES
+};
 /* mnt uts ipc net pid user cgroup time, in that order. */
 extern const struct ns_type ns_types[NS_NTYPES];
 
 const struct ns_type *ns_type_by_name(const char *name);
-const struct ns_type *ns_type_by_flag(int flag);
 const struct ns_type *ns_type_by_opt(int opt);
 /* Index of T in ns_types, for per-type arrays. */
 size_t ns_type_index(const struct ns_type *t);
@@ -147,7 +163,7 @@ int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
 /* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
 
-/* ---- process handles ----------------------------------------------------- */
+/* ---- checked /proc access, process handles (proc.c) ------------------ */
 
 /*
  * A process opened once: a pidfd when the kernel has pidfd_open (5.3+) and a
@@ -209,12 +225,26 @@ int ns_openat_beneath(int dirfd, const char *path, int flags);
 int ns_reopen_fd(int fd, int flags);
 int ns_umount_fd(int fd, int flags);
 int ns_propagate_fd(int fd, unsigned long type);
+/*
+ * The text of the procfs file PATH below DIRFD, malloc'd and NUL-terminated:
+ * opened without following a link or crossing a mount, never blocking, and
+ * only if it is a regular file of procfs.  NULL with errno (EXDEV: not one).
+ */
+char *ns_proc_read_text(int dirfd, const char *path);
+/*
+ * From the stat file of the /proc/PID directory fd PROCFD, read as
+ * ns_proc_read_text does: comm into COMM (SIZE bytes; COMM may be NULL)
+ * and the start time (field 22, clock ticks after boot).  0 or -1 with
+ * errno (EINVAL: malformed).
+ */
+int ns_proc_stat_start(int procfd, char *comm, size_t size,
+		       unsigned long long *start);
 /* The file NAME ("mountinfo") of our own /proc/PID, below a checked /proc
  * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
  * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
 int ns_proc_self_open(const char *name);
 
-/* ---- running the user's command ----------------------------------------- */
+/* ---- running the user's command (run.c) ------------------------------ */
 
 /*
  * Exec ARGV (or $SHELL, /bin/sh without it, when ARGV[0] is NULL).  On
@@ -247,29 +277,20 @@ int ns_open_child_proc(int proc_root, pid_t child);
  * the init of a PID namespace would drop (one it does not catch) becomes
  * SIGKILL (SIGSTOP for a stop signal) when CHILD is such an init, so that
  * it ends (stops) as any other process would.  CHILD_PROC is from
- * ns_open_child_proc (-1: no such check); the first form opens it now.
+ * ns_open_child_proc (-1: no such check).
  */
-noreturn void ns_forward_and_exit_like(pid_t child);
 noreturn void ns_forward_and_exit_like_at(pid_t child, int child_proc);
 
-/* End the way a wait(2) status says. */
-noreturn void ns_exit_like(int wstatus);
-
-/* ---- persisting a namespace --------------------------------------------- */
+/* ---- persisting a namespace (nsfile.c) ------------------------------- */
 
 /*
- * Bind-mount the namespace file SRC (e.g. "/proc/self/fd/5") onto TARGET.
- * TARGET is created if missing (O_CREAT|O_NOFOLLOW; with EXCL, must not
- * exist).  On failure nothing is left: a file created here is removed.
- * 0 or -1 with errno; *WHY (optional) gets a hint for the user or NULL.
- */
-int ns_bind_nsfile(const char *src, const char *target, bool excl,
-		   const char **why);
-/*
- * The same for the open namespace file SRCFD and the name NAME below the
- * directory fd DIRFD (O_PATH will do).  The file is created, or found,
- * without following a symbolic link and held open; the mount lands on
- * that inode, never on a path looked up again.
+ * Bind-mount the open namespace file SRCFD onto NAME below the directory
+ * fd DIRFD (O_PATH will do).  NAME is created if missing (O_CREAT|
+ * O_NOFOLLOW; with EXCL, must not exist), or found, without following a
+ * symbolic link and held open; the mount lands on that inode, never on a
+ * path looked up again.  On failure nothing is left: a file created here
+ * is removed.  0 or -1 with errno; *WHY (optional) gets a hint for the
+ * user or NULL.
  */
 int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
 		      const char **why);
@@ -277,7 +298,7 @@ int ns_bind_nsfile_at(int srcfd, int dirfd, const char *name, bool excl,
  * in *BASE its last component.  fd or -1 with errno. */
 int ns_open_parent(const char *path, const char **base);
 
-/* ---- network namespaces ------------------------------------------------ */
+/* ---- network namespace names (netns.c) ------------------------------- */
 
 /* Bring up lo in the calling thread's network namespace (a new one has it
  * down).  0 or -1 with errno. */
@@ -304,30 +325,19 @@ enum {
 /* PID of a link target "/proc/PID/ns/net", 0 for any other target. */
 pid_t ns_netns_link_pid(const char *target);
 /*
- * If NAME below DIRFD is such a link, open the namespace through a pidfd
- * of PID checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with
- * *STATE NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
- * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Anything
- * else is NS_LINK_NONE, -1 with errno 0 (not such a link) or the error.
- * *PID gets the link's PID (0 for none).
- */
-int ns_netns_link_open(int dirfd, const char *name, int *state, pid_t *pid);
-/*
- * The same, and any other NAME (a bind mount, a link to one) opened
- * following links but O_PATH until it is known to be nsfs, then reopened
- * through ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace
- * file, with *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a
- * /proc magic link.
+ * Open NAME below DIRFD.  Such a link is opened through a pidfd of its PID
+ * checked as above: the fd with *STATE NS_LINK_LIVE, or -1 with *STATE
+ * NS_LINK_DANGLING (errno ESRCH), NS_LINK_RECYCLED (ESTALE) or
+ * NS_LINK_UNCHECKED (/proc/PID or its stat covered by a mount).  Any other
+ * NAME (a bind mount, a link to one) is NS_LINK_NONE, opened following
+ * links but O_PATH until it is known to be nsfs, then reopened through
+ * ns_reopen_fd: -1 with errno ENOTNAM if it is not a namespace file, with
+ * *STATE NS_LINK_UNCHECKED (EXDEV) if it reaches one through a /proc magic
+ * link.  *PID gets the link's PID (0 for none).
  */
 int ns_netns_open_at(int dirfd, const char *name, int *state, pid_t *pid);
-/*
- * Open the named namespace file PATH (/run/netns/NAME) to join it, as
- * ns_netns_open_at does.  fd, or -1 with errno and, for a dangling,
- * recycled or unchecked name, *WHY saying so (static text).
- */
-int ns_netns_name_open(const char *path, const char **why);
 
-/* ---- capabilities (libcap) --------------------------------------------- */
+/* ---- capabilities, libcap (caps.c) ----------------------------------- */
 
 /* Raise every permitted capability into inheritable and ambient so that
  * they survive execve(2) (--keep-caps).  0 or -1 with errno. */
@@ -339,7 +349,7 @@ int ns_caps_raise_effective(void);
 /* Is CAP in the effective set? */
 bool ns_caps_effective(int cap);
 
-/* ---- id maps (idmap.c) --------------------------------------------------- */
+/* ---- id maps (idmap.c) ----------------------------------------------- */
 
 /*
  * A user namespace's uid and gid maps as ranges, checked by the kernel's
@@ -436,7 +446,7 @@ int ns_subid_ranges(const char *path, const char *name, uid_t uid,
  */
 int ns_logindefs_bool(const char *path, const char *item);
 
-/* ---- output (output.c, libsmartcols) ------------------------------------ */
+/* ---- output, libsmartcols (output.c) --------------------------------- */
 
 struct ns_column {
 	const char *name; /* "NS"; JSON key is its lower-case form */
@@ -478,18 +488,6 @@ void ns_output_columns(const struct ns_output *out,
 		       const struct ns_column *cols, size_t ncols, int *sel,
 		       size_t *nsel, size_t max);
 
-/*
- * Parse "-o LIST" against COLS: comma-separated, case-insensitive names; a
- * leading '+' appends to what *NSEL already holds (the defaults).  Indexes
- * into COLS land in SEL[0..*NSEL).  0, or -1 with a message printed
- * ("PROG: unknown column: X") and *NSEL unchanged.  An empty name ("NS,,X",
- * "NS,") is an error, as in lsns.
- */
-int ns_columns_parse(const char *list, const struct ns_column *cols,
-		     size_t ncols, int *sel, size_t *nsel, size_t max);
-/* Print the -H/--list-columns table of COLS to stdout. */
-void ns_columns_list(const struct ns_column *cols, size_t ncols,
-		     const struct ns_output *out);
 /* A table with the selected columns set up; NULL with errno. */
 struct libscols_table *ns_table_new(const struct ns_output *out,
 				    const struct ns_column *cols,
@@ -497,7 +495,7 @@ struct libscols_table *ns_table_new(const struct ns_output *out,
 /* Print and free.  0 or -1 with errno. */
 int ns_table_print(struct libscols_table *tb);
 
-/* ---- mount table (mountinfo.c) ------------------------------------------ */
+/* ---- mount table (mountinfo.c) --------------------------------------- */
 
 /* One line of /proc/PID/mountinfo; the strings point into the line. */
 struct ns_mountinfo {
@@ -519,7 +517,7 @@ struct ns_mountinfo {
  */
 int ns_mountinfo_parse(char *line, struct ns_mountinfo *m);
 
-/* ---- a user's own network namespace names (userns_names.c) ------------- */
+/* ---- a user's own netns names (userns_names.c, userns_holder.c) ------ */
 
 /*
  * An unprivileged user cannot bind-mount under /run/netns.  Instead a

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 static int
 column_by_name(const char *name, const struct ns_column *cols, size_t ncols)
@@ -101,27 +101,6 @@ ns_output_option(int c, const char *arg, struct ns_output *out)
 	return true;
 }
 
-void
-ns_output_columns(const struct ns_output *out, const struct ns_column *cols,
-		  size_t ncols, int *sel, size_t *nsel, size_t max)
-{
-	if (out->list_columns) {
-		ns_columns_list(cols, ncols, out);
-		exit(NS_EXIT_OK);
-	}
-	if (out->json && out->raw)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--json and --raw exclude each other");
-	if (out->all_columns) {
-		for (*nsel = 0; *nsel < ncols && *nsel < max; (*nsel)++)
-			sel[*nsel] = (int)*nsel;
-	}
-	if (out->columns_arg != NULL &&
-	    ns_columns_parse(out->columns_arg, cols, ncols, sel, nsel, max) !=
-		    0)
-		ns_try_help(NS_EXIT_USAGE);
-}
-
 static const char *
 json_type_name(int type)
 {
@@ -139,9 +118,10 @@ json_type_name(int type)
 	}
 }
 
-void
-ns_columns_list(const struct ns_column *cols, size_t ncols,
-		const struct ns_output *out)
+/* Print the -H/--list-columns table of COLS to stdout. */
+static void
+columns_list(const struct ns_column *cols, size_t ncols,
+	     const struct ns_output *out)
 {
 	static const struct ns_column meta[] = {
 		{ "NAME", NULL, 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
@@ -169,6 +149,27 @@ ns_columns_list(const struct ns_column *cols, size_t ncols,
 	}
 	if (ns_table_print(tb) != 0)
 		err(NS_EXIT_FAIL, "cannot print the column table");
+}
+
+void
+ns_output_columns(const struct ns_output *out, const struct ns_column *cols,
+		  size_t ncols, int *sel, size_t *nsel, size_t max)
+{
+	if (out->list_columns) {
+		columns_list(cols, ncols, out);
+		exit(NS_EXIT_OK);
+	}
+	if (out->json && out->raw)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "--json and --raw exclude each other");
+	if (out->all_columns) {
+		for (*nsel = 0; *nsel < ncols && *nsel < max; (*nsel)++)
+			sel[*nsel] = (int)*nsel;
+	}
+	if (out->columns_arg != NULL &&
+	    ns_columns_parse(out->columns_arg, cols, ncols, sel, nsel, max) !=
+		    0)
+		ns_try_help(NS_EXIT_USAGE);
 }
 
 static bool

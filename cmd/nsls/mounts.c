@@ -259,15 +259,15 @@ read_mnt_links(struct scan *s)
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct proc *p = &s->procs[i];
 
-		if (p->ino[0] != 0)
+		if (p->ino[NS_MNT] != 0)
 			continue;
 		snprintf(path, sizeof(path), "%d/ns/mnt", p->pid);
 		n = readlinkat(s->procdir, path, link, sizeof(link) - 1);
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		if (ns_parse_ns_link(link, &t, &p->ino[0]) != 0)
-			p->ino[0] = 0;
+		if (ns_parse_ns_link(link, &t, &p->ino[NS_MNT]) != 0)
+			p->ino[NS_MNT] = 0;
 	}
 }
 
@@ -282,7 +282,8 @@ find_nsfs_mounts_by_proc(struct scan *s, const struct nsls_opts *o,
 		char path[64], *text, *line, *save = NULL;
 		struct ns_mountinfo mi;
 
-		if (p->ino[0] == 0 || mntns_add(ms, p->ino[0], p->pid) == NULL)
+		if (p->ino[NS_MNT] == 0 ||
+		    mntns_add(ms, p->ino[NS_MNT], p->pid) == NULL)
 			continue;
 		snprintf(path, sizeof(path), "%d/mountinfo", p->pid);
 		text = read_file_at(s->procdir, path, NULL, false);
@@ -297,7 +298,7 @@ find_nsfs_mounts_by_proc(struct scan *s, const struct nsls_opts *o,
 			    ns_mountinfo_parse(line, &mi) == 0 &&
 			    wanted_nsfs_root(o, mi.root, &t, &ino))
 				add_nsfs_mount(ms, t, ino, mi.mountpoint,
-					       p->ino[0]);
+					       p->ino[NS_MNT]);
 		}
 		free(text);
 	}
@@ -325,19 +326,19 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 		struct ino_slot *e;
 		ssize_t n;
 
-		if (p->ino[0] == 0) {
+		if (p->ino[NS_MNT] == 0) {
 			snprintf(path, sizeof(path), "%d/ns/mnt", p->pid);
 			n = readlinkat(s->procdir, path, link,
 				       sizeof(link) - 1);
 			if (n <= 0)
 				continue;
 			link[n] = '\0';
-			if (ns_parse_ns_link(link, &t, &p->ino[0]) != 0) {
-				p->ino[0] = 0;
+			if (ns_parse_ns_link(link, &t, &p->ino[NS_MNT]) != 0) {
+				p->ino[NS_MNT] = 0;
 				continue;
 			}
 		}
-		e = ino_table_find(&ms->mntns, p->ino[0]);
+		e = ino_table_find(&ms->mntns, p->ino[NS_MNT]);
 		if (e != NULL && e->pid == 0) {
 			e->pid = p->pid;
 			missing--;

@@ -91,9 +91,7 @@ set_default_columns(struct nsls_opts *o)
 	static const int net[] = { COL_NS,   COL_TYPE,	 COL_NPROCS,
 				   COL_PID,  COL_USER,	 COL_NETNSID,
 				   COL_NSFS, COL_COMMAND };
-	size_t ti = ns_type_index(ns_type_by_name("net"));
-
-	if (o->types & (1u << ti)) {
+	if (o->types & (1u << NS_NET)) {
 		memcpy(o->cols, net, sizeof(net));
 		o->ncols = ARRAY_SIZE(net);
 	} else {

@@ -281,7 +281,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 				ino = socket_netns(pidfd, fd);
 				if (ino == 0)
 					continue;
-				ns = nsls_get(s, ino, &ns_types[3]);
+				ns = nsls_get(s, ino, &ns_types[NS_NET]);
 				add_string(&ns->holders, &ns->nholders,
 					   "sock:%d:%s", pid, d->d_name);
 				continue;
@@ -505,7 +505,7 @@ read_netns_names(struct scan *s)
 		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
 			continue;
 		ns = nsls_find(s, st.st_ino);
-		if (ns != NULL && ns->type == &ns_types[3])
+		if (ns != NULL && ns->type == &ns_types[NS_NET])
 			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
 	}
 	closedir(dir);
@@ -529,7 +529,7 @@ read_own_netns_names(struct scan *s)
 		for (size_t i = 0; i < n; i++)
 			if (!u[i].stale &&
 			    (ns = nsls_find(s, u[i].netns)) != NULL &&
-			    ns->type == ns_type_by_name("net"))
+			    ns->type == &ns_types[NS_NET])
 				add_string(&ns->names, &ns->nnames, "%s",
 					   u[i].name);
 		ns_unames_free(u, n);

@@ -141,7 +141,7 @@ resolve_row(const struct scan *s, const struct nsls_opts *o, struct rows *rows,
 		read_shown_process(s, o, ns->pid, r);
 	if (r->have_uid && want_col(o, COL_USER))
 		r->user = user_name(rows, r->uid);
-	if (want_col(o, COL_NETNSID) && ns->type == &ns_types[3])
+	if (want_col(o, COL_NETNSID) && ns->type == &ns_types[NS_NET])
 		r->netnsid = read_netnsid(s, rows, ns);
 	if (want_col(o, COL_PATH))
 		r->path = nsls_path(ns);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 static const struct ns_column cols[] = {
 	{ "NS", "", 0, 0, SCOLS_JSON_NUMBER },

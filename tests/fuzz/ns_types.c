@@ -2,7 +2,7 @@
 // libFuzzer harness for ns_type_by_name over a comma-separated list of
 // namespace type names ("net,user,mount"), and the table's other lookups.
 #include "fuzz.h"
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

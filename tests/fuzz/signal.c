@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "nscommon.h"
+#include "nscommon-internal.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
