@@ -21,21 +21,71 @@ path_of(const char *dir, const char *name)
 	char *path;
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		err(NS_EXIT_FAIL, "cannot allocate a path");
+		ns_oom(NS_EXIT_FAIL);
 	return path;
 }
 
-static bool
-mount_id_of(const char *path, uint64_t *id)
+/* Is NAME below DIRFD (not followed) the inode DEV, INO? */
+bool
+same_inode_at(int dirfd, const char *name, dev_t dev, ino_t ino)
+{
+	struct stat now;
+
+	return fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       now.st_dev == dev && now.st_ino == ino;
+}
+
+/*
+ * Take back the self-bind by its name in the parent this run holds, never
+ * by its path: the working directory moves to that parent, the mount id
+ * is checked there and umount2(2) gets the bare name (UMOUNT_NOFOLLOW), so
+ * no component can be swapped for a link between the check and the act.
+ * Not through /proc/self/fd of the mount's own fd: that fd keeps the mount
+ * busy, and only a plain umount, which the kernel refuses while names are
+ * mounted in it, may take back a self-bind that another run relies on.
+ * What is left is a rename inside the parent between the two calls, by
+ * someone who may write there, onto a mount in that directory of theirs.
+ */
+static void
+unmount_self_bind(const struct made_dirs *md)
 {
 	struct statx stx;
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) !=
-		    0 ||
-	    !(stx.stx_mask & STATX_MNT_ID))
-		return false;
-	*id = stx.stx_mnt_id;
-	return true;
+	if (cwd < 0)
+		return;
+	if (fchdir(md->parent) == 0 &&
+	    statx(AT_FDCWD, md->base, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID,
+		  &stx) == 0 &&
+	    (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == md->mnt_id)
+		(void)umount2(md->base, UMOUNT_NOFOLLOW);
+	if (fchdir(cwd) != 0)
+		warn("cannot return to the working directory");
+	close(cwd);
+}
+
+/* rmdir(2) a directory this run made, where it made it, if it is empty. */
+static bool
+remove_made_dir(const struct made_dir *d)
+{
+	return same_inode_at(d->parent, d->name, d->dev, d->ino) &&
+	       unlinkat(d->parent, d->name, AT_REMOVEDIR) == 0;
+}
+
+static void
+free_made_dirs(struct made_dirs *md)
+{
+	while (md->n > 0) {
+		struct made_dir *d = &md->dir[--md->n];
+
+		close(d->parent);
+		free(d->name);
+	}
+	if (md->parent >= 0)
+		close(md->parent);
+	free(md->dir);
+	free(md->canon);
+	free(md);
 }
 
 static void
@@ -43,11 +93,10 @@ undo_made_dirs(int status, void *arg)
 {
 	struct made_dirs *md = arg;
 	bool removed = false, undo;
-	uint64_t id;
 
 	/* On success the fd is closed already (and its frame gone). */
-	undo = status != NS_EXIT_OK && md->canon != NULL &&
-	       (md->self_bind != NULL || md->n > 0);
+	undo = status != NS_EXIT_OK && md->parent >= 0 &&
+	       (md->bound || md->n > 0);
 	if (undo) {
 		if (md->fd != NULL && *md->fd >= 0) {
 			close(*md->fd);
@@ -55,25 +104,17 @@ undo_made_dirs(int status, void *arg)
 		}
 		/* Without the lock another run is setting up: leave it all. */
 		if (md->lock < 0)
-			md->lock = take_setup_lock(md->canon, true);
+			md->lock = take_setup_lock(md, true);
 	}
-	if (undo && md->lock >= 0 && md->self_bind != NULL &&
-	    mount_id_of(md->self_bind, &id) && id == md->mnt_id)
-		(void)umount2(md->self_bind, UMOUNT_NOFOLLOW);
-	if (undo && md->lock >= 0 && md->n > 0 && rmdir(md->canon) == 0)
-		removed = true;
+	if (undo && md->lock >= 0 && md->bound)
+		unmount_self_bind(md);
+	if (undo && md->lock >= 0 && md->n > 0)
+		removed = remove_made_dir(&md->dir[md->n - 1]);
 	release_setup_lock(md);
-	while (md->n > 0) {
-		char *dir = md->path[--md->n];
-
-		if (removed)
-			(void)rmdir(dir); /* not empty: someone else's now */
-		free(dir);
-	}
-	free(md->self_bind);
-	free(md->canon);
-	free(md->path);
-	free(md);
+	/* the others only once DIR went: not empty, someone else's now */
+	for (size_t i = md->n - 1; removed && i > 0; i--)
+		(void)remove_made_dir(&md->dir[i - 1]);
+	free_made_dirs(md);
 }
 
 static struct made_dirs *
@@ -82,56 +123,85 @@ new_made_dirs(void)
 	struct made_dirs *md = calloc(1, sizeof(*md));
 
 	if (md == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
+		ns_oom(NS_EXIT_FAIL);
 	md->lock = -1;
+	md->parent = -1;
 	if (on_exit(undo_made_dirs, md) != 0)
 		errx(NS_EXIT_FAIL, "cannot register the undo of mkdir");
 	return md;
 }
 
-static void
-note_made_dir(struct made_dirs *md, const char *dir)
+/*
+ * Note that NAME below PARENT (an fd the note now owns) was made by this
+ * run, and is the directory FD: it was created empty and ours, and not
+ * swapped meanwhile for a link or another directory.
+ */
+static int
+note_made_dir(struct made_dirs *md, int parent, const char *name, int fd)
 {
-	char **grown = reallocarray(md->path, md->n + 1, sizeof(*grown));
+	struct made_dir *grown;
+	struct stat st;
 
-	if (grown == NULL || (grown[md->n] = strdup(dir)) == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
-	md->path = grown;
+	if (fstat(fd, &st) != 0)
+		return -1;
+	if (st.st_uid != geteuid() ||
+	    !same_inode_at(parent, name, st.st_dev, st.st_ino)) {
+		errno = EXDEV;
+		return -1;
+	}
+	grown = reallocarray(md->dir, md->n + 1, sizeof(*grown));
+	if (grown == NULL)
+		ns_oom(NS_EXIT_FAIL);
+	md->dir = grown;
+	grown[md->n] =
+		(struct made_dir){ parent, strdup(name), st.st_dev, st.st_ino };
+	if (grown[md->n].name == NULL)
+		ns_oom(NS_EXIT_FAIL);
 	md->n++;
+	return 0;
 }
 
-/* mkdir -p, noting each directory it creates. */
+/*
+ * mkdir -p, one component at a time below the fd of the one before
+ * (following links as mkdir -p does), noting each directory it creates
+ * where it created it.  *LAST gets an O_PATH fd of the final directory.
+ */
 static int
-make_dirs(const char *path, struct made_dirs *md)
+make_dirs(const char *path, struct made_dirs *md, int *last)
 {
-	char *p = strdup(path);
-	int saved;
+	char *p = strdup(path), *save = NULL, *name;
+	int cur, next, saved;
 
 	if (p == NULL)
-		return -1;
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		if (s[-1] != '/') {
-			char end = *s;
+		ns_oom(NS_EXIT_FAIL);
+	cur = open(*path == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	name = strtok_r(p, "/", &save);
+	while (cur >= 0 && name != NULL) {
+		bool made = mkdirat(cur, name, 0755) == 0;
+		int flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
 
-			*s = '\0';
-			if (mkdir(p, 0755) == 0)
-				note_made_dir(md, p);
-			else if (errno != EEXIST)
-				goto fail;
-			*s = end;
+		next = made || errno == EEXIST
+			       ? openat(cur, name,
+					flags | (made ? O_NOFOLLOW : 0))
+			       : -1;
+		if (next < 0 ||
+		    (made && note_made_dir(md, cur, name, next) != 0)) {
+			saved = errno;
+			if (next >= 0)
+				close(next);
+			close(cur);
+			free(p);
+			errno = saved;
+			return -1;
 		}
-		if (*s == '\0')
-			break;
+		if (!made)
+			close(cur);
+		cur = next;
+		name = strtok_r(NULL, "/", &save);
 	}
 	free(p);
-	return 0;
-fail:
-	saved = errno;
-	free(p);
-	errno = saved;
-	return -1;
+	*last = cur;
+	return cur < 0 ? -1 : 0;
 }
 
 enum mount_state { NOT_MOUNTED, MOUNTED_NOT_SHARED, MOUNTED_SHARED };
@@ -279,11 +349,22 @@ self_bind(int fd, const char *dir, bool *shared)
 	return tree;
 }
 
+/* Is the directory FD the last one this run made? */
+static bool
+made_here(const struct made_dirs *md, int fd)
+{
+	struct stat st;
+
+	return md->n > 0 && fstat(fd, &st) == 0 &&
+	       st.st_dev == md->dir[md->n - 1].dev &&
+	       st.st_ino == md->dir[md->n - 1].ino;
+}
+
 static int
 make_own_shared_mount(int fd, const char *dir, struct made_dirs *md)
 {
 	enum mount_state state;
-	bool shared;
+	bool shared, ours = made_here(md, fd);
 	int top, saved;
 
 	top = self_bind(fd, dir, &shared);
@@ -291,18 +372,66 @@ make_own_shared_mount(int fd, const char *dir, struct made_dirs *md)
 		err(NS_EXIT_FAIL, "cannot bind-mount %s onto itself", dir);
 	if (!shared && own_peer_group(top, false) != 0) {
 		saved = errno;
-		close(top);
-		if (umount2(dir, MNT_DETACH | UMOUNT_NOFOLLOW) != 0)
+		/* exactly the mount made here, not what DIR names now */
+		if (ns_umount_fd(top, MNT_DETACH) != 0)
 			warn("cannot undo the bind mount of %s", dir);
+		close(top);
 		errno = saved;
 		err(NS_EXIT_FAIL, "cannot make %s a shared mount", dir);
 	}
 	/* Ours to take back only on a directory this run made. */
-	if (md->n > 0 && mount_state(top, &state, &md->mnt_id) == 0 &&
-	    (md->self_bind = strdup(dir)) == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
+	if (ours && mount_state(top, &state, &md->mnt_id) == 0)
+		md->bound = true;
 	close(fd);
 	return top;
+}
+
+/*
+ * DIR by its canonical path (ND->path), opened through an fd of the
+ * directory above it that the run keeps (MD: the lock beside it, the undo
+ * in it), and checked to be WALKED, the directory make_dirs reached.
+ * false if it vanished meanwhile (a failing run took it back).
+ */
+static bool
+open_canonical(const char *dir, struct made_dirs *md, struct names_dir *nd,
+	       int walked)
+{
+	struct stat a, b;
+	int saved;
+
+	nd->fd = -1;
+	nd->path = realpath(dir, NULL);
+	if (nd->path != NULL) {
+		free(md->canon);
+		md->canon = strdup(nd->path);
+		if (md->canon == NULL)
+			ns_oom(NS_EXIT_FAIL);
+		if (md->parent >= 0)
+			close(md->parent);
+		md->parent = ns_open_parent(md->canon, &md->base);
+		if (md->parent >= 0)
+			nd->fd = openat(md->parent, md->base,
+					O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
+	}
+	saved = errno;
+	md->fd = &nd->fd;
+	if (fstat(walked, &b) != 0)
+		err(NS_EXIT_FAIL, "cannot open %s", dir);
+	close(walked);
+	/* Removed, as a failing run takes back what it made: again. */
+	if (nd->fd < 0 && saved == ENOENT && b.st_nlink == 0) {
+		free(nd->path);
+		return false;
+	}
+	errno = saved;
+	if (nd->fd < 0 && saved != ENOENT)
+		err(NS_EXIT_FAIL, "cannot open %s", dir);
+	if (nd->fd < 0 || fstat(nd->fd, &a) != 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		errx(NS_EXIT_FAIL,
+		     "cannot set up %s: it was moved while it was made", dir);
+	return true;
 }
 
 /* One try of prepare_dir; false if DIR vanished meanwhile (a failing run
@@ -313,28 +442,22 @@ try_prepare_dir(const char *dir, bool for_mounts, struct made_dirs *md,
 {
 	enum mount_state state;
 	uint64_t id;
+	int walked;
 
 	nd->fd = -1;
-	if (make_dirs(dir, md) != 0)
+	if (make_dirs(dir, md, &walked) != 0)
 		err(NS_EXIT_FAIL, "cannot create %s", dir);
-	nd->path = realpath(dir, NULL);
-	if (nd->path == NULL && errno == ENOENT)
+	if (!open_canonical(dir, md, nd, walked))
 		return false;
-	if (nd->path == NULL)
-		err(NS_EXIT_FAIL, "cannot resolve %s", dir);
-	free(md->canon);
-	md->canon = strdup(nd->path);
-	if (md->canon == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
-	md->fd = &nd->fd;
 	for (int locked = 0; locked < 2; locked++) {
 		/* Under the lock, look again: another run may have set up. */
 		if (locked) {
-			md->lock = take_setup_lock(nd->path, false);
+			md->lock = take_setup_lock(md, false);
 			close(nd->fd);
+			nd->fd = openat(md->parent, md->base,
+					O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
 		}
-		nd->fd = open(nd->path,
-			      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (nd->fd < 0 && errno == ENOENT) {
 			release_setup_lock(md);
 			free(nd->path);
@@ -385,7 +508,7 @@ open_dir(const char *dir, struct names_dir *nd)
 {
 	nd->path = strdup(dir);
 	if (nd->path == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
+		ns_oom(NS_EXIT_FAIL);
 	nd->fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netnslink.h"
@@ -25,12 +26,40 @@ bind_nsfile(int srcfd, const struct names_dir *nd, const char *name)
 		cannot_name(nd, name, "bind-mount the network namespace onto");
 }
 
+/*
+ * --symlink: a link to /proc/PID/ns/net.  The link names a PID, not a
+ * process: had the process exited by now, the link would name whoever
+ * gets the PID next, so it is taken back, if the name is still the link
+ * made here (in a directory others may write, it can be replaced).
+ */
+static void
+make_symlink(const struct netnslink_opts *o, const struct names_dir *nd,
+	     struct ns_proc *p)
+{
+	struct stat st;
+	char src[64];
+	bool made;
+
+	snprintf(src, sizeof(src), "/proc/%d/ns/net", (int)o->pid);
+	if (symlinkat(src, nd->fd, o->name) != 0)
+		cannot_name(nd, o->name, "create the link");
+	made = fstatat(nd->fd, o->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISLNK(st.st_mode);
+	if (ns_proc_check_alive(p) == 0)
+		return;
+	if (!made || !same_inode_at(nd->fd, o->name, st.st_dev, st.st_ino))
+		warnx("cannot remove %s/%s: replaced by another file", nd->path,
+		      o->name);
+	else if (unlinkat(nd->fd, o->name, 0) != 0)
+		warn("cannot remove %s/%s", nd->path, o->name);
+	errx(NS_EXIT_FAIL, "PID %d exited", (int)o->pid);
+}
+
 int
 link_pid(const struct netnslink_opts *o)
 {
 	struct names_dir nd;
 	struct ns_proc p;
-	char src[64];
 	int fd = -1;
 
 	if (ns_proc_open(o->pid, &p) != 0)
@@ -46,18 +75,7 @@ link_pid(const struct netnslink_opts *o)
 	if (o->force)
 		replace_existing(&nd, o->name);
 	if (o->symlink) {
-		snprintf(src, sizeof(src), "/proc/%d/ns/net", (int)o->pid);
-		if (symlinkat(src, nd.fd, o->name) != 0)
-			cannot_name(&nd, o->name, "create the link");
-		/*
-		 * The link names a PID, not a process: had it exited by now,
-		 * the link would name whoever gets the PID next.
-		 */
-		if (ns_proc_check_alive(&p) != 0) {
-			if (unlinkat(nd.fd, o->name, 0) != 0)
-				warn("cannot remove %s/%s", nd.path, o->name);
-			errx(NS_EXIT_FAIL, "PID %d exited", (int)o->pid);
-		}
+		make_symlink(o, &nd, &p);
 	} else {
 		bind_nsfile(fd, &nd, o->name);
 		close(fd);

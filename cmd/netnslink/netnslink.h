@@ -79,6 +79,14 @@ struct names_dir {
 	int fd;
 };
 
+/* A directory a run made: an O_PATH fd of its parent, its name, its inode. */
+struct made_dir {
+	int parent;
+	char *name;
+	dev_t dev;
+	ino_t ino;
+};
+
 /*
  * What a run made of the directory: the directories it created and the
  * self-bind it put on the last of them (its mount id).  A run that exits
@@ -90,23 +98,26 @@ struct names_dir {
  * it.
  */
 struct made_dirs {
-	char **path;
+	struct made_dir *dir;
 	size_t n;
-	char *self_bind;
-	uint64_t mnt_id;
-	char *canon; /* the directory, canonical: DIR.lock is its lock */
-	int *fd;     /* the names_dir fd, closed before the umount */
-	int lock;    /* the set-up lock while this run holds it, else -1 */
+	bool bound;	  /* this run bound the last of them onto itself */
+	uint64_t mnt_id;  /* ... as this mount */
+	char *canon;	  /* the directory, canonical */
+	int parent;	  /* O_PATH fd of the directory above it, or -1 */
+	const char *base; /* its name there (in canon); BASE.lock the lock */
+	int *fd;	  /* the names_dir fd, closed before the umount */
+	int lock;	  /* the set-up lock while this run holds it, else -1 */
 };
 
 /* dir.c */
 char *path_of(const char *dir, const char *name);
+bool same_inode_at(int dirfd, const char *name, dev_t dev, ino_t ino);
 void prepare_dir(const char *dir, bool for_mounts, struct names_dir *nd);
 void open_dir(const char *dir, struct names_dir *nd);
 void close_dir(struct names_dir *nd);
 
 /* lock.c */
-int take_setup_lock(const char *dir, bool quiet);
+int take_setup_lock(const struct made_dirs *md, bool quiet);
 void release_setup_lock(struct made_dirs *md);
 
 /* remove.c */
