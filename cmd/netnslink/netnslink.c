@@ -143,7 +143,6 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool explicit_list = false, outopts = false;
 	int c;
 
 	o->dir = DEFAULT_DIR;
@@ -169,7 +168,7 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 			set_mode(o, MODE_DELETE);
 			break;
 		case 'l':
-			explicit_list = true;
+			o->list_given = true;
 			break;
 		case 'i':
 			set_mode(o, MODE_IDENTIFY);
@@ -196,28 +195,17 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 			if (!ns_output_option(c, optarg, &o->out))
 				ns_try_help(NS_EXIT_USAGE);
 			/* -H goes with any mode: it only describes --list */
-			outopts |= c != 'H';
+			o->output_given |= c != 'H';
 		}
 	}
 	ns_output_columns(&o->out, columns, NCOLS, o->sel, &o->nsel,
 			  ARRAY_SIZE(o->sel));
-	if (explicit_list && o->mode != MODE_LIST)
-		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
-	if (o->mode == MODE_LIST && !explicit_list && optind < argc)
-		o->mode = MODE_LINK;
-	if (outopts && o->mode != MODE_LIST)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "-J, -r, -n and -o go with --list only");
-	if (o->symlink && o->mode != MODE_LINK)
-		ns_usage_error(NS_EXIT_USAGE, "--symlink goes with PID NAME");
-	if (o->loopback && o->mode != MODE_NEW)
-		ns_usage_error(NS_EXIT_USAGE, "--loopback goes with --new");
-	if (o->force && o->mode != MODE_LINK && o->mode != MODE_NEW)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--force goes with PID NAME or --new");
+}
 
-	argv += optind;
-	argc -= optind;
+/* The words after the options: what each mode takes. */
+static void
+take_operands(int argc, char **argv, struct netnslink_opts *o)
+{
 	switch (o->mode) {
 	case MODE_IDENTIFY:
 		/* -i PID as a separate word; no PID: our own, as ip does */
@@ -263,6 +251,27 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 	}
 }
 
+/* The options together: which go with the mode chosen, and its words. */
+static void
+check_args(int argc, char **argv, struct netnslink_opts *o)
+{
+	if (o->list_given && o->mode != MODE_LIST)
+		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
+	if (o->mode == MODE_LIST && !o->list_given && optind < argc)
+		o->mode = MODE_LINK;
+	if (o->output_given && o->mode != MODE_LIST)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "-J, -r, -n and -o go with --list only");
+	if (o->symlink && o->mode != MODE_LINK)
+		ns_usage_error(NS_EXIT_USAGE, "--symlink goes with PID NAME");
+	if (o->loopback && o->mode != MODE_NEW)
+		ns_usage_error(NS_EXIT_USAGE, "--loopback goes with --new");
+	if (o->force && o->mode != MODE_LINK && o->mode != MODE_NEW)
+		ns_usage_error(NS_EXIT_USAGE,
+			       "--force goes with PID NAME or --new");
+	take_operands(argc - optind, argv + optind, o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -274,6 +283,7 @@ main(int argc, char **argv)
 	/* Before the options: --help, -V and -H to a full disk fail too */
 	ns_close_stdout_at_exit(NS_EXIT_FAIL);
 	parse_args(argc, argv, &o);
+	check_args(argc, argv, &o);
 	if (geteuid() != 0 && !o.dir_given)
 		return own_names(&o);
 	/* Every mode reads or opens through /proc: refuse one that is not

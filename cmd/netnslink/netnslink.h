@@ -42,6 +42,8 @@ struct netnslink_opts {
 	bool symlink;
 	bool loopback;
 	bool force;
+	bool list_given;   /* -l */
+	bool output_given; /* -J, -r, -n, -o, --output-all */
 	pid_t pid;
 	const char *name; /* PID NAME, --new NAME, --pids NAME */
 	char **names;	  /* --delete NAME... */
