@@ -89,3 +89,29 @@ ours: 0 x x.old []"
 netnslink: cannot lock /run/u/names.lock: removed by another process 20 times in a row
 0"
 }
+
+# ---- --help, messages and rows (issues 16 and 18) ---------------------------
+
+@test "--help: options in one column, a blank line before -h, the manual named last, 80 columns" {
+	run -0 netnslink --help
+	assert_line --index 0 "Usage:"
+	assert_equal "${lines[-1]}" "For more details see netnslink(8)."
+	# bats drops empty lines from $lines: count the bytes of the line
+	run -0 bash -c 'netnslink --help | grep -B1 -- "^ -h, --help" | head -1 | wc -c'
+	assert_output 1
+	run -0 bash -c 'netnslink --help | awk "length > 80"'
+	assert_output ""
+	# every option line's description starts at column 24 (from 0)
+	run -0 bash -c 'netnslink --help | sed -n "/^Options:/,\$p" |
+		grep -E "^ (-[a-zA-Z], |    )--" |
+		awk "{ d = match(\$0, /[^ ]  +[^ ]/); s = substr(\$0, d + 1)
+			match(s, /[^ ]/); print d + RSTART - 1 }" | sort -u'
+	assert_output "24"
+	run -0 netnslink --help
+	assert_line " -J, --json             JSON output"
+	assert_line " -r, --raw              raw output: no padding, one space between cells"
+	assert_line " -n, --noheadings       no header line"
+	assert_line " -o, --output LIST      columns to print (+LIST adds to the default)"
+	assert_line "     --output-all       print every column"
+	assert_line " -H, --list-columns     list the columns and exit"
+}

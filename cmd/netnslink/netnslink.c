@@ -28,6 +28,9 @@ const struct ns_column columns[NCOLS] = {
 		       SCOLS_JSON_ARRAY_NUMBER },
 };
 
+/* Where the descriptions of --help start (counted from 0). */
+#define USAGE_COLUMN 24
+
 static noreturn void
 usage(void)
 {
@@ -41,29 +44,26 @@ usage(void)
 	      "Name a network namespace under /run/netns, as ip netns does.\n"
 	      "\n"
 	      "Options:\n"
-	      "     --symlink       link to /proc/PID/ns/net instead of a "
-	      "bind mount\n"
-	      "     --new           make a new, empty network namespace\n"
-	      "     --loopback      with --new: bring the lo interface up\n"
-	      " -f, --force         replace an existing name\n"
-	      " -d, --delete        unmount and remove the names\n"
-	      " -l, --list          list the names (the default)\n"
-	      " -i, --identify PID  print the names of PID's network "
-	      "namespace\n"
-	      "                       (no PID: the caller's)\n"
-	      "     --pids NAME     print the PIDs in a named namespace\n"
-	      "     --dir DIR       directory of the names (default "
-	      "/run/netns)\n"
-	      "                       (not root: $XDG_RUNTIME_DIR/netns)\n"
-	      " -J, --json          JSON output\n"
-	      " -r, --raw           raw output\n"
-	      " -n, --noheadings    no header line\n"
-	      " -o, --output LIST   columns to print (+LIST to add)\n"
-	      "     --output-all    print every column\n"
-	      " -H, --list-columns  describe the columns\n"
-	      " -h, --help          show this help\n"
-	      " -V, --version       show the version\n",
+	      "     --symlink          link to /proc/PID/ns/net instead of a bind mount\n"
+	      "     --new              make a new, empty network namespace\n"
+	      "     --loopback         with --new: bring the lo interface up\n"
+	      " -f, --force            replace an existing name\n"
+	      " -d, --delete           unmount and remove the names\n"
+	      " -l, --list             list the names (the default)\n"
+	      " -i, --identify [PID]   print the names of PID's network namespace\n"
+	      "                          (no PID: the caller's)\n"
+	      "     --pids NAME        print the PIDs in a named namespace\n"
+	      "     --dir DIR          directory of the names (default /run/netns;\n"
+	      "                          not root: $XDG_RUNTIME_DIR/netns)\n"
+	      " -J, --json             JSON output\n"
+	      " -r, --raw              raw output: no padding, one space between cells\n"
+	      " -n, --noheadings       no header line\n"
+	      " -o, --output LIST      columns to print (+LIST adds to the default)\n"
+	      "     --output-all       print every column\n"
+	      " -H, --list-columns     list the columns and exit\n",
 	      stdout);
+	ns_usage_help_version(USAGE_COLUMN);
+	ns_usage_man_tail(8);
 	exit(NS_EXIT_OK);
 }
 
