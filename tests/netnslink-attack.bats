@@ -115,3 +115,43 @@ netnslink: cannot lock /run/u/names.lock: removed by another process 20 times in
 	assert_line "     --output-all       print every column"
 	assert_line " -H, --list-columns     list the columns and exit"
 }
+
+@test "one voice: usage errors through the shared wording, every message on one line in the source" {
+	run -2 --separate-stderr netnslink --new -d a
+	assert_equal "${stderr_lines[0]}" "netnslink: --new and --delete are mutually exclusive"
+	run -2 --separate-stderr netnslink -i --pids a
+	assert_equal "${stderr_lines[0]}" "netnslink: --identify and --pids are mutually exclusive"
+	run -2 --separate-stderr netnslink -l -d a
+	assert_equal "${stderr_lines[0]}" "netnslink: --list and --delete are mutually exclusive"
+	run -2 --separate-stderr netnslink --dir '' -l
+	assert_equal "${stderr_lines[0]}" "netnslink: invalid directory: ''"
+	run -2 --separate-stderr netnslink x1 y
+	assert_equal "${stderr_lines[0]}" "netnslink: invalid PID: 'x1'"
+	run -2 --separate-stderr netnslink --new 'a/b'
+	assert_equal "${stderr_lines[0]}" "netnslink: invalid name: 'a/b': contains '/'"
+	local f
+	for f in "$BATS_TEST_DIRNAME"/../cmd/netnslink/*.c; do
+		# a string literal continued on the next line (other than a
+		# --help line ending in \n) hides its message from grep -rn
+		run -1 awk 'p ~ /[^n]"$/ && /^[ \t]*"/ { print FNR": "$0; f = 1 }
+			{ p = $0 } END { exit !f }' "$f"
+		run -1 grep -nE "exclude (each|one) other|goes alone|conflict|cannot allocate|invalid PID '|\"(fork|asprintf|malloc|strdup|calloc)\"" "$f"
+	done
+}
+
+# Issue 18 point 2: `netnslink | grep NAME` rows are short, and on a
+# terminal the PIDS cell is never cut without saying so: it lists five
+# PIDs and counts the rest ("and N more"), at any width.
+@test "on a terminal, at 80 and at 40 columns, a PIDS cell shows five PIDs and says how many more" {
+	require_root
+	command -v script >/dev/null || skip "needs script(1)"
+	run priv 'netnslink $$ here
+		script -qc "stty cols 80; netnslink -o name,nprocs,pids
+			stty cols 40; netnslink -o name,nprocs,pids" /dev/null |
+			tr -d "\r" | grep "^here"
+		netnslink | grep "^here" | awk "{ print length < 80 }"'
+	assert_success
+	assert_line --index 0 --regexp '^here +[0-9]+ ([0-9]+,){4}[0-9]+ and [0-9]+ more$'
+	assert_line --index 1 --regexp '^here +[0-9]+ ([0-9]+,){4}[0-9]+ and [0-9]+ more$'
+	assert_line --index 2 "1"
+}

@@ -33,8 +33,8 @@ proc_root(void)
 	int fd = ns_proc_root_open();
 
 	if (fd < 0 && errno == EXDEV)
-		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not the procfs "
-				   "of our PID namespace");
+		errx(NS_EXIT_FAIL,
+		     "cannot trust /proc: it is not the procfs of our PID namespace");
 	if (fd < 0)
 		err(NS_EXIT_FAIL, "cannot open /proc");
 	return fd;
@@ -68,7 +68,7 @@ scan_procs(size_t *n)
 			cap = cap ? cap * 2 : 256;
 			v = reallocarray(v, cap, sizeof(*v));
 			if (v == NULL)
-				err(NS_EXIT_FAIL, "cannot list processes");
+				ns_oom(NS_EXIT_FAIL);
 		}
 		v[(*n)++] =
 			(struct proc_net){ (pid_t)pid, st.st_dev, st.st_ino };
@@ -156,7 +156,7 @@ own_entries(size_t *n)
 		exit(NS_EXIT_FAIL);
 	v = calloc(*n + 1, sizeof(*v));
 	if (v == NULL)
-		err(NS_EXIT_FAIL, "cannot read %s", d.path);
+		ns_oom(NS_EXIT_FAIL);
 	for (size_t i = 0; i < *n; i++) {
 		v[i] = (struct entry){ u[i].name,
 				       u[i].stale ? "stale" : "holder",
@@ -191,7 +191,7 @@ read_entries(const char *dir, size_t *n)
 		err(NS_EXIT_FAIL, "cannot read %s", dir);
 	v = calloc((size_t)nde + 1, sizeof(*v));
 	if (v == NULL)
-		err(NS_EXIT_FAIL, "cannot read %s", dir);
+		ns_oom(NS_EXIT_FAIL);
 	for (int i = 0; i < nde; i++) {
 		struct entry *e = &v[i];
 		struct stat st;
@@ -199,7 +199,7 @@ read_entries(const char *dir, size_t *n)
 
 		e->name = strdup(de[i]->d_name);
 		if (e->name == NULL)
-			err(NS_EXIT_FAIL, "cannot read %s", dir);
+			ns_oom(NS_EXIT_FAIL);
 		free(de[i]);
 		fd = open_name(nd.fd, e->name, &e->kind);
 		if (fd >= 0 && fstat(fd, &st) == 0) {
@@ -235,7 +235,7 @@ xstrdup_or_null(const char *s)
 		return NULL;
 	d = strdup(s);
 	if (d == NULL)
-		err(NS_EXIT_FAIL, "cannot make the table");
+		ns_oom(NS_EXIT_FAIL);
 	return d;
 }
 
@@ -257,7 +257,7 @@ pid_list(const struct entry *e, const struct proc_net *procs, size_t nprocs,
 
 	*count = 0;
 	if (f == NULL)
-		err(NS_EXIT_FAIL, "cannot make the table");
+		ns_oom(NS_EXIT_FAIL);
 	for (size_t i = 0; i < nprocs; i++) {
 		if (procs[i].dev != e->dev || procs[i].ino != e->ino)
 			continue;
@@ -315,12 +315,12 @@ cell(const struct netnslink_opts *o, const struct entry *e, int col,
 	switch (col) {
 	case COL_NS:
 		if (asprintf(&s, "%ju", (uintmax_t)e->ino) < 0)
-			err(NS_EXIT_FAIL, "cannot make the table");
+			ns_oom(NS_EXIT_FAIL);
 		return s;
 	case COL_NPROCS:
 		free(pid_list(e, procs, nprocs, ",", false, &count));
 		if (asprintf(&s, "%zu", count) < 0)
-			err(NS_EXIT_FAIL, "cannot make the table");
+			ns_oom(NS_EXIT_FAIL);
 		return s;
 	case COL_PIDS:
 		return pid_list(e, procs, nprocs, o->out.json ? "\n" : ",",
@@ -421,8 +421,7 @@ print_pids(const struct netnslink_opts *o)
 		     path);
 	if (fd < 0 && strcmp(kind, "unchecked") == 0)
 		errx(NS_EXIT_FAIL,
-		     "%s reaches a namespace through a /proc/PID path that "
-		     "cannot be checked against a reused PID",
+		     "%s reaches a namespace through a /proc/PID path that cannot be checked against a reused PID",
 		     path);
 	if (fd < 0 && strcmp(kind, "dangling") == 0)
 		errx(NS_EXIT_FAIL, "%s is a link to a process that has exited",

@@ -76,7 +76,7 @@ check_name(const char *name)
 		return;
 	if (*name == '\0' || strlen(name) > NAME_MAX)
 		ns_usage_error(NS_EXIT_USAGE, "invalid name: %s", why);
-	ns_usage_error(NS_EXIT_USAGE, "invalid name '%s': %s", name, why);
+	ns_usage_error(NS_EXIT_USAGE, "invalid name: '%s': %s", name, why);
 }
 
 static pid_t
@@ -85,7 +85,7 @@ parse_pid_arg(const char *s)
 	pid_t pid;
 
 	if (ns_parse_pid(s, &pid) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid PID '%s'", s);
+		ns_usage_invalid(NS_EXIT_USAGE, "PID", s);
 	return pid;
 }
 
@@ -99,17 +99,37 @@ swapped_hint(const char *first, const char *second)
 	    !ns_netns_name_valid(first, NULL))
 		return;
 	ns_usage_error(NS_EXIT_USAGE,
-		       "invalid PID '%s': did you mean 'netnslink %s %s'?",
+		       "invalid PID: '%s': did you mean 'netnslink %s %s'?",
 		       first, second, first);
+}
+
+/* The option that chooses mode M, for messages. */
+static const char *
+mode_option(enum mode m)
+{
+	switch (m) {
+	case MODE_LINK:
+		return "PID NAME";
+	case MODE_NEW:
+		return "--new";
+	case MODE_DELETE:
+		return "--delete";
+	case MODE_IDENTIFY:
+		return "--identify";
+	case MODE_PIDS:
+		return "--pids";
+	case MODE_LIST:
+		break;
+	}
+	return "--list";
 }
 
 static void
 set_mode(struct netnslink_opts *o, enum mode m)
 {
 	if (o->mode != MODE_LIST && o->mode != m)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--new, --delete, --list, --identify and --pids "
-			       "exclude one another");
+		ns_usage_exclusive(NS_EXIT_USAGE, mode_option(o->mode),
+				   mode_option(m));
 	o->mode = m;
 }
 
@@ -182,8 +202,8 @@ parse_args(int argc, char **argv, struct netnslink_opts *o)
 			break;
 		case OPT_DIR:
 			if (*optarg == '\0')
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid directory: empty");
+				ns_usage_invalid(NS_EXIT_USAGE, "directory",
+						 optarg);
 			o->dir = optarg;
 			o->dir_given = true;
 			break;
@@ -256,7 +276,8 @@ static void
 check_args(int argc, char **argv, struct netnslink_opts *o)
 {
 	if (o->list_given && o->mode != MODE_LIST)
-		ns_usage_error(NS_EXIT_USAGE, "--list goes alone");
+		ns_usage_exclusive(NS_EXIT_USAGE, "--list",
+				   mode_option(o->mode));
 	if (o->mode == MODE_LIST && !o->list_given && optind < argc)
 		o->mode = MODE_LINK;
 	if (o->output_given && o->mode != MODE_LIST)

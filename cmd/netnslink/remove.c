@@ -107,8 +107,7 @@ remove_name(const struct names_dir *nd, const char *name)
 		kind = kind_of_fd(fd);
 	}
 	if (kind == NAME_OTHER) {
-		warnx("refusing to remove %s: neither a network namespace "
-		      "mount, a link to /proc/PID/ns/net nor an empty file",
+		warnx("refusing to remove %s: neither a network namespace mount, a link to /proc/PID/ns/net nor an empty file",
 		      path);
 		goto out;
 	}
