@@ -120,10 +120,8 @@ undo_made_dirs(int status, void *arg)
 static struct made_dirs *
 new_made_dirs(void)
 {
-	struct made_dirs *md = calloc(1, sizeof(*md));
+	struct made_dirs *md = nonnull(calloc(1, sizeof(*md)));
 
-	if (md == NULL)
-		ns_oom(NS_EXIT_FAIL);
 	md->lock = -1;
 	md->parent = -1;
 	if (on_exit(undo_made_dirs, md) != 0)
@@ -149,14 +147,10 @@ note_made_dir(struct made_dirs *md, int parent, const char *name, int fd)
 		errno = EXDEV;
 		return -1;
 	}
-	grown = reallocarray(md->dir, md->n + 1, sizeof(*grown));
-	if (grown == NULL)
-		ns_oom(NS_EXIT_FAIL);
+	grown = nonnull(reallocarray(md->dir, md->n + 1, sizeof(*grown)));
 	md->dir = grown;
-	grown[md->n] =
-		(struct made_dir){ parent, strdup(name), st.st_dev, st.st_ino };
-	if (grown[md->n].name == NULL)
-		ns_oom(NS_EXIT_FAIL);
+	grown[md->n] = (struct made_dir){ parent, nonnull(strdup(name)),
+					  st.st_dev, st.st_ino };
 	md->n++;
 	return 0;
 }

@@ -66,9 +66,7 @@ scan_procs(size_t *n)
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 256;
-			v = reallocarray(v, cap, sizeof(*v));
-			if (v == NULL)
-				ns_oom(NS_EXIT_FAIL);
+			v = nonnull(reallocarray(v, cap, sizeof(*v)));
 		}
 		v[(*n)++] =
 			(struct proc_net){ (pid_t)pid, st.st_dev, st.st_ino };

@@ -111,6 +111,15 @@ struct made_dirs {
 	int lock;	  /* the set-up lock while this run holds it, else -1 */
 };
 
+/* P, or the end of the run with ns_oom's "out of memory" if P is NULL. */
+static inline void *
+nonnull(void *p)
+{
+	if (p == NULL)
+		ns_oom(NS_EXIT_FAIL);
+	return p;
+}
+
 /* dir.c */
 char *path_of(const char *dir, const char *name);
 bool same_inode_at(int dirfd, const char *name, dev_t dev, ino_t ino);
