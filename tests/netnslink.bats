@@ -317,7 +317,7 @@ $(ns_inode "$PID" net)
 @test "malformed PIDs and options: status 2 and a hint" {
 	for pid in abc 0 -1 12x 99999999999; do
 		run -2 --separate-stderr netnslink -- "$pid" x
-		assert_equal "$stderr" "netnslink: invalid PID '$pid'
+		assert_equal "$stderr" "netnslink: invalid PID: '$pid'
 Try 'netnslink --help' for more information."
 	done
 	run -2 --separate-stderr netnslink --bogus
@@ -450,7 +450,7 @@ keep
 	assert_output "NAME NS KIND NPROCS
 leftover  stale "
 	run -2 --separate-stderr netnslink -l --new x
-	assert_equal "${stderr_lines[0]}" "netnslink: --list goes alone"
+	assert_equal "${stderr_lines[0]}" "netnslink: --list and --new are mutually exclusive"
 }
 
 # ---- acting as root among other users (issue 13) ------------------------------
@@ -800,9 +800,9 @@ full
 	for pid in "+$$" " $$" "$$ " "-$$" "0x1"; do
 		# --symlink: a binary that took the PID makes no mount here
 		run -2 --separate-stderr netnslink --dir "$BATS_TEST_TMPDIR/d" --symlink -- "$pid" x
-		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID '$pid'"
+		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID: '$pid'"
 		run -2 --separate-stderr netnslink --identify="$pid"
-		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID '$pid'"
+		assert_equal "${stderr_lines[0]}" "netnslink: invalid PID: '$pid'"
 		run -125 --separate-stderr nsjoin -t "$pid" -n true
 		assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '$pid'"
 	done
@@ -844,10 +844,10 @@ full
 
 @test "NAME PID (ip netns attach order): did you mean PID NAME?" {
 	run -2 --separate-stderr netnslink web 14205
-	assert_equal "$stderr" "netnslink: invalid PID 'web': did you mean 'netnslink 14205 web'?
+	assert_equal "$stderr" "netnslink: invalid PID: 'web': did you mean 'netnslink 14205 web'?
 Try 'netnslink --help' for more information."
 	run -2 --separate-stderr netnslink web blue
-	assert_equal "${stderr_lines[0]}" "netnslink: invalid PID 'web'"
+	assert_equal "${stderr_lines[0]}" "netnslink: invalid PID: 'web'"
 }
 
 @test "-i without a PID names the caller's namespace, as ip netns identify" {

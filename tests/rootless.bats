@@ -283,7 +283,7 @@ $(ns_inode "$pid" net)"
 @test "bad names are usage errors, and nothing is made" {
 	long=$(printf 'x%.0s' $(seq 256))
 	run -2 own netnslink --new "a/b"
-	assert_output --partial "netnslink: invalid name 'a/b'"
+	assert_output --partial "netnslink: invalid name: 'a/b'"
 	run -2 own netnslink --new ..
 	run -2 own netnslink --new ""
 	run -2 own netnslink --new "$long"
