@@ -368,3 +368,28 @@ unreadable_by_nobody() {
 	assert_line --regexp '^TASKS <integer\\x20array> '
 	assert_line --regexp '^NETNSID <string> '
 }
+
+# complete_nsls WORD: what TAB offers for nsls's last word WORD, one a line.
+complete_nsls() {
+	compopt() { :; }
+	COMP_WORDS=(nsls "$1")
+	COMP_CWORD=1
+	COMP_LINE="nsls $1"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_nsls nsls "$1" nsls
+	[ "${#COMPREPLY[@]}" -eq 0 ] || printf '%s\n' "${COMPREPLY[@]}" | sort
+}
+
+@test "completion: NS completes a namespace file's path after a '/', inodes otherwise" {
+	local bc=/usr/share/bash-completion/bash_completion
+	[ -r "$bc" ] || skip "bash-completion is not installed"
+	# shellcheck source=/dev/null
+	source "$bc"
+	# shellcheck source=/dev/null
+	source "$BATS_TEST_DIRNAME/../cmd/completion/nsls"
+	run -0 complete_nsls /proc/self/ns/ne
+	assert_line /proc/self/ns/net
+	run -0 complete_nsls "$(ns_inode self net | cut -c 1-9)"
+	assert_line "$(ns_inode self net)"
+}
