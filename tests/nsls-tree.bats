@@ -273,7 +273,7 @@ our_rows() {
 # namespace of its own: P1 and P2.  Unprivileged where user namespaces
 # allow it, so as root and as a build user alike.
 start_user_ns_pair() {
-	require_userns
+	nsunshare -U -r true 2>/dev/null || skip "cannot make a user namespace"
 	local t=$BATS_TEST_TMPDIR
 	spawn nsunshare -U -r sh -c "nsunshare -n sh -c 'echo \$\$ >$t/p1; exec sleep 1000' &
 		nsunshare -n sh -c 'echo \$\$ >$t/p2; exec sleep 1000' & wait"
