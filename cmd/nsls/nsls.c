@@ -38,7 +38,7 @@ const struct ns_column columns[NCOLS] = {
 	[COL_USER] = { "USER", "user name of that process", 0, 0,
 		       SCOLS_JSON_STRING },
 	[COL_NETNSID] = { "NETNSID", "id of the namespace as seen from ours", 0,
-			  SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+			  SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
 	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
 		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
 	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10, SCOLS_FL_RIGHT,
@@ -49,6 +49,8 @@ const struct ns_column columns[NCOLS] = {
 		       SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
 	[COL_HOLDERS] = { "HOLDERS", "what keeps the namespace alive", 0,
 			  SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+	[COL_TASKS] = { "TASKS", "which of the -p PIDs are in the namespace", 0,
+			0, SCOLS_JSON_ARRAY_NUMBER },
 };
 
 static noreturn void
@@ -63,7 +65,8 @@ usage(void)
 	      " -n, --noheadings       no header line\n"
 	      " -o, --output LIST      output columns (+LIST appends)\n"
 	      "     --output-all       print every column\n"
-	      " -p, --task PID         namespaces of this process only\n"
+	      " -p, --task PID         namespaces of this process (repeat: of "
+	      "any, TASKS)\n"
 	      " -P, --persistent       namespaces no process is in\n"
 	      " -r, --raw              columns separated by one space, no padding\n"
 	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
@@ -82,7 +85,11 @@ usage(void)
 	exit(NS_EXIT_OK);
 }
 
-/* lsns's defaults, which gain NETNSID and NSFS when -t asks for net. */
+/*
+ * lsns's defaults, which gain NETNSID and NSFS when -t asks for net; for
+ * NS arguments its process columns (and NS, to tell several apart).
+ * Several -p PIDs add TASKS, before the command.
+ */
 static void
 set_default_columns(struct nsls_opts *o)
 {
@@ -91,12 +98,27 @@ set_default_columns(struct nsls_opts *o)
 	static const int net[] = { COL_NS,   COL_TYPE,	 COL_NPROCS,
 				   COL_PID,  COL_USER,	 COL_NETNSID,
 				   COL_NSFS, COL_COMMAND };
-	if (o->types & (1u << NS_NET)) {
+	static const int procs[] = { COL_NS, COL_PID, COL_PPID, COL_USER,
+				     COL_COMMAND };
+	size_t skip = 1;
+
+	if (o->nwant > 0) {
+		for (size_t i = 1; i < o->nwant; i++)
+			if (o->want[i] != o->want[0])
+				skip = 0;
+		memcpy(o->cols, procs + skip,
+		       sizeof(procs) - skip * sizeof(int));
+		o->ncols = ARRAY_SIZE(procs) - skip;
+	} else if (o->types & (1u << NS_NET)) {
 		memcpy(o->cols, net, sizeof(net));
 		o->ncols = ARRAY_SIZE(net);
 	} else {
 		memcpy(o->cols, def, sizeof(def));
 		o->ncols = ARRAY_SIZE(def);
+	}
+	if (o->ntasks > 1) {
+		o->cols[o->ncols] = o->cols[o->ncols - 1];
+		o->cols[o->ncols++ - 1] = COL_TASKS;
 	}
 }
 
@@ -194,6 +216,66 @@ kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
 
 /* ---- options ------------------------------------------------------------ */
 
+/*
+ * The inode of the namespace file PATH (/proc/PID/ns/net, /run/netns/NAME).
+ * O_PATH opens nothing: no FIFO waits, no device runs; only the inode is
+ * taken, of an nsfs file.
+ */
+static unsigned long
+ns_file_inode(const char *path)
+{
+	struct statfs sfs;
+	struct stat st;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		err(NS_EXIT_FAIL, "cannot open namespace file %s", path);
+	if (fstatfs(fd, &sfs) != 0 || fstat(fd, &st) != 0)
+		err(NS_EXIT_FAIL, "cannot read namespace file %s", path);
+	close(fd);
+	if (sfs.f_type != NSFS_MAGIC)
+		errx(NS_EXIT_FAIL, "not a namespace file: '%s'", path);
+	return (unsigned long)st.st_ino;
+}
+
+/* NS arguments: inode numbers, or paths (with a '/') of namespace files. */
+static void
+parse_namespaces(char **args, size_t n, struct nsls_opts *o)
+{
+	o->nwant = n;
+	o->want = calloc(n ? n : 1, sizeof(*o->want));
+	if (o->want == NULL)
+		ns_oom(NS_EXIT_FAIL);
+	for (size_t i = 0; i < n; i++) {
+		long v;
+
+		if (ns_parse_long(args[i], 1, LONG_MAX, &v) == 0)
+			o->want[i] = (unsigned long)v;
+		else if (strchr(args[i], '/') != NULL)
+			o->want[i] = ns_file_inode(args[i]);
+		else
+			ns_usage_error(NS_EXIT_USAGE, "invalid namespace: '%s'",
+				       args[i]);
+	}
+}
+
+/* -p PID, again and again: each once. */
+static void
+add_task(struct nsls_opts *o, const char *arg)
+{
+	pid_t pid;
+
+	if (ns_parse_pid(arg, &pid) != 0)
+		ns_usage_error(NS_EXIT_USAGE, "invalid PID: '%s'", arg);
+	for (size_t i = 0; i < o->ntasks; i++)
+		if (o->tasks[i] == pid)
+			return;
+	o->tasks = reallocarray(o->tasks, o->ntasks + 1, sizeof(*o->tasks));
+	if (o->tasks == NULL)
+		ns_oom(NS_EXIT_FAIL);
+	o->tasks[o->ntasks++] = pid;
+}
+
 static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
@@ -228,9 +310,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			list = true;
 			break;
 		case 'p':
-			if (ns_parse_pid(optarg, &o->task) != 0)
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid PID: '%s'", optarg);
+			add_task(o, optarg);
 			break;
 		case 'P':
 			o->persistent = true;
@@ -265,6 +345,10 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 				ns_try_help(NS_EXIT_USAGE);
 		}
 	}
+	if (optind < argc && o->ntasks > 0)
+		ns_usage_exclusive(NS_EXIT_USAGE, "--task", "NS");
+	if (optind < argc)
+		parse_namespaces(argv + optind, (size_t)(argc - optind), o);
 	set_default_columns(o);
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
 			  ARRAY_SIZE(o->cols));
@@ -273,21 +357,6 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			       "--list and --tree are mutually exclusive");
 	if (list)
 		o->tree = TREE_NONE;
-	if (optind < argc) {
-		o->nwant = (size_t)(argc - optind);
-		o->want = calloc(o->nwant, sizeof(*o->want));
-		if (o->want == NULL)
-			err(NS_EXIT_FAIL, "cannot allocate");
-		for (size_t i = 0; i < o->nwant; i++) {
-			long v;
-
-			if (ns_parse_long(argv[optind + i], 1, LONG_MAX, &v))
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid namespace: '%s'",
-					       argv[optind + i]);
-			o->want[i] = (unsigned long)v;
-		}
-	}
 }
 
 bool
@@ -350,9 +419,9 @@ task_complete(const struct nsls_opts *o, const struct proc *p)
 
 static void
 read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
-		     ino_t *task_ns)
+		     pid_t task, ino_t *task_ns)
 {
-	const struct proc *p = proc_find(s, o->task);
+	const struct proc *p = proc_find(s, task);
 	struct pollfd pfd = { .fd = -1, .events = POLLIN };
 	struct ns_proc pr;
 
@@ -365,17 +434,17 @@ read_task_namespaces(const struct scan *s, const struct nsls_opts *o,
 	 * or are gone in part, until it is a zombie: give it a moment):
 	 * "No such process".  Else it shut us out.
 	 */
-	if (ns_proc_open(o->task, &pr) != 0)
-		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	if (ns_proc_open(task, &pr) != 0)
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", task);
 	pfd.fd = pr.pidfd;
 	if (pfd.fd >= 0 && poll(&pfd, 1, 100) > 0) {
 		ns_proc_close(&pr);
 		errno = ESRCH;
-		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+		err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", task);
 	}
 	ns_proc_close(&pr);
 	errno = p == NULL ? EACCES : ENOENT;
-	err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", o->task);
+	err(NS_EXIT_FAIL, "cannot read namespaces of PID %d", task);
 }
 
 /*
@@ -417,19 +486,19 @@ check_wanted(const struct scan *s, const struct nsls_opts *o)
  * their relations and names.
  */
 static void
-collect(struct scan *s, const struct nsls_opts *o, ino_t *task_ns)
+collect(struct scan *s, const struct nsls_opts *o, ino_t (*task_ns)[KT_MAX])
 {
 	bool holders = want_col(o, COL_HOLDERS) || o->persistent;
 	unsigned stat_types = o->types ? o->types : (1u << o->kt.n) - 1;
 	struct stat st;
 
-	if (o->task != 0)
+	if (o->ntasks > 0)
 		stat_types |= (1u << o->kt.n) - 1;
 	scan_proc(s, o, stat_types);
 	if (s->nprocs > 0)
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
-	if (o->task != 0)
-		read_task_namespaces(s, o, task_ns);
+	for (size_t i = 0; i < o->ntasks; i++)
+		read_task_namespaces(s, o, o->tasks[i], task_ns[i]);
 	if (fstatat(s->procdir, "self/ns/mnt", &st, 0) != 0)
 		st.st_ino = 0;
 	scan_mounts(s, o, st.st_ino);
@@ -445,13 +514,42 @@ collect(struct scan *s, const struct nsls_opts *o, ino_t *task_ns)
 	check_wanted(s, o);
 }
 
+/*
+ * Processes whose namespace files shut us out (even root: PID 1 in some
+ * containers), named when they are few, so that what is missing is known.
+ */
+static void
+warn_unreadable(const struct scan *s)
+{
+	size_t n = s->unreadable, named = ARRAY_SIZE(s->unreadable_pid);
+	const pid_t *p = s->unreadable_pid;
+
+	if (n == 1)
+		warnx("cannot read the namespaces of PID %d: Permission denied",
+		      p[0]);
+	else if (n <= named) {
+		char list[ARRAY_SIZE(s->unreadable_pid) * 16] = "";
+		size_t len = 0;
+
+		for (size_t i = 0; i + 1 < n; i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%d", i ? ", " : "", p[i]);
+		warnx("cannot read the namespaces of PIDs %s and %d: "
+		      "Permission denied",
+		      list, p[n - 1]);
+	} else if (n > named)
+		warnx("cannot read the namespaces of %zu processes (PIDs %d, "
+		      "%d, %d, %d, %d and %zu more): Permission denied",
+		      n, p[0], p[1], p[2], p[3], p[4], n - named);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct nsls_opts o = { 0 };
 	struct scan s = { .procdir = -1 };
 	struct rows rows = { .rtnl.sock = -1 };
-	ino_t task_ns[KT_MAX] = { 0 };
+	ino_t(*task_ns)[KT_MAX];
 	int procdir_errno;
 
 	setlocale(LC_ALL, "");
@@ -465,16 +563,18 @@ main(int argc, char **argv)
 		errno = procdir_errno;
 		err(NS_EXIT_FAIL, "cannot open /proc");
 	}
+	task_ns = calloc(o.ntasks ? o.ntasks : 1, sizeof(*task_ns));
+	if (task_ns == NULL)
+		ns_oom(NS_EXIT_FAIL);
 	collect(&s, &o, task_ns);
 	resolve_rows(&s, &o, task_ns, &rows);
 	/* From here on nothing is read: the rows hold all they show. */
 	print_table(&o, &rows);
-	if (s.unreadable > 0)
-		warnx("cannot read the namespaces of %zu process%s: "
-		      "Permission denied",
-		      s.unreadable, s.unreadable == 1 ? "" : "es");
+	warn_unreadable(&s);
 	free_rows(&rows);
 	free_scan(&s);
+	free(task_ns);
+	free(o.tasks);
 	free(o.want);
 	return NS_EXIT_OK;
 }

@@ -38,6 +38,7 @@ enum {
 	COL_ONS,
 	COL_NAME,
 	COL_HOLDERS,
+	COL_TASKS,
 	NCOLS
 };
 
@@ -64,12 +65,13 @@ struct nsls_opts {
 	struct ns_output out;
 	struct kernel_types kt;
 	unsigned types; /* bit per kt index; all when 0 */
-	pid_t task;	/* -p, 0 for every process */
+	pid_t *tasks;	/* -p, each once, in the order given */
+	size_t ntasks;
 	int tree;
 	bool persistent;
 	int cols[4 * NCOLS];
 	size_t ncols;
-	unsigned long *want; /* positional NS inodes */
+	unsigned long *want; /* positional NS: list their processes */
 	size_t nwant;
 };
 
@@ -97,7 +99,9 @@ struct ns {
 	size_t nnames;
 	char **nsfs;
 	size_t nnsfs;
-	bool related; /* parent and owner read */
+	bool related;	     /* parent and owner read */
+	bool have_owner_uid; /* found only as a relative: read then */
+	uid_t owner_uid;
 };
 
 struct proc {
@@ -126,6 +130,7 @@ struct scan {
 	struct proc *procs;
 	size_t nprocs, allocprocs;
 	size_t unreadable;
+	pid_t unreadable_pid[5]; /* the first ones, to name them */
 	int procdir;
 };
 
@@ -135,18 +140,27 @@ struct rtnl {
 	uint32_t seq;
 };
 
-/* What a row shows, all read by resolve_rows before the table exists. */
+/*
+ * What a row shows, all read by resolve_rows before the table exists: a
+ * namespace and its lowest process, or (nsls NS) one process in it.
+ */
 struct row {
 	const struct ns *ns;
 	const struct row *parent; /* in the tree; NULL at the top */
-	pid_t ppid;		  /* of ns->pid, 0 unknown */
+	pid_t pid;		  /* the process shown, 0 for none */
+	pid_t ppid;		  /* of pid, 0 unknown */
 	bool have_uid;
-	uid_t uid;
+	uid_t uid;	  /* of pid, or of the owner of a process-less ns */
 	const char *user; /* NULL where the database has none */
 	char *command;
-	int32_t netnsid; /* -1: none */
+	int32_t netnsid; /* NETNSID_NONE, NETNSA_NSID_NOT_ASSIGNED or id */
 	char *path;
+	pid_t *tasks; /* the -p PIDs in ns */
+	size_t ntasks;
 };
+
+/* A NETNSID cell left empty: no net namespace, or it cannot be asked. */
+#define NETNSID_NONE (-2)
 
 /* The rows shown, by inode, and what reading them keeps for the run. */
 struct rows {
@@ -193,6 +207,8 @@ int open_ns(const struct scan *s, const struct ns *ns);
 void read_relations(struct scan *s, const struct nsls_opts *o);
 void read_netns_names(struct scan *s);
 void read_own_netns_names(struct scan *s);
+/* The uid that owns FD's user namespace (FD's own, for a user ns). */
+bool owner_uid_of_fd(int fd, const struct ns_type *type, uid_t *uid);
 
 /* mounts.c */
 void scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt);
@@ -202,7 +218,7 @@ int32_t netnsid_of(struct rtnl *rtnl, int nsfd);
 
 /* resolve.c */
 void resolve_rows(struct scan *s, const struct nsls_opts *o,
-		  const ino_t *task_ns, struct rows *rows);
+		  ino_t (*task_ns)[KT_MAX], struct rows *rows);
 void free_rows(struct rows *rows);
 
 /* show.c */

@@ -51,6 +51,9 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 		}
 		if (n <= 0) {
 			if (errno == EACCES || errno == EPERM) {
+				if (s->unreadable <
+				    ARRAY_SIZE(s->unreadable_pid))
+					s->unreadable_pid[s->unreadable] = pid;
 				s->unreadable++;
 				return;
 			}
@@ -302,6 +305,31 @@ scan_fds(struct scan *s, const struct nsls_opts *o)
 
 /* ---- relations: parent and owner ---------------------------------------- */
 
+/*
+ * NS_GET_OWNER_UID answers for a user namespace only (EINVAL for the
+ * rest): a namespace of another type is owned by the user namespace's
+ * owner.  False where either refuses.
+ */
+bool
+owner_uid_of_fd(int fd, const struct ns_type *type, uid_t *uid)
+{
+	int ufd = fd;
+	bool ok;
+
+	if (type != &ns_types[NS_USER]) {
+		ufd = ioctl(fd, NS_GET_USERNS);
+		if (ufd < 0) {
+			fail_if_exhausted(
+				"cannot open the owner of a namespace");
+			return false;
+		}
+	}
+	ok = ioctl(ufd, NS_GET_OWNER_UID, uid) == 0;
+	if (ufd != fd)
+		close(ufd);
+	return ok;
+}
+
 static ino_t relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 			 unsigned long req);
 
@@ -341,6 +369,7 @@ relative_of(struct scan *s, const struct nsls_opts *o, int fd,
 	    want_type(o, ns_type_index(t))) {
 		rel = nsls_get(s, ino, t);
 		rel->related = true;
+		rel->have_owner_uid = owner_uid_of_fd(rfd, t, &rel->owner_uid);
 		relations_from_fd(s, o, rel, rfd);
 	}
 out:

@@ -113,7 +113,7 @@ user_name(struct rows *rows, uid_t uid)
 	return rows->users[rows->nusers++].name;
 }
 
-/* -1 where no id is assigned or the namespace cannot be opened. */
+/* NETNSID_NONE where the namespace cannot be opened or asked. */
 static int32_t
 read_netnsid(const struct scan *s, struct rows *rows, const struct ns *ns)
 {
@@ -123,11 +123,39 @@ read_netnsid(const struct scan *s, struct rows *rows, const struct ns *ns)
 	if (fd < 0) {
 		fail_if_exhausted("cannot open namespace %lu",
 				  (unsigned long)ns->ino);
-		return -1;
+		return NETNSID_NONE;
 	}
 	id = netnsid_of(&rows->rtnl, fd);
 	close(fd);
 	return id;
+}
+
+/*
+ * A namespace no process is in has the user of its owning user namespace
+ * (as lsns 2.40+): read when it was found as a relative, else now.
+ */
+static void
+read_owner_uid(const struct scan *s, const struct ns *ns, struct row *r)
+{
+	const struct ns *owner = ns->owner ? nsls_find(s, ns->owner) : NULL;
+	int fd;
+
+	if (ns->have_owner_uid) {
+		r->uid = ns->owner_uid;
+		r->have_uid = true;
+		return;
+	}
+	fd = open_ns(s, ns);
+	if (fd >= 0) {
+		r->have_uid = owner_uid_of_fd(fd, ns->type, &r->uid);
+		close(fd);
+		return;
+	}
+	fail_if_exhausted("cannot open namespace %lu", (unsigned long)ns->ino);
+	if (owner != NULL && owner->have_owner_uid) {
+		r->uid = owner->owner_uid;
+		r->have_uid = true;
+	}
 }
 
 static void
@@ -136,19 +164,29 @@ resolve_row(const struct scan *s, const struct nsls_opts *o, struct rows *rows,
 {
 	const struct ns *ns = r->ns;
 
-	r->netnsid = -1;
-	if (ns->pid != 0)
-		read_shown_process(s, o, ns->pid, r);
+	r->netnsid = NETNSID_NONE;
+	if (r->pid != 0)
+		read_shown_process(s, o, r->pid, r);
+	else if (want_col(o, COL_UID) || want_col(o, COL_USER))
+		read_owner_uid(s, ns, r);
 	if (r->have_uid && want_col(o, COL_USER))
 		r->user = user_name(rows, r->uid);
 	if (want_col(o, COL_NETNSID) && ns->type == &ns_types[NS_NET])
 		r->netnsid = read_netnsid(s, rows, ns);
-	if (want_col(o, COL_PATH))
+	if (!want_col(o, COL_PATH))
+		return;
+	/* nsls NS: each process's own path to it */
+	if (o->nwant == 0 || r->pid == 0)
 		r->path = nsls_path(ns);
+	else if (asprintf(&r->path, "/proc/%d/ns/%s", r->pid, ns->type->name) <
+		 0)
+		ns_oom(NS_EXIT_FAIL);
 }
 
+/* The -p PIDs in NS, kept in R; no -p shows every namespace. */
 static bool
-is_shown(const struct ns *ns, const struct nsls_opts *o, const ino_t *task_ns)
+is_shown(const struct ns *ns, const struct nsls_opts *o,
+	 ino_t (*task_ns)[KT_MAX], struct row *r)
 {
 	size_t t = kt_index(&o->kt, ns->type);
 
@@ -156,37 +194,25 @@ is_shown(const struct ns *ns, const struct nsls_opts *o, const ino_t *task_ns)
 		return false;
 	if (o->persistent && ns->nprocs > 0)
 		return false;
-	if (o->task != 0) {
-		if (task_ns[t] != ns->ino)
-			return false;
+	for (size_t i = 0; i < o->ntasks; i++) {
+		if (task_ns[i][t] != ns->ino)
+			continue;
+		r->tasks = xrealloc(r->tasks, r->ntasks + 1, sizeof(pid_t));
+		r->tasks[r->ntasks++] = o->tasks[i];
 	}
-	if (o->nwant > 0) {
-		for (size_t i = 0; i < o->nwant; i++)
-			if (o->want[i] == ns->ino)
-				return true;
-		return false;
-	}
-	return true;
+	return o->ntasks == 0 || r->ntasks > 0;
 }
 
+/* -T owner and -T parent. */
 static struct ns *
 tree_parent(const struct scan *s, const struct nsls_opts *o,
-	    const struct ns *ns, pid_t ppid)
+	    const struct ns *ns)
 {
-	const struct proc *pp;
-
 	switch (o->tree) {
 	case TREE_OWNER:
 		return ns->owner ? nsls_find(s, ns->owner) : NULL;
 	case TREE_PARENT:
 		return ns->parent ? nsls_find(s, ns->parent) : NULL;
-	case TREE_PROCESS:
-		if (ns->nprocs == 0 || ppid == 0)
-			return NULL;
-		pp = proc_find(s, ppid);
-		if (pp == NULL)
-			return NULL;
-		return nsls_find(s, pp->ino[kt_index(&o->kt, ns->type)]);
 	}
 	return NULL;
 }
@@ -209,6 +235,25 @@ row_cmp(const void *key, const void *elem)
 	return (ino > r->ns->ino) - (ino < r->ns->ino);
 }
 
+/* The row of process PID among the N at R, sorted by PID. */
+static struct row *
+row_by_pid(struct row *r, size_t n, pid_t pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (pid != 0 && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].pid == pid)
+			return &r[mid];
+		if (r[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* Its row, if NS is shown. */
 static struct row *
 row_of(const struct rows *rows, const struct ns *ns)
@@ -218,27 +263,145 @@ row_of(const struct rows *rows, const struct ns *ns)
 	return bsearch(&ns->ino, rows->r, rows->n, sizeof(*rows->r), row_cmp);
 }
 
+/* A row's shown PID and its place in the table, to find rows by PID. */
+struct by_pid {
+	pid_t pid;
+	size_t i;
+};
+
+static int
+by_pid_cmp(const void *a, const void *b)
+{
+	const struct by_pid *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * lsns's process tree: a namespace goes under another only when the parent
+ * of its shown process is the process shown for that other one.  lsns adds
+ * rows in inode order, each under the row its parent process was last
+ * given: of the rows before it with that PID, the last (a process shown
+ * for several namespaces has one row each, of any type).
+ */
+static void
+link_process_tree(struct rows *rows)
+{
+	struct by_pid *idx = xrealloc(NULL, rows->n, sizeof(*idx)), key, *e;
+	size_t n = 0, lo, hi;
+
+	for (size_t i = 0; i < rows->n; i++)
+		if (rows->r[i].pid != 0)
+			idx[n++] = (struct by_pid){ rows->r[i].pid, i };
+	qsort(idx, n, sizeof(*idx), by_pid_cmp);
+	for (size_t i = 0; i < rows->n; i++) {
+		struct row *r = &rows->r[i];
+
+		if (r->pid == 0 || r->ppid == 0)
+			continue;
+		/* the first entry not before (ppid, i), then one back */
+		key = (struct by_pid){ r->ppid, i };
+		for (lo = 0, hi = n; lo < hi;) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (by_pid_cmp(&idx[mid], &key) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		e = lo > 0 ? &idx[lo - 1] : NULL;
+		if (e != NULL && e->pid == r->ppid)
+			r->parent = &rows->r[e->i];
+	}
+	free(idx);
+}
+
+/*
+ * nsls NS, as lsns NS: a row for each process in each namespace given (in
+ * the order given, by PID in each), its tree the processes' own, within
+ * the namespace.
+ */
+static const struct ns *
+wanted(const struct scan *s, const struct nsls_opts *o, size_t w)
+{
+	for (size_t v = 0; v < w; v++)
+		if (o->want[v] == o->want[w])
+			return NULL;
+	return nsls_find(s, (ino_t)o->want[w]);
+}
+
+static void
+add_process_rows(const struct scan *s, const struct nsls_opts *o,
+		 struct rows *rows)
+{
+	size_t total = 0;
+	const struct ns *ns;
+
+	for (size_t w = 0; w < o->nwant; w++)
+		if ((ns = wanted(s, o, w)) != NULL)
+			total += ns->nprocs;
+	rows->r = xrealloc(NULL, total, sizeof(*rows->r));
+	for (size_t w = 0; w < o->nwant; w++) {
+		size_t t, first = rows->n;
+
+		if ((ns = wanted(s, o, w)) == NULL)
+			continue;
+		t = kt_index(&o->kt, ns->type);
+		for (size_t i = 0; i < s->nprocs && rows->n < total; i++)
+			if (s->procs[i].ino[t] == ns->ino)
+				rows->r[rows->n++] =
+					(struct row){ .ns = ns,
+						      .pid = s->procs[i].pid };
+		for (size_t i = first; i < rows->n; i++)
+			resolve_row(s, o, rows, &rows->r[i]);
+		for (size_t i = first; o->tree == TREE_PROCESS && i < rows->n;
+		     i++)
+			rows->r[i].parent =
+				row_by_pid(rows->r + first, rows->n - first,
+					   rows->r[i].ppid);
+	}
+}
+
 /*
  * The namespaces shown, by inode, each with what its row shows and its
- * parent row in the tree (a namespace its own parent has none).
+ * parent row in the tree (a namespace its own parent has none); or, for
+ * NS arguments, the processes in them.
  */
 void
-resolve_rows(struct scan *s, const struct nsls_opts *o, const ino_t *task_ns,
-	     struct rows *rows)
+resolve_rows(struct scan *s, const struct nsls_opts *o,
+	     ino_t (*task_ns)[KT_MAX], struct rows *rows)
 {
+	if (o->nwant > 0) {
+		add_process_rows(s, o, rows);
+		return;
+	}
 	if (s->nall > 0)
 		qsort(s->all, s->nall, sizeof(struct ns *), by_inode);
 	rows->r = xrealloc(NULL, s->nall, sizeof(*rows->r));
-	for (size_t i = 0; i < s->nall; i++)
-		if (is_shown(s->all[i], o, task_ns))
-			rows->r[rows->n++] = (struct row){ .ns = s->all[i] };
-	for (size_t i = 0; i < rows->n; i++)
-		resolve_row(s, o, rows, &rows->r[i]);
-	if (o->tree == TREE_NONE)
+	for (size_t i = 0; i < s->nall; i++) {
+		struct row *r = &rows->r[rows->n];
+
+		*r = (struct row){ .ns = s->all[i] };
+		if (is_shown(s->all[i], o, task_ns, r))
+			rows->n++;
+		else
+			free(r->tasks);
+	}
+	for (size_t i = 0; i < rows->n; i++) {
+		struct row *r = &rows->r[i];
+
+		r->pid = r->ns->nprocs > 0 ? r->ns->pid : 0;
+		resolve_row(s, o, rows, r);
+	}
+	if (o->tree == TREE_PROCESS)
+		link_process_tree(rows);
+	if (o->tree != TREE_OWNER && o->tree != TREE_PARENT)
 		return;
 	for (size_t i = 0; i < rows->n; i++) {
 		struct row *r = &rows->r[i];
-		struct row *p = row_of(rows, tree_parent(s, o, r->ns, r->ppid));
+		struct row *p = row_of(rows, tree_parent(s, o, r->ns));
 
 		r->parent = p != r ? p : NULL;
 	}
@@ -250,6 +413,7 @@ free_rows(struct rows *rows)
 	for (size_t i = 0; i < rows->n; i++) {
 		free(rows->r[i].command);
 		free(rows->r[i].path);
+		free(rows->r[i].tasks);
 	}
 	for (size_t i = 0; i < rows->nusers; i++)
 		free(rows->users[i].name);

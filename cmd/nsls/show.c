@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* nsls: the table built and printed from the rows resolve_rows made. */
 #include <err.h>
+#include <linux/net_namespace.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,24 @@ set_holders(struct libscols_line *ln, size_t col, const struct ns *ns,
 	return rc;
 }
 
+/* The -p PIDs in the row's namespace. */
+static int
+set_tasks(struct libscols_line *ln, size_t col, const struct row *r,
+	  const char *sep)
+{
+	char **list = NULL;
+	size_t n = 0;
+	int rc;
+
+	for (size_t j = 0; j < r->ntasks; j++)
+		add_string(&list, &n, "%d", r->tasks[j]);
+	rc = set_list(ln, col, list, n, sep);
+	for (size_t j = 0; j < n; j++)
+		free(list[j]);
+	free(list);
+	return rc;
+}
+
 /* Cell I of row R: COLUMN from what resolve_rows read, no I/O. */
 static int
 set_cell(struct libscols_line *ln, size_t i, int column, const struct row *r,
@@ -76,12 +95,9 @@ set_cell(struct libscols_line *ln, size_t i, int column, const struct row *r,
 	case COL_NPROCS:
 		return set_number(ln, i, ns->nprocs);
 	case COL_PID:
-		if (ns->pid != 0 && ns->nprocs > 0)
-			return set_number(ln, i, (unsigned)ns->pid);
-		return 0;
+		return r->pid != 0 ? set_number(ln, i, (unsigned)r->pid) : 0;
 	case COL_PPID:
-		return ns->nprocs > 0 ? set_number(ln, i, (unsigned)r->ppid)
-				      : 0;
+		return r->pid != 0 ? set_number(ln, i, (unsigned)r->ppid) : 0;
 	case COL_COMMAND:
 		return scols_line_set_data(ln, i, r->command);
 	case COL_UID:
@@ -91,6 +107,9 @@ set_cell(struct libscols_line *ln, size_t i, int column, const struct row *r,
 			return scols_line_set_data(ln, i, r->user);
 		return r->have_uid ? set_number(ln, i, r->uid) : 0;
 	case COL_NETNSID:
+		/* a string, as lsns: "unassigned" where ours has no id for it */
+		if (r->netnsid == NETNSA_NSID_NOT_ASSIGNED)
+			return scols_line_set_data(ln, i, "unassigned");
 		return r->netnsid >= 0 ? set_number(ln, i, (unsigned)r->netnsid)
 				       : 0;
 	case COL_NSFS:
@@ -103,6 +122,8 @@ set_cell(struct libscols_line *ln, size_t i, int column, const struct row *r,
 		return set_list(ln, i, ns->names, ns->nnames, sep);
 	case COL_HOLDERS:
 		return set_holders(ln, i, ns, sep);
+	case COL_TASKS:
+		return set_tasks(ln, i, r, sep);
 	}
 	return 0;
 }
@@ -116,8 +137,11 @@ fill_line(const struct nsls_opts *o, const struct row *r,
 		(o->out.raw || o->out.nowrap) && !o->out.json ? "," : "\n";
 	int rc = 0;
 
+	/* TASKS is short: on one line in a table too. */
 	for (size_t i = 0; i < o->ncols && rc == 0; i++)
-		rc = set_cell(ln, i, o->cols[i], r, sep);
+		rc = set_cell(ln, i, o->cols[i], r,
+			      o->cols[i] == COL_TASKS && !o->out.json ? ","
+								      : sep);
 	return rc;
 }
 
