@@ -162,11 +162,11 @@ bad_target(const char *arg)
 		close(fd);
 	}
 	if (t != NULL)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "invalid PID: '%s' is a %s namespace file: "
-			       "join it with --%s=%s",
-			       arg, t->name, t->long_opt, arg);
-	ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid PID: '%s'", arg);
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"'%s' is a %s namespace file, not a PID: join it with --%s=%s",
+			arg, t->name, t->long_opt, arg);
+	ns_usage_invalid(NS_EXIT_OWN_FAILURE, "PID", arg);
 }
 
 static void
@@ -181,8 +181,8 @@ parse_id_opt(const char *arg, bool is_uid, struct nsjoin_opts *o)
 		r = is_uid ? ns_parse_uid(arg, &o->uid)
 			   : ns_parse_gid(arg, &o->gid);
 		if (r != 0)
-			ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid %s: '%s'",
-				       is_uid ? "user" : "group", arg);
+			ns_usage_invalid(NS_EXIT_OWN_FAILURE,
+					 is_uid ? "uid" : "gid", arg);
 	}
 	if (is_uid)
 		o->set_uid = true;
@@ -200,7 +200,7 @@ parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
 	if (arg == NULL)
 		return;
 	if (*arg == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --%s",
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: empty file name",
 			       ns_types[i].long_opt);
 	o->file[i] = arg;
 }
@@ -219,8 +219,8 @@ check_args(struct nsjoin_opts *o)
 			o->want[i] = true;
 	if (o->net_socket >= 0) {
 		if (o->file[net] != NULL)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "--net-socket and --net=FILE conflict");
+			ns_usage_exclusive(NS_EXIT_OWN_FAILURE, "--net-socket",
+					   "--net=FILE");
 		o->want[net] = true;
 	}
 	if (o->user_parent)
@@ -231,9 +231,9 @@ check_args(struct nsjoin_opts *o)
 			need_target = &ns_types[i];
 	}
 	if (!any)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "no namespace to join: add -a for all of the "
-			       "target's, or some of -m -u -i -n -p -U -C -T");
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T");
 	if (o->target == 0) {
 		if (o->all)
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -245,13 +245,13 @@ check_args(struct nsjoin_opts *o)
 		if ((o->root_set && o->root == NULL) ||
 		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
 		    o->uid_follow || o->gid_follow || o->follow_context)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "an option that takes from the target "
-				       "needs --target");
+			ns_usage_error(
+				NS_EXIT_OWN_FAILURE,
+				"an option that takes from the target needs --target");
 	}
 	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "invalid netns name '%s': %s", o->netns_name,
+			       "invalid netns name: '%s': %s", o->netns_name,
 			       why);
 	if (o->netns_etc && o->netns_name == NULL)
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -311,7 +311,7 @@ take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 	optind++;
 	o->net_bare_last = false;
 	if (*word == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--net: empty file name");
 	o->file[net] = word;
 	o->netns_name = strchr(word, '/') == NULL ? word : NULL;
 	return true;
@@ -384,9 +384,8 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 			break;
 		case 'N':
 			if (ns_parse_fd(optarg, &o->net_socket) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "invalid file descriptor: '%s'",
-					       optarg);
+				ns_usage_invalid(NS_EXIT_OWN_FAILURE,
+						 "file descriptor", optarg);
 			break;
 		case OPT_USER_PARENT:
 			o->user_parent = true;
@@ -452,7 +451,7 @@ ns_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
 	if (ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
 	    o->file[i] == o->netns_name) {
 		if (asprintf(alloc, "%s/%s", NETNS_RUN_DIR, o->netns_name) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		return *alloc;
 	}
 	return o->file[i];
@@ -499,7 +498,7 @@ ns_source_name(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 			     (int)p->pid);
 	}
 	if (r < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	return name;
 }
 
@@ -541,8 +540,8 @@ open_socket_netns(const struct ns_proc *p, int sockfd)
 	int fd, ns;
 
 	if (p->pidfd < 0)
-		errx(NS_EXIT_OWN_FAILURE, "--net-socket needs pidfd_getfd "
-					  "(Linux 5.6)");
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--net-socket needs pidfd_getfd (Linux 5.6)");
 	fd = (int)syscall(SYS_pidfd_getfd, p->pidfd, sockfd, 0);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot get fd %d of PID %d", sockfd,
@@ -564,8 +563,7 @@ open_target_ns(const struct ns_proc *p, size_t i)
 
 	if (fd < 0 && errno == EXDEV)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is "
-		     "covered by a mount",
+		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is covered by a mount",
 		     ns_types[i].name, (int)p->pid, (int)p->pid,
 		     ns_types[i].name);
 	if (fd < 0)
@@ -875,8 +873,7 @@ open_dir_for(const struct ns_proc *p, const char *dir, const char *what)
 			err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
 		if (errno == EXDEV)
 			errx(NS_EXIT_OWN_FAILURE,
-			     "cannot open %s directory of PID %d: /proc/%d/%s "
-			     "is covered by a mount",
+			     "cannot open %s directory of PID %d: /proc/%d/%s is covered by a mount",
 			     what, (int)p->pid, (int)p->pid, what);
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s directory of PID %d",
 		    what, (int)p->pid);
@@ -897,13 +894,13 @@ read_target_environ(const struct ns_proc *p, struct nsjoin_taken *t)
 		    (int)p->pid);
 	t->environ_buf = malloc(cap + 1);
 	if (t->environ_buf == NULL)
-		err(NS_EXIT_OWN_FAILURE, "malloc");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	for (;;) {
 		if (t->environ_len == cap) {
 			char *b = realloc(t->environ_buf, cap * 2 + 1);
 
 			if (b == NULL)
-				err(NS_EXIT_OWN_FAILURE, "realloc");
+				ns_oom(NS_EXIT_OWN_FAILURE);
 			t->environ_buf = b;
 			cap *= 2;
 		}
@@ -974,7 +971,7 @@ cgroup2_dir(const char *path)
 		    (path[len] != '/' && path[len] != '\0'))
 			continue;
 		if (asprintf(&dir, "%s%s", m.mountpoint, path + len) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 	}
 	fclose(f);
 	free(line);
@@ -1003,8 +1000,7 @@ join_target_cgroup(const struct ns_proc *p)
 		dir = cgroup2_dir(line + 3);
 		if (dir == NULL)
 			errx(NS_EXIT_OWN_FAILURE,
-			     "cgroup %s of PID %d is not visible: no cgroup2 "
-			     "mount shows it",
+			     "cgroup %s of PID %d is not visible: no cgroup2 mount shows it",
 			     line + 3, (int)p->pid);
 		break;
 	}
@@ -1014,7 +1010,7 @@ join_target_cgroup(const struct ns_proc *p)
 		errx(NS_EXIT_OWN_FAILURE, "PID %d is in no cgroup v2 cgroup",
 		     (int)p->pid);
 	if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot join cgroup %s", dir);
@@ -1060,8 +1056,7 @@ follow_context(const struct ns_proc *p)
 	lib = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (lib == NULL)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "--follow-context needs SELinux: cannot load "
-		     "libselinux.so.1");
+		     "--follow-context needs SELinux: cannot load libselinux.so.1");
 	*(void **)&enabled = dlsym(lib, "is_selinux_enabled");
 	*(void **)&setexec = dlsym(lib, "setexeccon");
 	if (enabled == NULL || setexec == NULL)
@@ -1123,7 +1118,7 @@ bind_netns_etc(const char *name)
 	DIR *d;
 
 	if (asprintf(&dir, "%s/%s", NETNS_ETC_DIR, name) < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	d = opendir(dir);
 	if (d == NULL) {
 		if (errno == ENOENT) {
@@ -1137,7 +1132,7 @@ bind_netns_etc(const char *name)
 			continue;
 		if (asprintf(&src, "%s/%s", dir, e->d_name) < 0 ||
 		    asprintf(&dst, "/etc/%s", e->d_name) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot bind %s on %s", src,
 			    dst);
@@ -1156,8 +1151,8 @@ static void
 setup_netns_etc(const char *name)
 {
 	if (unshare(CLONE_NEWNS) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot make a private mount "
-					 "namespace for --netns-etc");
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot make a private mount namespace for --netns-etc");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot make / a slave mount");
 	/* sysfs shows the network namespace of whoever mounts it. */
@@ -1177,7 +1172,7 @@ set_environment(struct nsjoin_taken *t)
 
 		off += strlen(var) + 1;
 		if (strchr(var, '=') != NULL && putenv(var) != 0)
-			err(NS_EXIT_OWN_FAILURE, "putenv");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 	}
 }
 
@@ -1235,7 +1230,8 @@ fork_for_pid_namespace(int proc_root)
 		err(NS_EXIT_OWN_FAILURE, "cannot fork");
 	if (child == 0) {
 		if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
-			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot restore the signal mask");
 		if (proc_root >= 0)
 			close(proc_root);
 		return;
@@ -1263,8 +1259,7 @@ open_proc_root(const struct nsjoin_opts *o)
 		return fd;
 	if (errno == EXDEV)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open PID %d: /proc is not the procfs of our PID "
-		     "namespace",
+		     "cannot open PID %d: /proc is not the procfs of our PID namespace",
 		     (int)o->target);
 	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d: cannot open /proc",
 	    (int)o->target);
