@@ -65,6 +65,9 @@ struct nsjoin_plan {
 	bool by_pidfd;	   /* every type comes from the target */
 };
 
+/* The column where --help's option descriptions start. */
+#define USAGE_COLUMN 26
+
 static noreturn void
 usage(void)
 {
@@ -75,7 +78,7 @@ usage(void)
 	      "or of namespace files.\n"
 	      "\n"
 	      "Options:\n"
-	      " -t, --target PID         process whose namespaces to join\n"
+	      " -t, --target PID         the process whose namespaces to join\n"
 	      " -a, --all                join all namespaces of the target\n"
 	      " -m, --mount[=FILE]       join the mount namespace\n"
 	      " -u, --uts[=FILE]         join the UTS namespace\n"
@@ -88,17 +91,13 @@ usage(void)
 	      " -T, --time[=FILE]        join the time namespace\n"
 	      " -N, --net-socket FD      join the network namespace of the\n"
 	      "                            target's socket FD\n"
-	      "     --user-parent        join the parent of the user "
-	      "namespace\n"
-	      "     --netns-etc          with -nNAME: /etc/netns/NAME over "
-	      "/etc\n"
+	      "     --user-parent        join the parent of the user namespace\n"
+	      "     --netns-etc          with -nNAME: /etc/netns/NAME over /etc\n"
 	      "                            and a fresh /sys, as ip netns exec\n"
-	      " -S, --setuid UID         set the user: a UID, a name or "
-	      "follow\n"
-	      " -G, --setgid GID         set the group: a GID, a name or "
-	      "follow\n"
-	      "     --preserve-credentials  keep uid and gid on joining a user "
-	      "ns\n"
+	      " -S, --setuid UID         set the user: a UID, a name or follow\n"
+	      " -G, --setgid GID         set the group: a GID, a name or follow\n"
+	      "     --preserve-credentials\n"
+	      "                          keep uid and gid on joining a user namespace\n"
 	      "     --keep-caps          keep capabilities across the exec\n"
 	      " -r, --root[=DIR]         root: DIR, or the target's\n"
 	      " -w, --wd[=DIR]           working directory: DIR, or the target's\n"
@@ -106,13 +105,11 @@ usage(void)
 	      "                            inside the joined namespaces\n"
 	      " -e, --env                take the target's environment\n"
 	      " -c, --join-cgroup        move into the target's cgroup\n"
-	      " -F, --no-fork            do not fork before running the "
-	      "program\n"
-	      " -Z, --follow-context     run with the target's SELinux "
-	      "context\n"
-	      " -h, --help               print this help\n"
-	      " -V, --version            print the version\n",
+	      " -F, --no-fork            do not fork before running the program\n"
+	      " -Z, --follow-context     run with the target's SELinux context\n",
 	      stdout);
+	ns_usage_help_version(USAGE_COLUMN);
+	ns_usage_man_tail(1);
 	exit(EXIT_SUCCESS);
 }
 
