@@ -202,59 +202,6 @@ parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
 	o->file[i] = arg;
 }
 
-static void
-check_args(struct nsjoin_opts *o)
-{
-	size_t net = ns_type_index(ns_type_by_name("net"));
-	size_t user = ns_type_index(ns_type_by_name("user"));
-	const struct ns_type *need_target = NULL;
-	const char *why;
-	bool any = false;
-
-	if (o->all)
-		for (size_t i = 0; i < NS_NTYPES; i++)
-			o->want[i] = true;
-	if (o->net_socket >= 0) {
-		if (o->file[net] != NULL)
-			ns_usage_exclusive(NS_EXIT_OWN_FAILURE, "--net-socket",
-					   "--net=FILE");
-		o->want[net] = true;
-	}
-	if (o->user_parent)
-		o->want[user] = true;
-	for (size_t i = 0; i < NS_NTYPES; i++) {
-		any |= o->want[i];
-		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
-			need_target = &ns_types[i];
-	}
-	if (!any)
-		ns_usage_error(
-			NS_EXIT_OWN_FAILURE,
-			"no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T");
-	if (o->target == 0) {
-		if (o->all)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "-a (--all) needs --target");
-		if (need_target != NULL)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "-%c (--%s) without FILE needs --target",
-				       need_target->opt, need_target->long_opt);
-		if ((o->root_set && o->root == NULL) ||
-		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
-		    o->uid_follow || o->gid_follow || o->follow_context)
-			ns_usage_error(
-				NS_EXIT_OWN_FAILURE,
-				"an option that takes from the target needs --target");
-	}
-	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "invalid netns name: '%s': %s", o->netns_name,
-			       why);
-	if (o->netns_etc && o->netns_name == NULL)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--netns-etc needs -nNAME or --net=NAME");
-}
-
 /* Is there a network namespace name NAME under /run/netns (a bind mount,
  * a symlink or anything else: what is there is checked when opened)? */
 static bool
@@ -314,15 +261,92 @@ take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 	return true;
 }
 
+/* The long-only options. */
+enum {
+	OPT_PRESERVE = CHAR_MAX + 1,
+	OPT_KEEP_CAPS,
+	OPT_USER_PARENT,
+	OPT_NETNS_ETC,
+};
+
+/* One option C with its value ARG (NULL: none) into O. */
+static void
+parse_option(int c, const char *arg, struct nsjoin_opts *o)
+{
+	switch (c) {
+	case 't':
+		if (ns_parse_pid(arg, &o->target) != 0)
+			bad_target(arg);
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'n':
+		parse_ns_opt(c, arg, o);
+		o->netns_name = NULL;
+		if (arg != NULL)
+			set_net_value(o, arg);
+		break;
+	case 'N':
+		if (ns_parse_fd(arg, &o->net_socket) != 0)
+			ns_usage_invalid(NS_EXIT_OWN_FAILURE, "file descriptor",
+					 arg);
+		break;
+	case OPT_USER_PARENT:
+		o->user_parent = true;
+		break;
+	case OPT_NETNS_ETC:
+		o->netns_etc = true;
+		break;
+	case 'S':
+		parse_id_opt(arg, true, o);
+		break;
+	case 'G':
+		parse_id_opt(arg, false, o);
+		break;
+	case OPT_PRESERVE:
+		o->preserve_creds = true;
+		break;
+	case OPT_KEEP_CAPS:
+		o->keep_caps = true;
+		break;
+	case 'r':
+		o->root_set = true;
+		o->root = arg;
+		break;
+	case 'w':
+		o->wd_set = true;
+		o->wd = arg;
+		break;
+	case 'W':
+		o->wdns = arg;
+		break;
+	case 'e':
+		o->env = true;
+		break;
+	case 'c':
+		o->join_cgroup = true;
+		break;
+	case 'F':
+		o->no_fork = true;
+		break;
+	case 'Z':
+		o->follow_context = true;
+		break;
+	case 'h':
+		usage();
+	case 'V':
+		ns_print_version();
+	default:
+		if (ns_type_by_opt(c) == NULL)
+			ns_try_help(NS_EXIT_OWN_FAILURE);
+		parse_ns_opt(c, arg, o);
+	}
+}
+
 static void
 parse_args(int argc, char **argv, struct nsjoin_opts *o)
 {
-	enum {
-		OPT_PRESERVE = CHAR_MAX + 1,
-		OPT_KEEP_CAPS,
-		OPT_USER_PARENT,
-		OPT_NETNS_ETC,
-	};
 	static const struct option own_longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "all", no_argument, NULL, 'a' },
@@ -365,78 +389,62 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 				break;
 			continue;
 		}
-		switch (c) {
-		case 't':
-			if (ns_parse_pid(optarg, &o->target) != 0)
-				bad_target(optarg);
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		case 'n':
-			parse_ns_opt(c, optarg, o);
-			o->netns_name = NULL;
-			if (optarg != NULL)
-				set_net_value(o, optarg);
-			break;
-		case 'N':
-			if (ns_parse_fd(optarg, &o->net_socket) != 0)
-				ns_usage_invalid(NS_EXIT_OWN_FAILURE,
-						 "file descriptor", optarg);
-			break;
-		case OPT_USER_PARENT:
-			o->user_parent = true;
-			break;
-		case OPT_NETNS_ETC:
-			o->netns_etc = true;
-			break;
-		case 'S':
-			parse_id_opt(optarg, true, o);
-			break;
-		case 'G':
-			parse_id_opt(optarg, false, o);
-			break;
-		case OPT_PRESERVE:
-			o->preserve_creds = true;
-			break;
-		case OPT_KEEP_CAPS:
-			o->keep_caps = true;
-			break;
-		case 'r':
-			o->root_set = true;
-			o->root = optarg;
-			break;
-		case 'w':
-			o->wd_set = true;
-			o->wd = optarg;
-			break;
-		case 'W':
-			o->wdns = optarg;
-			break;
-		case 'e':
-			o->env = true;
-			break;
-		case 'c':
-			o->join_cgroup = true;
-			break;
-		case 'F':
-			o->no_fork = true;
-			break;
-		case 'Z':
-			o->follow_context = true;
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			ns_print_version();
-		default:
-			if (ns_type_by_opt(c) == NULL)
-				ns_try_help(NS_EXIT_OWN_FAILURE);
-			parse_ns_opt(c, optarg, o);
-		}
+		parse_option(c, optarg, o);
 	}
 	o->argv = optind < argc ? argv + optind : NULL;
-	check_args(o);
+}
+
+static void
+check_args(struct nsjoin_opts *o)
+{
+	size_t net = ns_type_index(ns_type_by_name("net"));
+	size_t user = ns_type_index(ns_type_by_name("user"));
+	const struct ns_type *need_target = NULL;
+	const char *why;
+	bool any = false;
+
+	if (o->all)
+		for (size_t i = 0; i < NS_NTYPES; i++)
+			o->want[i] = true;
+	if (o->net_socket >= 0) {
+		if (o->file[net] != NULL)
+			ns_usage_exclusive(NS_EXIT_OWN_FAILURE, "--net-socket",
+					   "--net=FILE");
+		o->want[net] = true;
+	}
+	if (o->user_parent)
+		o->want[user] = true;
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		any |= o->want[i];
+		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
+			need_target = &ns_types[i];
+	}
+	if (!any)
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T");
+	if (o->target == 0) {
+		if (o->all)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-a (--all) needs --target");
+		if (need_target != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-%c (--%s) without FILE needs --target",
+				       need_target->opt, need_target->long_opt);
+		if ((o->root_set && o->root == NULL) ||
+		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
+		    o->uid_follow || o->gid_follow || o->follow_context)
+			ns_usage_error(
+				NS_EXIT_OWN_FAILURE,
+				"an option that takes from the target needs --target");
+	}
+	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "invalid netns name: '%s': %s", o->netns_name,
+			       why);
+	if (o->netns_etc && o->netns_name == NULL)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--netns-etc needs -nNAME or --net=NAME");
 }
 
 /* ---- opening what is to be joined ------------------------------------- */
@@ -1307,6 +1315,7 @@ main(int argc, char **argv)
 
 	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	parse_args(argc, argv, &o);
+	check_args(&o);
 
 	/* Nothing in the target may ptrace us while we hold host fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)

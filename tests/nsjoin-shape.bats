@@ -79,3 +79,27 @@ For more details see nsjoin(1)."
 	run -125 --separate-stderr nsjoin -n . true
 	assert_equal "${stderr_lines[0]}" "nsjoin: invalid netns name: '.': '.' and '..' are not names"
 }
+
+@test "nsjoin and nsmap: no function over 80 lines, none nested deeper than 3" {
+	cd "$BATS_TEST_DIRNAME/.."
+	run -0 tests/tools/function-sizes --max-depth 3 cmd/nsjoin.c cmd/nsmap.c
+	assert_output ''
+	# parse_args too, in nsjoin: its options are parsed one by one apart
+	run -0 tests/tools/function-sizes --list cmd/nsjoin.c
+	run -0 awk '$3 > 80' <<<"$output"
+	assert_output ''
+}
+
+@test "nsjoin: parse_args, check_args, then the job" {
+	cd "$BATS_TEST_DIRNAME/.."
+	run -0 awk '/^main\(/, /^}/' cmd/nsjoin.c
+	assert_line --index 0 'main(int argc, char **argv)'
+	local parse check
+	parse=$(grep -n '	parse_args(argc, argv, &o);' <<<"$output" | cut -d: -f1)
+	check=$(grep -n '	check_args(&o);' <<<"$output" | cut -d: -f1)
+	[ -n "$parse" ]
+	[ -n "$check" ]
+	[ "$check" -eq $((parse + 1)) ]
+	run grep -c 'check_args(' cmd/nsjoin.c
+	assert_output 2
+}
