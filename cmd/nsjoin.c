@@ -99,6 +99,9 @@ struct nsjoin_plan {
 	bool by_pidfd;	   /* every type comes from the target */
 };
 
+/* The column where --help's option descriptions start. */
+#define USAGE_COLUMN 26
+
 static noreturn void
 usage(void)
 {
@@ -109,7 +112,7 @@ usage(void)
 	      "or of namespace files.\n"
 	      "\n"
 	      "Options:\n"
-	      " -t, --target PID         process whose namespaces to join\n"
+	      " -t, --target PID         the process whose namespaces to join\n"
 	      " -a, --all                join all namespaces of the target\n"
 	      " -m, --mount[=FILE]       join the mount namespace\n"
 	      " -u, --uts[=FILE]         join the UTS namespace\n"
@@ -122,17 +125,13 @@ usage(void)
 	      " -T, --time[=FILE]        join the time namespace\n"
 	      " -N, --net-socket FD      join the network namespace of the\n"
 	      "                            target's socket FD\n"
-	      "     --user-parent        join the parent of the user "
-	      "namespace\n"
-	      "     --netns-etc          with -nNAME: /etc/netns/NAME over "
-	      "/etc\n"
+	      "     --user-parent        join the parent of the user namespace\n"
+	      "     --netns-etc          with -nNAME: /etc/netns/NAME over /etc\n"
 	      "                            and a fresh /sys, as ip netns exec\n"
-	      " -S, --setuid UID         set the user: a UID, a name or "
-	      "follow\n"
-	      " -G, --setgid GID         set the group: a GID, a name or "
-	      "follow\n"
-	      "     --preserve-credentials  keep uid and gid on joining a user "
-	      "ns\n"
+	      " -S, --setuid UID         set the user: a UID, a name or follow\n"
+	      " -G, --setgid GID         set the group: a GID, a name or follow\n"
+	      "     --preserve-credentials\n"
+	      "                          keep uid and gid on joining a user namespace\n"
 	      "     --keep-caps          keep capabilities across the exec\n"
 	      " -r, --root[=DIR]         root: DIR, or the target's\n"
 	      " -w, --wd[=DIR]           working directory: DIR, or the target's\n"
@@ -140,13 +139,11 @@ usage(void)
 	      "                            inside the joined namespaces\n"
 	      " -e, --env                take the target's environment\n"
 	      " -c, --join-cgroup        move into the target's cgroup\n"
-	      " -F, --no-fork            do not fork before running the "
-	      "program\n"
-	      " -Z, --follow-context     run with the target's SELinux "
-	      "context\n"
-	      " -h, --help               print this help\n"
-	      " -V, --version            print the version\n",
+	      " -F, --no-fork            do not fork before running the program\n"
+	      " -Z, --follow-context     run with the target's SELinux context\n",
 	      stdout);
+	ns_usage_help_version(USAGE_COLUMN);
+	ns_usage_man_tail(1);
 	exit(EXIT_SUCCESS);
 }
 
@@ -196,11 +193,11 @@ bad_target(const char *arg)
 		close(fd);
 	}
 	if (t != NULL)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "invalid PID: '%s' is a %s namespace file: "
-			       "join it with --%s=%s",
-			       arg, t->name, t->long_opt, arg);
-	ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid PID: '%s'", arg);
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"'%s' is a %s namespace file, not a PID: join it with --%s=%s",
+			arg, t->name, t->long_opt, arg);
+	ns_usage_invalid(NS_EXIT_OWN_FAILURE, "PID", arg);
 }
 
 static void
@@ -215,8 +212,8 @@ parse_id_opt(const char *arg, bool is_uid, struct nsjoin_opts *o)
 		r = is_uid ? ns_parse_uid(arg, &o->uid)
 			   : ns_parse_gid(arg, &o->gid);
 		if (r != 0)
-			ns_usage_error(NS_EXIT_OWN_FAILURE, "invalid %s: '%s'",
-				       is_uid ? "user" : "group", arg);
+			ns_usage_invalid(NS_EXIT_OWN_FAILURE,
+					 is_uid ? "uid" : "gid", arg);
 	}
 	if (is_uid)
 		o->set_uid = true;
@@ -234,62 +231,9 @@ parse_ns_opt(int c, const char *arg, struct nsjoin_opts *o)
 	if (arg == NULL)
 		return;
 	if (*arg == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --%s",
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: empty file name",
 			       ns_types[i].long_opt);
 	o->file[i] = arg;
-}
-
-static void
-check_args(struct nsjoin_opts *o)
-{
-	size_t net = NS_NET;
-	size_t user = NS_USER;
-	const struct ns_type *need_target = NULL;
-	const char *why;
-	bool any = false;
-
-	if (o->all)
-		for (size_t i = 0; i < NS_NTYPES; i++)
-			o->want[i] = true;
-	if (o->net_socket >= 0) {
-		if (o->file[net] != NULL)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "--net-socket and --net=FILE conflict");
-		o->want[net] = true;
-	}
-	if (o->user_parent)
-		o->want[user] = true;
-	for (size_t i = 0; i < NS_NTYPES; i++) {
-		any |= o->want[i];
-		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
-			need_target = &ns_types[i];
-	}
-	if (!any)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "no namespace to join: add -a for all of the "
-			       "target's, or some of -m -u -i -n -p -U -C -T");
-	if (o->target == 0) {
-		if (o->all)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "-a (--all) needs --target");
-		if (need_target != NULL)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "-%c (--%s) without FILE needs --target",
-				       need_target->opt, need_target->long_opt);
-		if ((o->root_set && o->root == NULL) ||
-		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
-		    o->uid_follow || o->gid_follow || o->follow_context)
-			ns_usage_error(NS_EXIT_OWN_FAILURE,
-				       "an option that takes from the target "
-				       "needs --target");
-	}
-	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "invalid netns name '%s': %s", o->netns_name,
-			       why);
-	if (o->netns_etc && o->netns_name == NULL)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--netns-etc needs -nNAME or --net=NAME");
 }
 
 /* Is there a network namespace name NAME under /run/netns (a bind mount,
@@ -345,21 +289,98 @@ take_separate_netns_name(struct nsjoin_opts *o, int argc, char **argv)
 	optind++;
 	o->net_bare_last = false;
 	if (*word == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "empty file for --net");
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--net: empty file name");
 	o->file[net] = word;
 	o->netns_name = strchr(word, '/') == NULL ? word : NULL;
 	return true;
 }
 
+/* The long-only options. */
+enum {
+	OPT_PRESERVE = CHAR_MAX + 1,
+	OPT_KEEP_CAPS,
+	OPT_USER_PARENT,
+	OPT_NETNS_ETC,
+};
+
+/* One option C with its value ARG (NULL: none) into O. */
+static void
+parse_option(int c, const char *arg, struct nsjoin_opts *o)
+{
+	switch (c) {
+	case 't':
+		if (ns_parse_pid(arg, &o->target) != 0)
+			bad_target(arg);
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'n':
+		parse_ns_opt(c, arg, o);
+		o->netns_name = NULL;
+		if (arg != NULL)
+			set_net_value(o, arg);
+		break;
+	case 'N':
+		if (ns_parse_fd(arg, &o->net_socket) != 0)
+			ns_usage_invalid(NS_EXIT_OWN_FAILURE, "file descriptor",
+					 arg);
+		break;
+	case OPT_USER_PARENT:
+		o->user_parent = true;
+		break;
+	case OPT_NETNS_ETC:
+		o->netns_etc = true;
+		break;
+	case 'S':
+		parse_id_opt(arg, true, o);
+		break;
+	case 'G':
+		parse_id_opt(arg, false, o);
+		break;
+	case OPT_PRESERVE:
+		o->preserve_creds = true;
+		break;
+	case OPT_KEEP_CAPS:
+		o->keep_caps = true;
+		break;
+	case 'r':
+		o->root_set = true;
+		o->root = arg;
+		break;
+	case 'w':
+		o->wd_set = true;
+		o->wd = arg;
+		break;
+	case 'W':
+		o->wdns = arg;
+		break;
+	case 'e':
+		o->env = true;
+		break;
+	case 'c':
+		o->join_cgroup = true;
+		break;
+	case 'F':
+		o->no_fork = true;
+		break;
+	case 'Z':
+		o->follow_context = true;
+		break;
+	case 'h':
+		usage();
+	case 'V':
+		ns_print_version();
+	default:
+		if (ns_type_by_opt(c) == NULL)
+			ns_try_help(NS_EXIT_OWN_FAILURE);
+		parse_ns_opt(c, arg, o);
+	}
+}
+
 static void
 parse_args(int argc, char **argv, struct nsjoin_opts *o)
 {
-	enum {
-		OPT_PRESERVE = CHAR_MAX + 1,
-		OPT_KEEP_CAPS,
-		OPT_USER_PARENT,
-		OPT_NETNS_ETC,
-	};
 	static const struct option own_longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "all", no_argument, NULL, 'a' },
@@ -402,79 +423,62 @@ parse_args(int argc, char **argv, struct nsjoin_opts *o)
 				break;
 			continue;
 		}
-		switch (c) {
-		case 't':
-			if (ns_parse_pid(optarg, &o->target) != 0)
-				bad_target(optarg);
-			break;
-		case 'a':
-			o->all = true;
-			break;
-		case 'n':
-			parse_ns_opt(c, optarg, o);
-			o->netns_name = NULL;
-			if (optarg != NULL)
-				set_net_value(o, optarg);
-			break;
-		case 'N':
-			if (ns_parse_fd(optarg, &o->net_socket) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "invalid file descriptor: '%s'",
-					       optarg);
-			break;
-		case OPT_USER_PARENT:
-			o->user_parent = true;
-			break;
-		case OPT_NETNS_ETC:
-			o->netns_etc = true;
-			break;
-		case 'S':
-			parse_id_opt(optarg, true, o);
-			break;
-		case 'G':
-			parse_id_opt(optarg, false, o);
-			break;
-		case OPT_PRESERVE:
-			o->preserve_creds = true;
-			break;
-		case OPT_KEEP_CAPS:
-			o->keep_caps = true;
-			break;
-		case 'r':
-			o->root_set = true;
-			o->root = optarg;
-			break;
-		case 'w':
-			o->wd_set = true;
-			o->wd = optarg;
-			break;
-		case 'W':
-			o->wdns = optarg;
-			break;
-		case 'e':
-			o->env = true;
-			break;
-		case 'c':
-			o->join_cgroup = true;
-			break;
-		case 'F':
-			o->no_fork = true;
-			break;
-		case 'Z':
-			o->follow_context = true;
-			break;
-		case 'h':
-			usage();
-		case 'V':
-			ns_print_version();
-		default:
-			if (ns_type_by_opt(c) == NULL)
-				ns_try_help(NS_EXIT_OWN_FAILURE);
-			parse_ns_opt(c, optarg, o);
-		}
+		parse_option(c, optarg, o);
 	}
 	o->argv = optind < argc ? argv + optind : NULL;
-	check_args(o);
+}
+
+static void
+check_args(struct nsjoin_opts *o)
+{
+	size_t net = NS_NET;
+	size_t user = NS_USER;
+	const struct ns_type *need_target = NULL;
+	const char *why;
+	bool any = false;
+
+	if (o->all)
+		for (size_t i = 0; i < NS_NTYPES; i++)
+			o->want[i] = true;
+	if (o->net_socket >= 0) {
+		if (o->file[net] != NULL)
+			ns_usage_exclusive(NS_EXIT_OWN_FAILURE, "--net-socket",
+					   "--net=FILE");
+		o->want[net] = true;
+	}
+	if (o->user_parent)
+		o->want[user] = true;
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		any |= o->want[i];
+		if (need_target == NULL && o->want[i] && o->file[i] == NULL)
+			need_target = &ns_types[i];
+	}
+	if (!any)
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"no namespace to join: add -a for all of the target's, or some of -m -u -i -n -p -U -C -T");
+	if (o->target == 0) {
+		if (o->all)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-a (--all) needs --target");
+		if (need_target != NULL)
+			ns_usage_error(NS_EXIT_OWN_FAILURE,
+				       "-%c (--%s) without FILE needs --target",
+				       need_target->opt, need_target->long_opt);
+		if ((o->root_set && o->root == NULL) ||
+		    (o->wd_set && o->wd == NULL) || o->env || o->join_cgroup ||
+		    o->uid_follow || o->gid_follow || o->follow_context)
+			ns_usage_error(
+				NS_EXIT_OWN_FAILURE,
+				"an option that takes from the target needs --target");
+	}
+	if (o->netns_name != NULL && !ns_netns_name_valid(o->netns_name, &why))
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "invalid netns name: '%s': %s", o->netns_name,
+			       why);
+	if (o->netns_etc && o->netns_name == NULL)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--netns-etc needs -nNAME or --net=NAME");
 }
 
 /* ---- opening what is to be joined ------------------------------------- */
@@ -486,7 +490,7 @@ type_file_path(const struct nsjoin_opts *o, size_t i, char **alloc)
 	if (ns_types[i].flag == CLONE_NEWNET && o->netns_name != NULL &&
 	    o->file[i] == o->netns_name) {
 		if (asprintf(alloc, "%s/%s", NETNS_RUN_DIR, o->netns_name) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		return *alloc;
 	}
 	return o->file[i];
@@ -533,7 +537,7 @@ source_in_words(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 			     (int)p->pid);
 	}
 	if (r < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	return name;
 }
 
@@ -575,8 +579,8 @@ open_socket_netns(const struct ns_proc *p, int sockfd)
 	int fd, ns;
 
 	if (p->pidfd < 0)
-		errx(NS_EXIT_OWN_FAILURE, "--net-socket needs pidfd_getfd "
-					  "(Linux 5.6)");
+		errx(NS_EXIT_OWN_FAILURE,
+		     "--net-socket needs pidfd_getfd (Linux 5.6)");
 	fd = (int)syscall(SYS_pidfd_getfd, p->pidfd, sockfd, 0);
 	if (fd < 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot get fd %d of PID %d", sockfd,
@@ -598,8 +602,7 @@ open_target_ns(const struct ns_proc *p, size_t i)
 
 	if (fd < 0 && errno == EXDEV)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is "
-		     "covered by a mount",
+		     "cannot open %s namespace of PID %d: /proc/%d/ns/%s is covered by a mount",
 		     ns_types[i].name, (int)p->pid, (int)p->pid,
 		     ns_types[i].name);
 	if (fd < 0)
@@ -909,8 +912,7 @@ open_dir_for(const struct ns_proc *p, const char *dir, const char *what)
 			err(NS_EXIT_OWN_FAILURE, "cannot open %s", dir);
 		if (errno == EXDEV)
 			errx(NS_EXIT_OWN_FAILURE,
-			     "cannot open %s directory of PID %d: /proc/%d/%s "
-			     "is covered by a mount",
+			     "cannot open %s directory of PID %d: /proc/%d/%s is covered by a mount",
 			     what, (int)p->pid, (int)p->pid, what);
 		err(NS_EXIT_OWN_FAILURE, "cannot open %s directory of PID %d",
 		    what, (int)p->pid);
@@ -931,13 +933,13 @@ read_target_environ(const struct ns_proc *p, struct nsjoin_taken *t)
 		    (int)p->pid);
 	t->environ_buf = malloc(cap + 1);
 	if (t->environ_buf == NULL)
-		err(NS_EXIT_OWN_FAILURE, "malloc");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	for (;;) {
 		if (t->environ_len == cap) {
 			char *b = realloc(t->environ_buf, cap * 2 + 1);
 
 			if (b == NULL)
-				err(NS_EXIT_OWN_FAILURE, "realloc");
+				ns_oom(NS_EXIT_OWN_FAILURE);
 			t->environ_buf = b;
 			cap *= 2;
 		}
@@ -1008,7 +1010,7 @@ cgroup2_dir(const char *path)
 		    (path[len] != '/' && path[len] != '\0'))
 			continue;
 		if (asprintf(&dir, "%s%s", m.mountpoint, path + len) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 	}
 	fclose(f);
 	free(line);
@@ -1037,8 +1039,7 @@ join_target_cgroup(const struct ns_proc *p)
 		dir = cgroup2_dir(line + 3);
 		if (dir == NULL)
 			errx(NS_EXIT_OWN_FAILURE,
-			     "cgroup %s of PID %d is not visible: no cgroup2 "
-			     "mount shows it",
+			     "cgroup %s of PID %d is not visible: no cgroup2 mount shows it",
 			     line + 3, (int)p->pid);
 		break;
 	}
@@ -1048,7 +1049,7 @@ join_target_cgroup(const struct ns_proc *p)
 		errx(NS_EXIT_OWN_FAILURE, "PID %d is in no cgroup v2 cgroup",
 		     (int)p->pid);
 	if (asprintf(&procs, "%s/cgroup.procs", dir) < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "0", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot join cgroup %s", dir);
@@ -1094,8 +1095,7 @@ follow_context(const struct ns_proc *p)
 	lib = dlopen("libselinux.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (lib == NULL)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "--follow-context needs SELinux: cannot load "
-		     "libselinux.so.1");
+		     "--follow-context needs SELinux: cannot load libselinux.so.1");
 	*(void **)&enabled = dlsym(lib, "is_selinux_enabled");
 	*(void **)&setexec = dlsym(lib, "setexeccon");
 	if (enabled == NULL || setexec == NULL)
@@ -1157,7 +1157,7 @@ bind_netns_etc(const char *name)
 	DIR *d;
 
 	if (asprintf(&dir, "%s/%s", NETNS_ETC_DIR, name) < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	d = opendir(dir);
 	if (d == NULL) {
 		if (errno == ENOENT) {
@@ -1171,7 +1171,7 @@ bind_netns_etc(const char *name)
 			continue;
 		if (asprintf(&src, "%s/%s", dir, e->d_name) < 0 ||
 		    asprintf(&dst, "/etc/%s", e->d_name) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		if (mount(src, dst, NULL, MS_BIND, NULL) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot bind %s on %s", src,
 			    dst);
@@ -1190,8 +1190,8 @@ static void
 setup_netns_etc(const char *name)
 {
 	if (unshare(CLONE_NEWNS) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot make a private mount "
-					 "namespace for --netns-etc");
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot make a private mount namespace for --netns-etc");
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0)
 		err(NS_EXIT_OWN_FAILURE, "cannot make / a slave mount");
 	/* sysfs shows the network namespace of whoever mounts it. */
@@ -1211,7 +1211,7 @@ set_environment(struct nsjoin_taken *t)
 
 		off += strlen(var) + 1;
 		if (strchr(var, '=') != NULL && putenv(var) != 0)
-			err(NS_EXIT_OWN_FAILURE, "putenv");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 	}
 }
 
@@ -1269,7 +1269,8 @@ fork_for_pid_namespace(int proc_root)
 		err(NS_EXIT_OWN_FAILURE, "cannot fork");
 	if (child == 0) {
 		if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
-			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot restore the signal mask");
 		if (proc_root >= 0)
 			close(proc_root);
 		return;
@@ -1296,8 +1297,7 @@ open_proc_root(const struct nsjoin_opts *o)
 		return fd;
 	if (errno == EXDEV)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open PID %d: /proc is not the procfs of our PID "
-		     "namespace",
+		     "cannot open PID %d: /proc is not the procfs of our PID namespace",
 		     (int)o->target);
 	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d: cannot open /proc",
 	    (int)o->target);
@@ -1348,6 +1348,7 @@ main(int argc, char **argv)
 
 	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	parse_args(argc, argv, &o);
+	check_args(&o);
 
 	/* Nothing in the target may ptrace us while we hold host fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)

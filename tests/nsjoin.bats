@@ -803,10 +803,10 @@ start_target_hiding() {
 	NETNS=$(unique_name nsjoin)
 	ip netns add "$NETNS"
 	run -125 --separate-stderr nsjoin -t "/run/netns/$NETNS" -n true
-	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/run/netns/$NETNS' is a net namespace file: join it with --net=/run/netns/$NETNS"
+	assert_equal "${stderr_lines[0]}" "nsjoin: '/run/netns/$NETNS' is a net namespace file, not a PID: join it with --net=/run/netns/$NETNS"
 	assert_equal "${stderr_lines[1]}" "Try 'nsjoin --help' for more information."
 	run -125 --separate-stderr nsjoin -t /proc/self/ns/uts true
-	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/proc/self/ns/uts' is a uts namespace file: join it with --uts=/proc/self/ns/uts"
+	assert_equal "${stderr_lines[0]}" "nsjoin: '/proc/self/ns/uts' is a uts namespace file, not a PID: join it with --uts=/proc/self/ns/uts"
 	run -125 --separate-stderr nsjoin -t /etc/passwd -n true
 	assert_equal "${stderr_lines[0]}" "nsjoin: invalid PID: '/etc/passwd'"
 }
@@ -836,11 +836,11 @@ start_target_hiding() {
 	run -125 --separate-stderr nsjoin -n.. true
 	assert_equal "${stderr_lines[0]}" "nsjoin: .. is not a namespace file"
 	run -125 --separate-stderr nsjoin -n . true
-	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name '.': "* ]]
+	[[ ${stderr_lines[0]} == "nsjoin: invalid netns name: '.': "* ]]
 	run -125 --separate-stderr nsjoin --bogus
 	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -u -S nosuchuser true
-	[[ ${stderr_lines[0]} == "nsjoin: invalid user: 'nosuchuser'" ]]
+	[[ ${stderr_lines[0]} == "nsjoin: invalid uid: 'nosuchuser'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -N x true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid file descriptor: 'x'" ]]
 }
