@@ -65,6 +65,7 @@ usage(void)
 	      "     --output-all       print every column\n"
 	      " -p, --task PID         namespaces of this process only\n"
 	      " -P, --persistent       namespaces no process is in\n"
+	      " -Q, --filter EXPR      only the rows EXPR is true for\n"
 	      " -r, --raw              columns separated by one space, no padding\n"
 	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
 	      "uts cgroup time)\n"
@@ -207,6 +208,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
 		{ "persistent", no_argument, NULL, 'P' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "type", required_argument, NULL, 't' },
 		{ "tree", optional_argument, NULL, 'T' },
@@ -223,7 +225,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 
 	o->tree = TREE_PROCESS;
 	o->out.json_name = "namespaces";
-	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
+	while ((c = getopt_long(argc, argv, "Jlno:p:PQ:rt:T::uWHhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -236,6 +238,9 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			break;
 		case 'P':
 			o->persistent = true;
+			break;
+		case 'Q':
+			nsls_filter_parse(o, optarg);
 			break;
 		case 't':
 			if (!kt_index_by_name(&o->kt, optarg, &ti))
@@ -270,6 +275,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 	set_default_columns(o);
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
 			  ARRAY_SIZE(o->cols));
+	nsls_filter_columns(o);
 	if (list && tree_set)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "--list and --tree are mutually exclusive");
@@ -478,5 +484,6 @@ main(int argc, char **argv)
 	free_rows(&rows);
 	free_scan(&s);
 	free(o.want);
+	nsls_filter_free(&o);
 	return NS_EXIT_OK;
 }
