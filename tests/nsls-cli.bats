@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
 # nsls's command line as a user meets it: -Q/--filter (libsmartcols' own
-# filter expressions, 2.40 and newer).
+# filter expressions, 2.40 and newer) and the messages that say what to
+# type instead.
 
 # run --separate-stderr sets $stderr.
 # shellcheck disable=SC2154
@@ -87,4 +88,36 @@ start_netns() {
 	run -2 --separate-stderr nsls -Q 'FOO == 1'
 	assert_output ""
 	assert_equal "${stderr_lines[0]}" "nsls: invalid filter: unknown column 'FOO'"
+}
+
+@test "nsls -T owner: the namespace is not 'owner', did you mean --tree=owner?" {
+	local rel
+	for rel in owner parent process; do
+		run -2 --separate-stderr nsls -T "$rel"
+		assert_output ""
+		assert_equal "$stderr" "nsls: invalid namespace: '$rel'; did you mean --tree=$rel?
+Try 'nsls --help' for more information."
+	done
+}
+
+@test "nsls net: a type where a namespace should be, did you mean -t net?" {
+	run -2 --separate-stderr nsls net
+	assert_output ""
+	assert_equal "$stderr" "nsls: invalid namespace: 'net'; did you mean -t net?
+Try 'nsls --help' for more information."
+	run -2 --separate-stderr nsls mount
+	assert_equal "${stderr_lines[0]}" "nsls: invalid namespace: 'mount'; did you mean -t mnt?"
+	run -2 --separate-stderr nsls 4026531840x
+	assert_equal "${stderr_lines[0]}" "nsls: invalid namespace: '4026531840x'"
+}
+
+@test "nsls -t network: the message lists the types this kernel has" {
+	local t types=
+	for t in mnt uts ipc net pid user cgroup time; do
+		[ ! -e "/proc/self/ns/$t" ] || types+=" $t"
+	done
+	run -2 --separate-stderr nsls -t network
+	assert_output ""
+	assert_equal "$stderr" "nsls: unknown namespace type: 'network' (one of:$types)
+Try 'nsls --help' for more information."
 }

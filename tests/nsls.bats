@@ -732,7 +732,7 @@ status 1"
 
 @test "bad input: one-line error, status 2 for usage, 1 for failures" {
 	run -2 --separate-stderr nsls -t foo
-	assert_equal "${stderr_lines[0]}" "nsls: unknown namespace type: 'foo'"
+	assert_equal "${stderr_lines[0]}" "nsls: unknown namespace type: 'foo' (one of: mnt uts ipc net pid user cgroup time)"
 	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
 	assert_output ""
 	run -2 --separate-stderr nsls -o NS,FOO

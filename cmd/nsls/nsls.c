@@ -197,6 +197,42 @@ kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
 
 /* ---- options ------------------------------------------------------------ */
 
+/* -t WORD that is no type: the types this kernel has, to choose from. */
+static noreturn void
+unknown_type(const struct kernel_types *kt, const char *arg)
+{
+	char list[KT_MAX * NS_TYPE_NAME_MAX] = "";
+
+	for (size_t i = 0; i < kt->n; i++)
+		if (kt->present & (1u << i))
+			strcat(strcat(list, " "), kt->t[i]->name);
+	ns_usage_error(NS_EXIT_USAGE,
+		       "unknown namespace type: '%s' (one of:%s)", arg, list);
+}
+
+/*
+ * NS that is no inode: a tree relation or a type is a common slip (-T
+ * takes its value only as -Towner or --tree=owner, as in lsns).
+ */
+static noreturn void
+invalid_namespace(const struct kernel_types *kt, const char *arg)
+{
+	static const char *const trees[] = { "process", "owner", "parent" };
+	size_t ti;
+
+	for (size_t i = 0; i < ARRAY_SIZE(trees); i++)
+		if (strcmp(arg, trees[i]) == 0)
+			ns_usage_error(
+				NS_EXIT_USAGE,
+				"invalid namespace: '%s'; did you mean --tree=%s?",
+				arg, arg);
+	if (kt_index_by_name(kt, arg, &ti))
+		ns_usage_error(NS_EXIT_USAGE,
+			       "invalid namespace: '%s'; did you mean -t %s?",
+			       arg, kt->t[ti]->name);
+	ns_usage_error(NS_EXIT_USAGE, "invalid namespace: '%s'", arg);
+}
+
 static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
@@ -244,9 +280,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			break;
 		case 't':
 			if (!kt_index_by_name(&o->kt, optarg, &ti))
-				ns_usage_error(NS_EXIT_USAGE,
-					       "unknown namespace type: '%s'",
-					       optarg);
+				unknown_type(&o->kt, optarg);
 			o->types |= 1u << ti;
 			break;
 		case 'T':
@@ -290,9 +324,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			long v;
 
 			if (ns_parse_long(argv[optind + i], 1, LONG_MAX, &v))
-				ns_usage_error(NS_EXIT_USAGE,
-					       "invalid namespace: '%s'",
-					       argv[optind + i]);
+				invalid_namespace(&o->kt, argv[optind + i]);
 			o->want[i] = (unsigned long)v;
 		}
 	}
