@@ -54,32 +54,38 @@ const struct ns_column columns[NCOLS] = {
 static noreturn void
 usage(void)
 {
-	printf("Usage: %s [options] [NS ...]\n", program_invocation_short_name);
+	printf("Usage:\n %s [options] [NS ...]\n",
+	       program_invocation_short_name);
 	fputs("\nList namespaces, the processes in them and what keeps them "
-	      "alive.\n\n"
+	      "alive.\n"
+	      "\n"
 	      "Options:\n"
-	      " -J, --json             print JSON\n"
-	      " -l, --list             a flat list, not a tree of processes\n"
-	      " -n, --noheadings       no header line\n"
-	      " -o, --output LIST      output columns (+LIST appends)\n"
-	      "     --output-all       print every column\n"
-	      " -p, --task PID         namespaces of this process only\n"
-	      " -P, --persistent       namespaces no process is in\n"
-	      " -Q, --filter EXPR      only the rows EXPR is true for\n"
-	      " -r, --raw              columns separated by one space, no padding\n"
-	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
+	      " -J, --json                JSON output\n"
+	      " -l, --list                a flat list, not a tree of processes\n"
+	      " -n, --noheadings          no header line\n"
+	      " -o, --output LIST         columns to print (+LIST adds to the "
+	      "default)\n"
+	      "     --output-all          print every column\n"
+	      " -p, --task PID            namespaces of the process with this PID\n"
+	      " -P, --persistent          namespaces no process is in\n"
+	      " -Q, --filter EXPR         only the rows EXPR is true for\n"
+	      " -r, --raw                 raw output: no padding, one space "
+	      "between cells\n"
+	      " -t, --type TYPE           namespace type (mnt net ipc user pid "
 	      "uts cgroup time)\n"
-	      " -T, --tree[=REL]       tree by process, owner or parent\n"
-	      " -u, --notruncate       never shorten a cell to fit the terminal\n"
-	      " -W, --nowrap           list cells on one line, comma-separated\n"
-	      " -H, --list-columns     list the columns\n"
-	      " -h, --help             print this help\n"
-	      " -V, --version          print the version\n",
+	      " -T, --tree[=REL]          tree by process, owner or parent\n"
+	      " -u, --notruncate          never shorten a cell to fit the "
+	      "terminal\n"
+	      " -W, --nowrap              list cells on one line, "
+	      "comma-separated\n"
+	      " -H, --list-columns        list the columns and exit\n",
 	      stdout);
+	ns_usage_help_version(27);
 	printf("\nColumns:");
 	for (size_t i = 0; i < NCOLS; i++)
-		printf("%s %s", i % 8 == 0 ? "\n " : "", columns[i].name);
-	printf("\n\nSee nsls(8).\n");
+		printf("%s%s", i % 8 == 0 ? "\n " : " ", columns[i].name);
+	putchar('\n');
+	ns_usage_man_tail(8);
 	exit(NS_EXIT_OK);
 }
 
