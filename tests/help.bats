@@ -153,3 +153,22 @@ help_problems() {
 	refute_line --partial 'a-very-long-option-name'
 	assert_equal "${#lines[@]}" 6
 }
+
+# ---- README ---------------------------------------------------------------
+
+@test "README: an example under a \$ prompt shows no other user's process" {
+	# The output after a "$ CMD" line (not sudo) up to the next prompt is
+	# what an ordinary user sees: never kthreadd or init, which only
+	# root's view of /proc/PID/ns shows.
+	run awk '
+		/^    [$#] / || /^[$#] / {
+			user = $0 ~ /^ *\$ / && $0 !~ /^ *\$ sudo /
+			cmd = $0
+			next
+		}
+		/^ *$/ || /^```/ { user = 0 }
+		user && /kthreadd|systemd|\/sbin\/init/ { print cmd " -> " $0 }
+	' "$BATS_TEST_DIRNAME/../README.md"
+	assert_success
+	assert_output ""
+}
