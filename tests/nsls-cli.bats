@@ -121,3 +121,14 @@ Try 'nsls --help' for more information."
 	assert_equal "$stderr" "nsls: unknown namespace type: 'network' (one of:$types)
 Try 'nsls --help' for more information."
 }
+
+@test "nsls -T=owner: the tree by owner, as lsns takes it" {
+	local rel
+	for rel in owner parent process; do
+		run -0 --separate-stderr nsls -T="$rel" -t user -o NS,TYPE
+		assert_line --regexp '^ *[0-9]+ +user$'
+		run -0 --separate-stderr lsns -T="$rel" -t user -o NS,TYPE
+	done
+	run -2 --separate-stderr nsls -T=sideways
+	assert_equal "${stderr_lines[0]}" "nsls: unknown tree: 'sideways' (process, owner or parent)"
+}

@@ -291,6 +291,9 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			break;
 		case 'T':
 			tree_set = true;
+			/* -T=owner as lsns takes it (getopt leaves the '=') */
+			if (optarg != NULL && optarg[0] == '=')
+				optarg++;
 			if (optarg == NULL || strcmp(optarg, "owner") == 0)
 				o->tree = TREE_OWNER;
 			else if (strcmp(optarg, "parent") == 0)
