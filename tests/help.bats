@@ -172,3 +172,27 @@ help_problems() {
 	assert_success
 	assert_output ""
 }
+
+# ---- drop-in: the peer's version and the differences ----------------------
+
+# man_section_text PAGE: the rendered page, plain text.
+man_plain() {
+	mandoc -Tascii "$BATS_TEST_DIRNAME/../man/$1" | col -b
+}
+
+@test "every man page names the peer version it replaces and lists the differences" {
+	local page peer text missing=
+	for page in nsls.8:"lsns(8) of util-linux 2.42 and its master branch" \
+		nsunshare.1:"unshare(1) of util-linux 2.42 and its master branch" \
+		nsjoin.1:"nsenter(1) of util-linux 2.42 and its master branch" \
+		netnslink.8:"iproute2 (6.1 and later)" \
+		nsmap.1:"shadow 4.13 and later"; do
+		peer=${page#*:}
+		page=${page%%:*}
+		text=$(man_plain "$page" | tr -s ' \n' '  ')
+		[[ $text == *"$peer"* ]] || missing+=" $page: '$peer';"
+		[[ $text == *" DIFFERENCES "* || $text == *"Differences from newuidmap and newgidmap"* ]] ||
+			missing+=" $page: no DIFFERENCES;"
+	done
+	assert_equal "${missing# }" ""
+}
