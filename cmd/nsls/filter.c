@@ -38,7 +38,9 @@ nsls_filter_parse(struct nsls_opts *o, const char *expr)
 	msg = scols_filter_get_errmsg(o->filter);
 	if (rc != 0)
 		ns_usage_error(NS_EXIT_USAGE, "invalid filter '%s': %s", expr,
-			       msg != NULL ? msg : strerror(-rc));
+			       msg != NULL ? msg
+			       : rc < -1   ? strerror(-rc)
+					   : "not understood");
 }
 
 static int
@@ -100,7 +102,8 @@ nsls_filter_table(const struct nsls_opts *o, struct libscols_table *tb)
 				   ? SCOLS_DATA_U64
 				   : SCOLS_DATA_STRING;
 
-		if (scols_column_set_data_type(cl, type) != 0 ||
+		/* it returns the type it set (2.40 to 2.43), not 0 */
+		if (scols_column_set_data_type(cl, type) < 0 ||
 		    (i >= o->nshown &&
 		     scols_column_set_flags(cl, scols_column_get_flags(cl) |
 							SCOLS_FL_HIDDEN) != 0))
