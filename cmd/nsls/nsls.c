@@ -208,10 +208,18 @@ static noreturn void
 unknown_type(const struct kernel_types *kt, const char *arg)
 {
 	char list[KT_MAX * NS_TYPE_NAME_MAX] = "";
+	size_t len = 0;
+	int n;
 
-	for (size_t i = 0; i < kt->n; i++)
-		if (kt->present & (1u << i))
-			strcat(strcat(list, " "), kt->t[i]->name);
+	for (size_t i = 0; i < kt->n; i++) {
+		if (!(kt->present & (1u << i)))
+			continue;
+		n = snprintf(list + len, sizeof(list) - len, " %s",
+			     kt->t[i]->name);
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			break;
+		len += (size_t)n;
+	}
 	ns_usage_error(NS_EXIT_USAGE,
 		       "unknown namespace type: '%s' (one of:%s)", arg, list);
 }
@@ -237,6 +245,25 @@ invalid_namespace(const struct kernel_types *kt, const char *arg)
 			       "invalid namespace: '%s'; did you mean -t %s?",
 			       arg, kt->t[ti]->name);
 	ns_usage_error(NS_EXIT_USAGE, "invalid namespace: '%s'", arg);
+}
+
+/* -T's REL; none is owner, as in lsns */
+static int
+parse_tree(const char *rel)
+{
+	if (rel == NULL)
+		return TREE_OWNER;
+	/* -T=owner as lsns takes it (getopt leaves the '=') */
+	if (rel[0] == '=')
+		rel++;
+	if (strcmp(rel, "owner") == 0)
+		return TREE_OWNER;
+	if (strcmp(rel, "parent") == 0)
+		return TREE_PARENT;
+	if (strcmp(rel, "process") == 0)
+		return TREE_PROCESS;
+	ns_usage_error(NS_EXIT_USAGE,
+		       "unknown tree: '%s' (process, owner or parent)", rel);
 }
 
 static void
@@ -291,20 +318,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			break;
 		case 'T':
 			tree_set = true;
-			/* -T=owner as lsns takes it (getopt leaves the '=') */
-			if (optarg != NULL && optarg[0] == '=')
-				optarg++;
-			if (optarg == NULL || strcmp(optarg, "owner") == 0)
-				o->tree = TREE_OWNER;
-			else if (strcmp(optarg, "parent") == 0)
-				o->tree = TREE_PARENT;
-			else if (strcmp(optarg, "process") == 0)
-				o->tree = TREE_PROCESS;
-			else
-				ns_usage_error(NS_EXIT_USAGE,
-					       "unknown tree: '%s' (process, "
-					       "owner or parent)",
-					       optarg);
+			o->tree = parse_tree(optarg);
 			break;
 		case 'h':
 			usage();
