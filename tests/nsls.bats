@@ -762,7 +762,8 @@ status 1"
 
 @test "--help, --version and -H" {
 	run -0 nsls --help
-	assert_line --index 0 "Usage: nsls [options] [NS ...]"
+	assert_line --index 0 "Usage:"
+	assert_line --index 1 " nsls [options] [NS ...]"
 	run -0 nsls -V
 	assert_output --regexp '^nsls from nstools [0-9]'
 	run -0 nsls -H
