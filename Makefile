@@ -55,9 +55,12 @@ endif
 PKGS := smartcols libcap
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# libsmartcols 2.40 brought the filter expressions nsls -Q hands to it.
+SCOLS_CPPFLAGS := $(shell $(PKG_CONFIG) --atleast-version=2.40 smartcols \
+	2>/dev/null && echo -DHAVE_SCOLS_FILTER)
 
 NS_CPPFLAGS = -D_GNU_SOURCE -DNSTOOLS_VERSION='"$(VERSION)"' -Icommon \
-	$(CPPFLAGS)
+	$(SCOLS_CPPFLAGS) $(CPPFLAGS)
 NS_CFLAGS = -std=gnu11 -Wall -Wextra $(WERROR_FLAG) $(PKG_CFLAGS) \
 	$(CFLAGS) $(SANFLAGS)
 NS_LDFLAGS = $(LDFLAGS) $(SANFLAGS)

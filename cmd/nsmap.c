@@ -95,15 +95,15 @@ usage(void)
 	       "     --gid=ID             translate a gid from inside to here\n"
 	       "     --outside            translate from here to inside instead\n"
 	       " -c, --check              warn about ranges that overlap accounts\n"
-	       "                          or other namespaces; write nothing\n"
+	       "                            or other namespaces; write nothing\n"
 	       " -J, --json               JSON output\n"
-	       " -r, --raw                raw output\n"
+	       " -r, --raw                raw output: no padding, one space between cells\n"
 	       " -n, --noheadings         no header line\n"
-	       " -o, --output LIST        columns to print\n"
+	       " -o, --output LIST        columns to print (+LIST adds to the default)\n"
 	       "     --output-all         print every column\n"
-	       " -H, --list-columns       list the columns\n"
-	       " -h, --help               print this help\n"
-	       " -V, --version            print the version\n");
+	       " -H, --list-columns       list the columns and exit\n");
+	ns_usage_help_version(26);
+	ns_usage_man_tail(1);
 	exit(NS_EXIT_OK);
 }
 

@@ -981,7 +981,7 @@ with_future_type() {
 	assert_equal "$stderr" ""
 	run --separate-stderr nsls -t future
 	assert_equal "$status" 2
-	assert_equal "$stderr" "nsls: unknown namespace type: 'future'
+	assert_equal "$stderr" "nsls: unknown namespace type: 'future' (one of: mnt uts ipc net pid user cgroup time)
 Try 'nsls --help' for more information."
 	unchanged
 }

@@ -734,7 +734,7 @@ status 1"
 
 @test "bad input: one-line error, status 2 for usage, 1 for failures" {
 	run -2 --separate-stderr nsls -t foo
-	assert_equal "${stderr_lines[0]}" "nsls: unknown namespace type: 'foo'"
+	assert_equal "${stderr_lines[0]}" "nsls: unknown namespace type: 'foo' (one of: mnt uts ipc net pid user cgroup time)"
 	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
 	assert_output ""
 	run -2 --separate-stderr nsls -o NS,FOO
@@ -764,7 +764,8 @@ status 1"
 
 @test "--help, --version and -H" {
 	run -0 nsls --help
-	assert_line --index 0 "Usage: nsls [options] [NS ...]"
+	assert_line --index 0 "Usage:"
+	assert_line --index 1 " nsls [options] [NS ...]"
 	run -0 nsls -V
 	assert_output --regexp '^nsls from nstools [0-9]'
 	run -0 nsls -H

@@ -56,32 +56,38 @@ const struct ns_column columns[NCOLS] = {
 static noreturn void
 usage(void)
 {
-	printf("Usage: %s [options] [NS ...]\n", program_invocation_short_name);
+	printf("Usage:\n %s [options] [NS ...]\n",
+	       program_invocation_short_name);
 	fputs("\nList namespaces, the processes in them and what keeps them "
-	      "alive.\n\n"
+	      "alive.\n"
+	      "\n"
 	      "Options:\n"
-	      " -J, --json             print JSON\n"
-	      " -l, --list             a flat list, not a tree of processes\n"
-	      " -n, --noheadings       no header line\n"
-	      " -o, --output LIST      output columns (+LIST appends)\n"
-	      "     --output-all       print every column\n"
-	      " -p, --task PID         namespaces of this process (repeat: of "
-	      "any, TASKS)\n"
-	      " -P, --persistent       namespaces no process is in\n"
-	      " -r, --raw              columns separated by one space, no padding\n"
-	      " -t, --type TYPE        namespace type (mnt net ipc user pid "
+	      " -J, --json                JSON output\n"
+	      " -l, --list                a flat list, not a tree of processes\n"
+	      " -n, --noheadings          no header line\n"
+	      " -o, --output LIST         columns to print (+LIST adds to the "
+	      "default)\n"
+	      "     --output-all          print every column\n"
+	      " -p, --task PID            namespaces of this process (again: the union)\n"
+	      " -P, --persistent          namespaces no process is in\n"
+	      " -Q, --filter EXPR         only the rows EXPR is true for\n"
+	      " -r, --raw                 raw output: no padding, one space "
+	      "between cells\n"
+	      " -t, --type TYPE           namespace type (mnt net ipc user pid "
 	      "uts cgroup time)\n"
-	      " -T, --tree[=REL]       tree by process, owner or parent\n"
-	      " -u, --notruncate       never shorten a cell to fit the terminal\n"
-	      " -W, --nowrap           list cells on one line, comma-separated\n"
-	      " -H, --list-columns     list the columns\n"
-	      " -h, --help             print this help\n"
-	      " -V, --version          print the version\n",
+	      " -T, --tree[=REL]          tree by process, owner or parent\n"
+	      " -u, --notruncate          never shorten a cell to fit the "
+	      "terminal\n"
+	      " -W, --nowrap              list cells on one line, "
+	      "comma-separated\n"
+	      " -H, --list-columns        list the columns and exit\n",
 	      stdout);
+	ns_usage_help_version(27);
 	printf("\nColumns:");
 	for (size_t i = 0; i < NCOLS; i++)
-		printf("%s %s", i % 8 == 0 ? "\n " : "", columns[i].name);
-	printf("\n\nSee nsls(8).\n");
+		printf("%s%s", i % 8 == 0 ? "\n " : " ", columns[i].name);
+	putchar('\n');
+	ns_usage_man_tail(8);
 	exit(NS_EXIT_OK);
 }
 
@@ -216,6 +222,50 @@ kt_parse_link(const struct kernel_types *kt, const char *link, size_t *ti,
 
 /* ---- options ------------------------------------------------------------ */
 
+/* -t WORD that is no type: the types this kernel has, to choose from. */
+static noreturn void
+unknown_type(const struct kernel_types *kt, const char *arg)
+{
+	char list[KT_MAX * NS_TYPE_NAME_MAX] = "";
+	size_t len = 0;
+	int n;
+
+	for (size_t i = 0; i < kt->n; i++) {
+		if (!(kt->present & (1u << i)))
+			continue;
+		n = snprintf(list + len, sizeof(list) - len, " %s",
+			     kt->t[i]->name);
+		if (n < 0 || (size_t)n >= sizeof(list) - len)
+			break;
+		len += (size_t)n;
+	}
+	ns_usage_error(NS_EXIT_USAGE,
+		       "unknown namespace type: '%s' (one of:%s)", arg, list);
+}
+
+/*
+ * NS that is no inode: a tree relation or a type is a common slip (-T
+ * takes its value only as -Towner or --tree=owner, as in lsns).
+ */
+static noreturn void
+invalid_namespace(const struct kernel_types *kt, const char *arg)
+{
+	static const char *const trees[] = { "process", "owner", "parent" };
+	size_t ti;
+
+	for (size_t i = 0; i < ARRAY_SIZE(trees); i++)
+		if (strcmp(arg, trees[i]) == 0)
+			ns_usage_error(
+				NS_EXIT_USAGE,
+				"invalid namespace: '%s'; did you mean --tree=%s?",
+				arg, arg);
+	if (kt_index_by_name(kt, arg, &ti))
+		ns_usage_error(NS_EXIT_USAGE,
+			       "invalid namespace: '%s'; did you mean -t %s?",
+			       arg, kt->t[ti]->name);
+	ns_usage_error(NS_EXIT_USAGE, "invalid namespace: '%s'", arg);
+}
+
 /*
  * The inode of the namespace file PATH (/proc/PID/ns/net, /run/netns/NAME).
  * O_PATH opens nothing: no FIFO waits, no device runs; only the inode is
@@ -254,8 +304,7 @@ parse_namespaces(char **args, size_t n, struct nsls_opts *o)
 		else if (strchr(args[i], '/') != NULL)
 			o->want[i] = ns_file_inode(args[i]);
 		else
-			ns_usage_error(NS_EXIT_USAGE, "invalid namespace: '%s'",
-				       args[i]);
+			invalid_namespace(&o->kt, args[i]);
 	}
 }
 
@@ -276,6 +325,25 @@ add_task(struct nsls_opts *o, const char *arg)
 	o->tasks[o->ntasks++] = pid;
 }
 
+/* -T's REL; none is owner, as in lsns */
+static int
+parse_tree(const char *rel)
+{
+	if (rel == NULL)
+		return TREE_OWNER;
+	/* -T=owner as lsns takes it (getopt leaves the '=') */
+	if (rel[0] == '=')
+		rel++;
+	if (strcmp(rel, "owner") == 0)
+		return TREE_OWNER;
+	if (strcmp(rel, "parent") == 0)
+		return TREE_PARENT;
+	if (strcmp(rel, "process") == 0)
+		return TREE_PROCESS;
+	ns_usage_error(NS_EXIT_USAGE,
+		       "unknown tree: '%s' (process, owner or parent)", rel);
+}
+
 static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
@@ -287,6 +355,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
 		{ "persistent", no_argument, NULL, 'P' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "type", required_argument, NULL, 't' },
 		{ "tree", optional_argument, NULL, 'T' },
@@ -303,7 +372,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 
 	o->tree = TREE_PROCESS;
 	o->out.json_name = "namespaces";
-	while ((c = getopt_long(argc, argv, "Jlno:p:Prt:T::uWHhV", longopts,
+	while ((c = getopt_long(argc, argv, "Jlno:p:PQ:rt:T::uWHhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -315,26 +384,17 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 		case 'P':
 			o->persistent = true;
 			break;
+		case 'Q':
+			nsls_filter_parse(o, optarg);
+			break;
 		case 't':
 			if (!kt_index_by_name(&o->kt, optarg, &ti))
-				ns_usage_error(NS_EXIT_USAGE,
-					       "unknown namespace type: '%s'",
-					       optarg);
+				unknown_type(&o->kt, optarg);
 			o->types |= 1u << ti;
 			break;
 		case 'T':
 			tree_set = true;
-			if (optarg == NULL || strcmp(optarg, "owner") == 0)
-				o->tree = TREE_OWNER;
-			else if (strcmp(optarg, "parent") == 0)
-				o->tree = TREE_PARENT;
-			else if (strcmp(optarg, "process") == 0)
-				o->tree = TREE_PROCESS;
-			else
-				ns_usage_error(NS_EXIT_USAGE,
-					       "unknown tree: '%s' (process, "
-					       "owner or parent)",
-					       optarg);
+			o->tree = parse_tree(optarg);
 			break;
 		case 'h':
 			usage();
@@ -352,6 +412,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 	set_default_columns(o);
 	ns_output_columns(&o->out, columns, NCOLS, o->cols, &o->ncols,
 			  ARRAY_SIZE(o->cols));
+	nsls_filter_columns(o);
 	if (list && tree_set)
 		ns_usage_error(NS_EXIT_USAGE,
 			       "--list and --tree are mutually exclusive");
@@ -576,5 +637,6 @@ main(int argc, char **argv)
 	free(task_ns);
 	free(o.tasks);
 	free(o.want);
+	nsls_filter_free(&o);
 	return NS_EXIT_OK;
 }

@@ -73,6 +73,10 @@ struct nsls_opts {
 	size_t ncols;
 	unsigned long *want; /* positional NS: list their processes */
 	size_t nwant;
+	/* -Q: cols[nshown..ncols) are the hidden ones it names (filter.c) */
+	struct libscols_filter *filter;
+	char *filter_expr;
+	size_t nshown;
 };
 
 /*
@@ -220,6 +224,13 @@ int32_t netnsid_of(struct rtnl *rtnl, int nsfd);
 void resolve_rows(struct scan *s, const struct nsls_opts *o,
 		  ino_t (*task_ns)[KT_MAX], struct rows *rows);
 void free_rows(struct rows *rows);
+
+/* filter.c: without libsmartcols 2.40, -Q is an error and no-ops */
+void nsls_filter_parse(struct nsls_opts *o, const char *expr);
+void nsls_filter_columns(struct nsls_opts *o);
+void nsls_filter_table(const struct nsls_opts *o, struct libscols_table *tb);
+bool nsls_filter_match(const struct nsls_opts *o, struct libscols_line *ln);
+void nsls_filter_free(struct nsls_opts *o);
 
 /* show.c */
 void print_table(const struct nsls_opts *o, const struct rows *rows);

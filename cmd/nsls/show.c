@@ -172,7 +172,17 @@ place_row(struct placing *pl, const struct row *r)
 	}
 	pl->state[i] = 2;
 	pl->line[i] = scols_table_new_line(pl->tb, parent);
-	return pl->line[i] == NULL ? -1 : fill_line(pl->o, r, pl->line[i]);
+	if (pl->line[i] == NULL || fill_line(pl->o, r, pl->line[i]) != 0)
+		return -1;
+	if (nsls_filter_match(pl->o, pl->line[i]))
+		return 0;
+	/* -Q: its children go to the top, as in lsns */
+	if (parent != NULL && scols_line_remove_child(parent, pl->line[i]))
+		return -1;
+	if (scols_table_remove_line(pl->tb, pl->line[i]) != 0)
+		return -1;
+	pl->line[i] = NULL;
+	return 0;
 }
 
 /* The tree goes on COMMAND (process) or NS (owner, parent), as in lsns. */
@@ -181,7 +191,7 @@ set_column_flags(struct libscols_table *tb, const struct nsls_opts *o)
 {
 	int tree = o->tree == TREE_PROCESS ? COL_COMMAND : COL_NS;
 
-	for (size_t i = 0; i < o->ncols; i++) {
+	for (size_t i = 0; i < o->nshown; i++) {
 		struct libscols_column *c = scols_table_get_column(tb, i);
 		int flags = scols_column_get_flags(c);
 
@@ -203,6 +213,7 @@ print_table(const struct nsls_opts *o, const struct rows *rows)
 	if (pl.tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
 	set_column_flags(pl.tb, o);
+	nsls_filter_table(o, pl.tb);
 	pl.line = xrealloc(NULL, rows->n, sizeof(struct libscols_line *));
 	pl.state = calloc(rows->n ? rows->n : 1, 1);
 	if (pl.state == NULL)
