@@ -238,7 +238,7 @@ our_rows() {
 	run -1 --separate-stderr nsls /nonexistent/ns
 	assert_equal "$stderr" "nsls: cannot open namespace file /nonexistent/ns: No such file or directory"
 	run -2 --separate-stderr nsls net
-	assert_equal "${stderr_lines[0]}" "nsls: invalid namespace: 'net'"
+	assert_equal "${stderr_lines[0]}" "nsls: invalid namespace: 'net'; did you mean -t net?"
 	run -2 --separate-stderr nsls -p $$ "$(ns_inode $$ net)"
 	assert_equal "${stderr_lines[0]}" "nsls: --task and NS are mutually exclusive"
 	assert_equal "${stderr_lines[1]}" "Try 'nsls --help' for more information."
@@ -371,7 +371,7 @@ unreadable_by_nobody() {
 
 @test "--help and -H: -p repeats, TASKS listed" {
 	run -0 nsls --help
-	assert_line --regexp '^ -p, --task PID +namespaces of this process \(repeat: of any, TASKS\)$'
+	assert_line --regexp '^ -p, --task PID +namespaces of this process \(again: the union\)$'
 	run -0 nsls -H -r -n
 	assert_line --regexp '^TASKS <integer\\x20array> '
 	assert_line --regexp '^NETNSID <string> '
