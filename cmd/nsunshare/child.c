@@ -31,8 +31,7 @@ mount_proc(const struct nsunshare_opts *o)
 	if (errno == EPERM && (o->flags & CLONE_NEWUSER) &&
 	    !(o->flags & CLONE_NEWPID))
 		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot mount proc on %s: %s; in a new user namespace "
-		     "that needs a new PID namespace too (-p)",
+		     "cannot mount proc on %s: %s; in a new user namespace that needs a new PID namespace too (-p)",
 		     o->mount_proc, strerror(EPERM));
 	err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s", o->mount_proc);
 }
@@ -111,8 +110,7 @@ change_root_and_dir(const struct nsunshare_opts *o)
 			    o->root);
 		if (chdir(o->wd ? o->wd : "/") != 0)
 			err(NS_EXIT_OWN_FAILURE,
-			    "cannot change directory "
-			    "to %s",
+			    "cannot change directory to %s",
 			    o->wd ? o->wd : "/");
 	} else if (o->wd && chdir(o->wd) != 0) {
 		err(NS_EXIT_OWN_FAILURE, "cannot change directory to %s",
@@ -204,12 +202,12 @@ run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 /* Without -f: we become the program. */
 noreturn void
 exec_in_place(const struct nsunshare_opts *o, const struct caller *me,
-	      int helper)
+	      int *helper)
 {
 	ino_t ino[NS_NTYPES];
 
 	read_new_inodes(o, ino);
-	finish_helper(o, &helper);
+	finish_helper(o, helper);
 	undo_persist_on_failure(o, helper);
 	write_info(o, getpid(), ino);
 	run_program(o, o->die_with_parent ? SIGKILL : 0, me->ppid, -1);
@@ -242,7 +240,7 @@ abandon_child(int status, void *arg)
 /* With -f: the program is our child; we forward signals and end as it. */
 noreturn void
 fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
-	      int helper)
+	      int *helper)
 {
 	struct unstarted pending; /* valid at exit: we never return */
 	ino_t ino[NS_NTYPES];
@@ -252,15 +250,16 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 
 	ns_block_forwarded_signals(&oldmask);
 	if (pipe2(ready, O_CLOEXEC) != 0)
-		err(NS_EXIT_OWN_FAILURE, "pipe");
+		err(NS_EXIT_OWN_FAILURE, "cannot make a pipe to the child");
 	child = fork();
 	if (child < 0)
-		err(NS_EXIT_OWN_FAILURE, "fork");
+		err(NS_EXIT_OWN_FAILURE, "cannot create the child process");
 	if (child == 0) {
 		alive = wait_until_ready(ready);
 		undo_persist_on_failure(o, helper);
 		if (sigprocmask(SIG_SETMASK, &oldmask, NULL) != 0)
-			err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot restore the signal mask");
 		if (o->info_fd >= 0)
 			close(o->info_fd);
 		run_program(o,
@@ -272,16 +271,17 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 	close(ready[0]);
 	pending = (struct unstarted){ child, ready[1] };
 	if (on_exit(abandon_child, &pending) != 0)
-		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot arrange to end the child at exit");
 	/* Before the child may mount a new proc on our /proc; and a new PID
 	 * namespace shows in pid_for_children only once its init exists. */
 	child_proc = ns_open_child_proc(-1, child);
 	read_new_inodes(o, ino);
 	/* A new PID namespace can be persisted only once its init exists;
 	 * if the helper fails, the child sees the pipe close and gives up. */
-	finish_helper(o, &helper);
-	if (helper >= 0)
-		close(helper); /* the child's copy tells the helper */
+	finish_helper(o, helper);
+	/* Until the child is told to go, a failure of ours undoes them. */
+	undo_persist_on_failure(o, helper);
 	if (o->die_with_parent)
 		arm_death_signal(SIGKILL, me->ppid, -1);
 	/* All that can fail is done before the program starts. */
@@ -290,5 +290,8 @@ fork_and_wait(const struct nsunshare_opts *o, const struct caller *me,
 	if (write(ready[1], "g", 1) != 1)
 		err(NS_EXIT_OWN_FAILURE, "cannot start the child");
 	pending.pid = 0;
+	if (*helper >= 0)
+		close(*helper); /* the child's copy tells the helper */
+	*helper = -1;
 	ns_forward_and_exit_like_at(child, child_proc);
 }

@@ -45,32 +45,27 @@ persisting(const struct nsunshare_opts *o)
 	return false;
 }
 
+/* Write MAP to FILE ("uid_map", "gid_map") of TARGET: through its checked
+ * /proc directory as root, else through newuidmap/newgidmap. */
 static int
-write_ranges(pid_t target, const char *file, const struct ns_idmap *map,
-	     bool privileged)
+write_ranges(const struct ns_proc *target, const char *file,
+	     const struct ns_idmap *map, bool privileged)
 {
-	char path[32];
-	int dfd, rc;
-
 	if (!privileged)
 		return run_newidmap(file[0] == 'u' ? "newuidmap" : "newgidmap",
-				    target, map);
-	snprintf(path, sizeof(path), "/proc/%d", (int)target);
-	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -1;
-	rc = ns_idmap_write(dfd, file, map);
-	if (rc != 0)
-		warn("cannot write %s of PID %d", file, (int)target);
-	close(dfd);
-	return rc;
+				    target->pid, map);
+	if (ns_idmap_write(target->procfd, file, map) == 0)
+		return 0;
+	warn("cannot write %s of PID %d", file, (int)target->pid);
+	return -1;
 }
 
 static noreturn void
-run_helper(const struct nsunshare_opts *o, pid_t target, int sock,
-	   const struct ns_idmap *umap, const struct ns_idmap *gmap)
+run_helper(const struct nsunshare_opts *o, const struct ns_proc *target,
+	   int sock, const struct ns_idmap *umap, const struct ns_idmap *gmap)
 {
-	bool privileged = geteuid() == 0, made[NS_NTYPES] = { false };
+	bool privileged = geteuid() == 0;
+	struct persisted done[NS_NTYPES];
 
 	if (recv_byte(sock) != 'g')
 		_exit(0); /* the parent gave up and said why */
@@ -78,11 +73,37 @@ run_helper(const struct nsunshare_opts *o, pid_t target, int sock,
 		_exit(NS_EXIT_OWN_FAILURE);
 	if (gmap && write_ranges(target, "gid_map", gmap, privileged) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
-	if (persist_namespaces(o, target, made) != 0)
+	if (persist_namespaces(o, target, done) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
 	if (send(sock, "k", 1, MSG_NOSIGNAL) != 1 ||
 	    (persisting(o) && recv_byte(sock) == 'f'))
-		undo_persist(o, NS_NTYPES, made);
+		undo_persist(done, NS_NTYPES);
+	_exit(0);
+}
+
+/*
+ * The helper acts on PARENT through a pidfd and a checked /proc/PARENT,
+ * opened here while PARENT waits for us: alive, so its PID cannot be
+ * another process's yet.  Then it forks the helper and exits.
+ */
+static noreturn void
+start_helper_child(const struct nsunshare_opts *o, pid_t parent, int sock,
+		   const struct ns_idmap *umap, const struct ns_idmap *gmap)
+{
+	struct ns_proc target = { parent, -1, -1 };
+	pid_t pid;
+
+	/* newuidmap opens the process itself; the rest is ours */
+	if ((persisting(o) || (geteuid() == 0 && (umap || gmap))) &&
+	    open_process(parent, &target) != 0)
+		_exit(NS_EXIT_OWN_FAILURE);
+	pid = fork();
+	if (pid < 0) {
+		warn("cannot start the helper process");
+		_exit(NS_EXIT_OWN_FAILURE);
+	}
+	if (pid == 0)
+		run_helper(o, &target, sock, umap, gmap);
 	_exit(0);
 }
 
@@ -99,25 +120,20 @@ start_helper(const struct nsunshare_opts *o, const struct ns_idmap *umap,
 	int sv[2], status;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		err(NS_EXIT_OWN_FAILURE, "socketpair");
+		err(NS_EXIT_OWN_FAILURE,
+		    "cannot make a socket for the helper process");
 	pid = fork();
 	if (pid < 0)
-		err(NS_EXIT_OWN_FAILURE, "fork");
+		err(NS_EXIT_OWN_FAILURE, "cannot start the helper process");
 	if (pid == 0) {
 		close(sv[0]);
-		pid = fork();
-		if (pid < 0) {
-			warn("fork");
-			_exit(NS_EXIT_OWN_FAILURE);
-		}
-		if (pid == 0)
-			run_helper(o, parent, sv[1], umap, gmap);
-		_exit(0);
+		start_helper_child(o, parent, sv[1], umap, gmap);
 	}
 	close(sv[1]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			err(NS_EXIT_OWN_FAILURE, "waitpid");
+			err(NS_EXIT_OWN_FAILURE,
+			    "cannot wait for the helper process");
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		exit(NS_EXIT_OWN_FAILURE); /* it said why */
 	return sv[0];
@@ -140,25 +156,26 @@ finish_helper(const struct nsunshare_opts *o, int *sock)
 }
 
 /* on_exit(3): we fail before the program ran; have the helper remove what
- * it persisted, and wait until it has, so the caller finds nothing. */
+ * it persisted, and wait until it has, so the caller finds nothing.  ARG
+ * is the socket's variable: -1 once the program is another process's. */
 static void
 undo_on_exit(int status, void *arg)
 {
-	int sock = (int)(intptr_t)arg;
+	const int *sock = arg;
 
 	(void)status;
-	if (send(sock, "f", 1, MSG_NOSIGNAL) == 1)
-		recv_byte(sock); /* end of file once it is done */
+	if (*sock >= 0 && send(*sock, "f", 1, MSG_NOSIGNAL) == 1)
+		recv_byte(*sock); /* end of file once it is done */
 }
 
-/* In the process that is to exec the program, once persisting is done. */
+/* In a process that holds the socket *SOCK (main's variable, alive until
+ * we exit) once persisting is done. */
 void
-undo_persist_on_failure(const struct nsunshare_opts *o, int sock)
+undo_persist_on_failure(const struct nsunshare_opts *o, int *sock)
 {
-	if (sock < 0 || !persisting(o))
+	if (*sock < 0 || !persisting(o))
 		return;
-	/* on_exit's argument carries the socket number, not a pointer */
-	// NOLINTNEXTLINE(performance-no-int-to-ptr)
-	if (on_exit(undo_on_exit, (void *)(intptr_t)sock) != 0)
-		errx(NS_EXIT_OWN_FAILURE, "on_exit failed");
+	if (on_exit(undo_on_exit, sock) != 0)
+		errx(NS_EXIT_OWN_FAILURE,
+		     "cannot arrange to undo the persisted namespaces at exit");
 }

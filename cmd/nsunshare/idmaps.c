@@ -12,7 +12,7 @@
 #include "nsunshare.h"
 
 /* True when the map is one id of our own: we may write that ourselves. */
-static bool
+bool
 map_is_own_single(const struct nsunshare_idmap *m)
 {
 	return m->single && !m->all && !m->subids_auto && !m->subids_identity &&
@@ -69,20 +69,18 @@ add_subids(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 	const char *what = uid ? "users" : "groups";
 	struct ns_idrange sub[NS_IDMAP_MAX];
 	struct passwd *pw = getpwuid(me->uid);
+	const char *opt = m->subids_auto ? m->auto_opt : m->identity_opt;
 	int n;
 
 	n = ns_subid_ranges(path, pw ? pw->pw_name : "", me->uid, sub,
 			    NS_IDMAP_MAX);
 	if (n < 0)
-		err(NS_EXIT_OWN_FAILURE, "%s: cannot read %s", m->subids_opt,
-		    path);
+		err(NS_EXIT_OWN_FAILURE, "%s: cannot read %s", opt, path);
 	if (n == 0)
 		errx(NS_EXIT_OWN_FAILURE,
-		     "%s: no subordinate %s for %s%suid "
-		     "%u%s in %s",
-		     m->subids_opt, uid ? "uids" : "gids",
-		     pw ? pw->pw_name : "", pw ? " (" : "", (unsigned)me->uid,
-		     pw ? ")" : "", path);
+		     "%s: no subordinate %s for %s%suid %u%s in %s", opt,
+		     uid ? "uids" : "gids", pw ? pw->pw_name : "",
+		     pw ? " (" : "", (unsigned)me->uid, pw ? ")" : "", path);
 	if (m->subids_auto) {
 		add_auto_block(out, what, m, &sub[0]);
 		return;
@@ -107,15 +105,16 @@ build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 		add_range_or_die(out, what, m->ranges.r[i].inside,
 				 m->ranges.r[i].outside, m->ranges.r[i].count);
 	if (m->all) {
-		int dfd =
-			open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct ns_idmap cur;
+		struct ns_proc self;
 
-		if (dfd < 0 ||
-		    ns_idmap_read(dfd, uid ? "uid_map" : "gid_map", &cur) != 0)
+		if (open_process(getpid(), &self) != 0)
+			exit(NS_EXIT_OWN_FAILURE);
+		if (ns_idmap_read(self.procfd, uid ? "uid_map" : "gid_map",
+				  &cur) != 0)
 			err(NS_EXIT_OWN_FAILURE, "cannot read our own %s map",
 			    uid ? "uid" : "gid");
-		close(dfd);
+		ns_proc_close(&self);
 		for (size_t i = 0; i < cur.n; i++)
 			add_range_or_die(out, what, cur.r[i].inside,
 					 cur.r[i].inside, cur.r[i].count);
@@ -135,29 +134,30 @@ run_newidmap(const char *prog, pid_t pid, const struct ns_idmap *map)
 	pid_t child;
 
 	if (argv == NULL)
-		return -1;
+		ns_oom(NS_EXIT_OWN_FAILURE);
+	/* ns_oom does not return */
+	// cppcheck-suppress nullPointerRedundantCheck
 	argv[a++] = (char *)prog;
 	if (asprintf(&argv[a++], "%d", (int)pid) < 0)
-		goto out;
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	for (size_t i = 0; i < map->n; i++)
 		if (asprintf(&argv[a++], "%u", map->r[i].inside) < 0 ||
 		    asprintf(&argv[a++], "%u", map->r[i].outside) < 0 ||
 		    asprintf(&argv[a++], "%u", map->r[i].count) < 0)
-			goto out;
+			ns_oom(NS_EXIT_OWN_FAILURE);
 	child = fork();
-	if (child < 0)
-		goto out;
-	if (child == 0) {
+	if (child < 0) {
+		warn("cannot run '%s'", prog);
+	} else if (child == 0) {
 		execvp(prog, argv);
 		warn("cannot run '%s'", prog);
 		_exit(NS_EXIT_NOT_FOUND);
-	}
-	if (waitpid(child, &status, 0) == child && WIFEXITED(status) &&
-	    WEXITSTATUS(status) == 0)
+	} else if (waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+		   WEXITSTATUS(status) == 0) {
 		rc = 0;
-	else
+	} else {
 		warnx("%s failed", prog);
-out:
+	}
 	for (size_t i = 1; i < a; i++)
 		free(argv[i]);
 	free(argv);
@@ -169,13 +169,14 @@ write_own_maps(const struct nsunshare_opts *o, const struct caller *me,
 	       bool uid_self, bool gid_self)
 {
 	struct ns_idmap map = { 0 };
+	struct ns_proc self;
 	int dfd;
 
 	if (!(o->flags & CLONE_NEWUSER))
 		return;
-	dfd = open("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot open /proc/self");
+	if (open_process(getpid(), &self) != 0)
+		exit(NS_EXIT_OWN_FAILURE);
+	dfd = self.procfd;
 	/* Since Linux 3.19 an unprivileged gid_map needs setgroups denied
 	 * first; and once gid_map is written, setgroups is fixed. */
 	if ((o->setgroups || gid_self) &&
@@ -195,7 +196,7 @@ write_own_maps(const struct nsunshare_opts *o, const struct caller *me,
 			err(NS_EXIT_OWN_FAILURE, "cannot map gid %u to %u",
 			    o->gids.inside, (unsigned)me->gid);
 	}
-	close(dfd);
+	ns_proc_close(&self);
 }
 
 /*

@@ -13,6 +13,9 @@
 
 #include "nsunshare.h"
 
+/* The column where every option's description starts. */
+#define HELP_COL 27
+
 static noreturn void
 usage(void)
 {
@@ -30,31 +33,23 @@ usage(void)
 	      " -U, --user[=FILE]         new user namespace\n"
 	      " -C, --cgroup[=FILE]       new cgroup namespace\n"
 	      " -T, --time[=FILE]         new time namespace\n"
-	      "                           FILE: keep the namespace by "
-	      "bind-mounting it there\n"
+	      "                             FILE: keep the namespace by bind-mounting it there\n"
 	      " -f, --fork                run the program as a child\n"
-	      "     --kill-child[=SIG]    kill the child with SIG (KILL) "
-	      "when we die\n"
+	      "     --kill-child[=SIG]    kill the child with SIG (KILL) when we die\n"
 	      "     --mount-proc[=DIR]    mount a new proc on DIR (/proc)\n"
-	      "     --mount-binfmt[=DIR]  mount a new binfmt_misc on DIR "
-	      "(implies -U)\n"
-	      " -l, --load-interp=STRING  register a binfmt_misc "
-	      "interpreter\n"
+	      "     --mount-binfmt[=DIR]  mount a new binfmt_misc on DIR (implies -U)\n"
+	      " -l, --load-interp=STRING  register a binfmt_misc interpreter\n"
 	      " -r, --map-root-user       map our user and group to root\n"
-	      " -c, --map-current-user    map our user and group to "
-	      "themselves\n"
+	      " -c, --map-current-user    map our user and group to themselves\n"
 	      "     --map-user=UID|NAME   map our user to UID\n"
 	      "     --map-group=GID|NAME  map our group to GID\n"
-	      "     --map-users=IN:OUT:N  map a range of users (or all, "
-	      "auto, subids)\n"
-	      "     --map-groups=IN:OUT:N map a range of groups (or all, "
-	      "auto, subids)\n"
+	      "     --map-users=IN:OUT:N  map a range of users (or all, auto, subids)\n"
+	      "     --map-groups=IN:OUT:N map a range of groups (or all, auto, subids)\n"
 	      "     --map-auto            map our subordinate ids from 0\n"
-	      "     --map-subids          map our subordinate ids to "
-	      "themselves\n"
-	      "     --owner=UID:GID       create the user namespace as "
-	      "UID:GID\n"
-	      " -s, --setgroups=allow|deny   allow or deny setgroups(2)\n"
+	      "     --map-subids          map our subordinate ids to themselves\n"
+	      "     --owner=UID:GID       create the user namespace as UID:GID\n"
+	      " -s, --setgroups=allow|deny\n"
+	      "                           allow or deny setgroups(2)\n"
 	      "     --propagation=private|shared|slave|unchanged\n"
 	      "                           mount propagation (private)\n"
 	      "     --keep-caps           keep capabilities across exec\n"
@@ -62,23 +57,19 @@ usage(void)
 	      " -w, --wd=DIR              change the working directory\n"
 	      " -S, --setuid=UID|NAME     set the user id\n"
 	      " -G, --setgid=GID|NAME     set the group id\n"
-	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with "
-	      "-T)\n"
+	      "     --monotonic=SECS      offset of CLOCK_MONOTONIC (with -T)\n"
 	      "     --boottime=SECS       offset of CLOCK_BOOTTIME (with -T)\n"
 	      "     --forward-signals     same as -f, which always forwards\n"
 	      "     --hostname=NAME       set the host name (with -u)\n"
 	      "     --domainname=NAME     set the NIS domain name (with -u)\n"
 	      "     --loopback            bring up lo (with -n)\n"
 	      "     --die-with-parent     die when our parent dies\n"
-	      "     --info-fd=FD          write the PID and namespaces as "
-	      "JSON to FD\n"
-	      "     --clear-env           run the program with no "
-	      "environment\n"
-	      "     --whitelist-env=LIST  keep only the variables named in "
-	      "LIST\n"
-	      " -h, --help                print this help\n"
-	      " -V, --version             print the version\n",
+	      "     --info-fd=FD          write the PID and namespaces as JSON to FD\n"
+	      "     --clear-env           run the program with no environment\n"
+	      "     --whitelist-env=LIST  keep only the variables named in LIST\n",
 	      stdout);
+	ns_usage_help_version(HELP_COL);
+	ns_usage_man_tail(1);
 	exit(0);
 }
 
@@ -94,10 +85,19 @@ persist_arg(const struct ns_type *t, const char *arg)
 	return arg;
 }
 
+/* --map-users and --map-groups, by id kind (NS_UID, NS_GID). */
+static const struct {
+	const char *opt, *auto_opt, *identity_opt;
+} range_opts[NS_NIDKINDS] = {
+	{ "map-users", "--map-users=auto", "--map-users=subids" },
+	{ "map-groups", "--map-groups=auto", "--map-groups=subids" },
+};
+
 /* INNER:OUTER:COUNT[,...]; also util-linux 2.38's OUTER,INNER,COUNT. */
 static void
-parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
+parse_map_ranges(struct nsunshare_idmap *m, int kind, const char *arg)
 {
+	const char *opt = range_opts[kind].opt;
 	const char *why = NULL;
 	uint32_t v[3];
 
@@ -107,14 +107,12 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 	}
 	if (strcmp(arg, "auto") == 0) {
 		m->subids_auto = true;
-		m->subids_opt = opt[4] == 'u' ? "--map-users=auto"
-					      : "--map-groups=auto";
+		m->auto_opt = range_opts[kind].auto_opt;
 		return;
 	}
 	if (strcmp(arg, "subids") == 0) {
 		m->subids_identity = true;
-		m->subids_opt = opt[4] == 'u' ? "--map-users=subids"
-					      : "--map-groups=subids";
+		m->identity_opt = range_opts[kind].identity_opt;
 		return;
 	}
 	if (strchr(arg, ':') == NULL) {
@@ -122,7 +120,7 @@ parse_map_ranges(struct nsunshare_idmap *m, const char *opt, const char *arg)
 		int n = 0;
 
 		if (copy == NULL)
-			err(NS_EXIT_OWN_FAILURE, "strdup");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		while ((f = strsep(&s, ",")) != NULL && n < 3)
 			if (ns_parse_u32(f, &v[n++]) != 0)
 				break;
@@ -171,10 +169,10 @@ parse_propagation(const char *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
 		if (strcmp(arg, modes[i].name) == 0)
 			return modes[i].flags;
-	ns_usage_error(NS_EXIT_OWN_FAILURE,
-		       "--propagation: unknown mode '%s' "
-		       "(private, shared, slave, unchanged)",
-		       arg);
+	ns_usage_error(
+		NS_EXIT_OWN_FAILURE,
+		"--propagation: unknown mode '%s' (private, shared, slave, unchanged)",
+		arg);
 }
 
 /* --owner UID:GID, numbers only, as unshare(1). */
@@ -187,7 +185,9 @@ parse_owner(struct nsunshare_opts *o, const char *arg)
 	bool ok;
 
 	if (copy == NULL)
-		err(NS_EXIT_OWN_FAILURE, "strdup");
+		ns_oom(NS_EXIT_OWN_FAILURE);
+	/* ns_oom does not return */
+	// cppcheck-suppress nullPointerRedundantCheck
 	gid = strchr(copy, ':');
 	if (gid != NULL)
 		*gid++ = '\0';
@@ -201,7 +201,6 @@ parse_owner(struct nsunshare_opts *o, const char *arg)
 	o->owner_uid = u;
 	o->owner_gid = g;
 	o->set_owner = true;
-	o->flags |= CLONE_NEWUSER;
 }
 
 /* --whitelist-env NAME,...: the values are the ones we were given. */
@@ -212,18 +211,18 @@ keep_env_names(struct nsunshare_opts *o, const char *list)
 	const char *value;
 
 	if (copy == NULL)
-		err(NS_EXIT_OWN_FAILURE, "strdup");
+		ns_oom(NS_EXIT_OWN_FAILURE);
 	while ((name = strsep(&s, ",")) != NULL) {
 		if (*name == '\0' || (value = getenv(name)) == NULL)
 			continue;
 		grown = reallocarray(o->keep_env, o->n_keep_env + 2,
 				     sizeof(*grown));
 		if (grown == NULL)
-			err(NS_EXIT_OWN_FAILURE, "reallocarray");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		o->keep_env = grown;
 		if (asprintf(&o->keep_env[o->n_keep_env], "%s=%s", name,
 			     value) < 0)
-			err(NS_EXIT_OWN_FAILURE, "asprintf");
+			ns_oom(NS_EXIT_OWN_FAILURE);
 		o->keep_env[++o->n_keep_env] = NULL;
 	}
 	free(copy);
@@ -237,7 +236,6 @@ keep_env_names(struct nsunshare_opts *o, const char *list)
 static void
 want_binfmt(struct nsunshare_opts *o, const char *dir, bool force)
 {
-	o->flags |= CLONE_NEWUSER | CLONE_NEWNS;
 	if (dir != NULL) {
 		if (*dir == '\0')
 			ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -264,9 +262,20 @@ parse_seconds(const char *opt, const char *arg)
 	return v;
 }
 
+/* Only with ranges of its own (all, auto, subids, IN:OUT:N) may a map's
+ * groups be allowed setgroups(2): the kernel refuses one mapped group. */
+/* What the options together mean, and what they may not mean together. */
 static void
-check_combinations(struct nsunshare_opts *o)
+check_args(struct nsunshare_opts *o)
 {
+	const struct nsunshare_idmap *both[] = { &o->uids, &o->gids };
+
+	/* Only children enter a new PID namespace. */
+	if (o->flags & CLONE_NEWPID)
+		o->fork = true;
+	if (o->interp != NULL && *o->interp == '\0')
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--load-interp: empty definition");
 	if ((o->set_monotonic || o->set_boottime) &&
 	    !(o->flags & CLONE_NEWTIME))
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
@@ -275,62 +284,31 @@ check_combinations(struct nsunshare_opts *o)
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--hostname and --domainname need -u/--uts");
 	if (o->setgroups && !(o->flags & CLONE_NEWUSER))
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--setgroups needs a new user namespace "
-			       "(-U/--user)");
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"--setgroups needs a new user namespace (-U/--user)");
 	if (o->loopback && !(o->flags & CLONE_NEWNET))
 		ns_usage_error(NS_EXIT_OWN_FAILURE,
 			       "--loopback needs -n/--net");
-	if ((o->uids.subids_auto && o->uids.subids_identity) ||
-	    (o->gids.subids_auto && o->gids.subids_identity))
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--map-subids cannot go with --map-auto, "
-			       "--map-users=auto or --map-groups=auto");
-	if (o->gids.single && o->setgroups &&
-	    strcmp(o->setgroups, "allow") == 0 && !o->gids.all &&
-	    !o->gids.subids_auto && !o->gids.subids_identity &&
-	    o->gids.ranges.n == 0)
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--setgroups=allow cannot go with a single "
-			       "mapped group (-r, -c, --map-group): the "
-			       "kernel needs deny for that");
+	for (size_t i = 0; i < ARRAY_SIZE(both); i++)
+		if (both[i]->subids_auto && both[i]->subids_identity)
+			ns_usage_exclusive(NS_EXIT_OWN_FAILURE,
+					   both[i]->identity_opt,
+					   both[i]->auto_opt);
+	if (map_is_own_single(&o->gids) && o->setgroups &&
+	    strcmp(o->setgroups, "allow") == 0)
+		ns_usage_error(
+			NS_EXIT_OWN_FAILURE,
+			"--setgroups=allow cannot go with a single mapped group (-r, -c, --map-group): the kernel needs deny for that");
 }
 
 /* -r (ROOT) or -c: our own user and group, mapped to root or to us. */
 static void
 map_own_ids(struct nsunshare_opts *o, bool root)
 {
-	o->flags |= CLONE_NEWUSER;
 	o->uids.single = o->gids.single = true;
 	o->uids.inside = root ? 0 : geteuid();
 	o->gids.inside = root ? 0 : getegid();
-}
-
-/*
- * "m::" makes getopt read -pf as -p with FILE "f".  Letters after a short
- * option that are all options without a value (-pf, -Urn) are taken as
- * options, as unshare(1) does; a FILE made only of such letters needs
- * -p=FILE or --pid=FILE.  ARG is the whole argument getopt took S from.
- */
-static bool
-option_cluster(struct nsunshare_opts *o, const char *arg, const char *s)
-{
-	const struct ns_type *t;
-
-	if (strncmp(arg, "--", 2) == 0 || *s == '\0')
-		return false;
-	for (const char *p = s; *p; p++)
-		if (ns_type_by_opt(*p) == NULL && strchr("frc", *p) == NULL)
-			return false;
-	for (; *s; s++) {
-		if ((t = ns_type_by_opt(*s)) != NULL)
-			o->flags |= t->flag;
-		else if (*s == 'f')
-			o->fork = true;
-		else
-			map_own_ids(o, *s == 'r');
-	}
-	return true;
 }
 
 enum {
@@ -357,6 +335,148 @@ enum {
 	OPT_CLEAR_ENV,
 	OPT_WHITELIST_ENV,
 };
+
+/* What an option implies besides its own setting: the namespaces it
+ * needs, and whether the program must run as our child. */
+static const struct {
+	int opt;
+	int flags;
+	bool fork;
+} implied[] = {
+	{ 'f', 0, true },
+	{ OPT_KILL_CHILD, 0, true },
+	{ OPT_FORWARD_SIGNALS, 0, true }, /* as unshare(1); -f forwards */
+	{ OPT_MOUNT_PROC, CLONE_NEWNS, false },
+	{ 'r', CLONE_NEWUSER, false },
+	{ 'c', CLONE_NEWUSER, false },
+	{ OPT_MAP_USER, CLONE_NEWUSER, false },
+	{ OPT_MAP_GROUP, CLONE_NEWUSER, false },
+	{ OPT_MAP_USERS, CLONE_NEWUSER, false },
+	{ OPT_MAP_GROUPS, CLONE_NEWUSER, false },
+	{ OPT_MAP_AUTO, CLONE_NEWUSER, false },
+	{ OPT_MAP_SUBIDS, CLONE_NEWUSER, false },
+	{ OPT_OWNER, CLONE_NEWUSER, false },
+	/* binfmt_misc of the user namespace's own (Linux 6.7) */
+	{ OPT_MOUNT_BINFMT, CLONE_NEWUSER | CLONE_NEWNS, false },
+	{ 'l', CLONE_NEWUSER | CLONE_NEWNS, false },
+};
+
+static void
+imply(struct nsunshare_opts *o, int opt)
+{
+	const struct ns_type *t = ns_type_by_opt(opt);
+
+	if (t != NULL)
+		o->flags |= t->flag;
+	for (size_t i = 0; i < ARRAY_SIZE(implied); i++) {
+		if (implied[i].opt != opt)
+			continue;
+		o->flags |= implied[i].flags;
+		o->fork = o->fork || implied[i].fork;
+	}
+}
+
+/*
+ * "m::" makes getopt read -pf as -p with FILE "f".  Letters after a short
+ * option that are all options without a value (-pf, -Urn) are taken as
+ * options, as unshare(1) does; a FILE made only of such letters needs
+ * -p=FILE or --pid=FILE.  ARG is the whole argument getopt took S from.
+ */
+static bool
+option_cluster(struct nsunshare_opts *o, const char *arg, const char *s)
+{
+	if (strncmp(arg, "--", 2) == 0 || *s == '\0')
+		return false;
+	for (const char *p = s; *p; p++)
+		if (ns_type_by_opt(*p) == NULL && strchr("frc", *p) == NULL)
+			return false;
+	for (; *s; s++) {
+		imply(o, *s);
+		if (*s == 'r' || *s == 'c')
+			map_own_ids(o, *s == 'r');
+	}
+	return true;
+}
+
+/* --kill-child[=SIG]: KILL without SIG. */
+static int
+parse_kill_signal(const char *arg)
+{
+	int sig = SIGKILL;
+
+	if (arg != NULL && ns_parse_signal(arg, &sig) != 0)
+		ns_usage_invalid(NS_EXIT_OWN_FAILURE, "--kill-child signal",
+				 arg);
+	return sig;
+}
+
+static const char *
+parse_setgroups(const char *arg)
+{
+	if (strcmp(arg, "allow") != 0 && strcmp(arg, "deny") != 0)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--setgroups: expected allow or deny, not '%s'",
+			       arg);
+	return arg;
+}
+
+/* --hostname, --domainname: at most 64 bytes, as the kernel keeps them. */
+static const char *
+parse_name(const char *opt, const char *arg)
+{
+	if (strlen(arg) > 64)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--%s: longer than 64 bytes", opt);
+	return arg;
+}
+
+static int
+parse_info_fd(const char *arg)
+{
+	int fd;
+
+	if (ns_parse_fd(arg, &fd) != 0)
+		ns_usage_error(NS_EXIT_OWN_FAILURE,
+			       "--info-fd: invalid file descriptor '%s'", arg);
+	if (fcntl(fd, F_GETFD) < 0)
+		ns_usage_error(NS_EXIT_OWN_FAILURE, "--info-fd: %d is not open",
+			       fd);
+	return fd;
+}
+
+/* The options that set a map: -r, -c, --map-*. */
+static void
+parse_map_option(struct nsunshare_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'r':
+	case 'c':
+		map_own_ids(o, c == 'r');
+		break;
+	case OPT_MAP_USER:
+		o->uids.inside = parse_id("map-user", arg, true);
+		o->uids.single = true;
+		break;
+	case OPT_MAP_GROUP:
+		o->gids.inside = parse_id("map-group", arg, false);
+		o->gids.single = true;
+		break;
+	case OPT_MAP_USERS:
+		parse_map_ranges(&o->uids, NS_UID, arg);
+		break;
+	case OPT_MAP_GROUPS:
+		parse_map_ranges(&o->gids, NS_GID, arg);
+		break;
+	case OPT_MAP_AUTO:
+		o->uids.subids_auto = o->gids.subids_auto = true;
+		o->uids.auto_opt = o->gids.auto_opt = "--map-auto";
+		break;
+	case OPT_MAP_SUBIDS:
+		o->uids.subids_identity = o->gids.subids_identity = true;
+		o->uids.identity_opt = o->gids.identity_opt = "--map-subids";
+		break;
+	}
+}
 
 void
 parse_args(int argc, char **argv, struct nsunshare_opts *o)
@@ -408,8 +528,11 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 	o->info_fd = -1;
 	o->propagation = MS_REC | MS_PRIVATE;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		/* getopt gives a required argument; the analyzer cannot know */
+		const char *req = optarg ? optarg : "";
+
+		imply(o, c);
 		if ((t = ns_type_by_opt(c)) != NULL) {
-			o->flags |= t->flag;
 			if (optarg != NULL &&
 			    !option_cluster(o, argv[optind - 1], optarg))
 				o->persist[ns_type_index(t)] =
@@ -418,105 +541,60 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 		}
 		switch (c) {
 		case 'f':
-			o->fork = true;
+		case OPT_FORWARD_SIGNALS:
 			break;
 		case OPT_KILL_CHILD:
-			o->kill_child = SIGKILL;
-			if (optarg && ns_parse_signal(optarg, &o->kill_child))
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--kill-child: unknown signal "
-					       "'%s'",
-					       optarg);
-			o->fork = true;
+			o->kill_child = parse_kill_signal(optarg);
 			break;
 		case OPT_MOUNT_PROC:
 			o->mount_proc = optarg ? optarg : "/proc";
-			o->flags |= CLONE_NEWNS;
 			break;
 		case 'r':
 		case 'c':
-			map_own_ids(o, c == 'r');
-			break;
 		case OPT_MAP_USER:
-			o->uids.inside = parse_id("map-user", optarg, true);
-			o->uids.single = true;
-			o->flags |= CLONE_NEWUSER;
-			break;
 		case OPT_MAP_GROUP:
-			o->gids.inside = parse_id("map-group", optarg, false);
-			o->gids.single = true;
-			o->flags |= CLONE_NEWUSER;
-			break;
 		case OPT_MAP_USERS:
-			parse_map_ranges(&o->uids, "map-users", optarg);
-			o->flags |= CLONE_NEWUSER;
-			break;
 		case OPT_MAP_GROUPS:
-			parse_map_ranges(&o->gids, "map-groups", optarg);
-			o->flags |= CLONE_NEWUSER;
-			break;
 		case OPT_MAP_AUTO:
-			o->uids.subids_auto = o->gids.subids_auto = true;
-			o->uids.subids_opt = o->gids.subids_opt = "--map-auto";
-			o->flags |= CLONE_NEWUSER;
-			break;
 		case OPT_MAP_SUBIDS:
-			o->uids.subids_identity = true;
-			o->gids.subids_identity = true;
-			o->uids.subids_opt = o->gids.subids_opt =
-				"--map-subids";
-			o->flags |= CLONE_NEWUSER;
+			parse_map_option(o, c, req);
 			break;
 		case 's':
-			if (optarg == NULL || (strcmp(optarg, "allow") != 0 &&
-					       strcmp(optarg, "deny") != 0))
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--setgroups: expected allow or "
-					       "deny, not '%s'",
-					       optarg);
-			o->setgroups = optarg;
+			o->setgroups = parse_setgroups(req);
 			break;
 		case OPT_PROPAGATION:
-			o->propagation = parse_propagation(optarg);
+			o->propagation = parse_propagation(req);
 			break;
 		case OPT_KEEP_CAPS:
 			o->keep_caps = true;
 			break;
 		case 'R':
-			o->root = optarg;
+			o->root = req;
 			break;
 		case 'w':
-			o->wd = optarg;
+			o->wd = req;
 			break;
 		case 'S':
-			o->uid = parse_id("setuid", optarg, true);
+			o->uid = parse_id("setuid", req, true);
 			o->set_uid = true;
 			break;
 		case 'G':
-			o->gid = parse_id("setgid", optarg, false);
+			o->gid = parse_id("setgid", req, false);
 			o->set_gid = true;
 			break;
 		case OPT_MONOTONIC:
-			o->monotonic = parse_seconds("monotonic", optarg);
+			o->monotonic = parse_seconds("monotonic", req);
 			o->set_monotonic = true;
 			break;
 		case OPT_BOOTTIME:
-			o->boottime = parse_seconds("boottime", optarg);
+			o->boottime = parse_seconds("boottime", req);
 			o->set_boottime = true;
 			break;
-		case OPT_FORWARD_SIGNALS:
-			o->fork = true; /* as unshare(1); -f always forwards */
-			break;
 		case OPT_HOSTNAME:
+			o->hostname = parse_name("hostname", req);
+			break;
 		case OPT_DOMAINNAME:
-			if (strlen(optarg) > 64)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--%s: longer than 64 bytes",
-					       c == OPT_HOSTNAME
-						       ? "hostname"
-						       : "domainname");
-			*(c == OPT_HOSTNAME ? &o->hostname : &o->domainname) =
-				optarg;
+			o->domainname = parse_name("domainname", req);
 			break;
 		case OPT_LOOPBACK:
 			o->loopback = true;
@@ -525,32 +603,24 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->die_with_parent = true;
 			break;
 		case OPT_INFO_FD:
-			if (ns_parse_fd(optarg, &o->info_fd) != 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--info-fd: invalid file "
-					       "descriptor '%s'",
-					       optarg);
-			if (fcntl(o->info_fd, F_GETFD) < 0)
-				ns_usage_error(NS_EXIT_OWN_FAILURE,
-					       "--info-fd: %d is not open",
-					       o->info_fd);
+			o->info_fd = parse_info_fd(req);
 			break;
 		case OPT_MOUNT_BINFMT:
 			want_binfmt(o, optarg, true);
 			break;
 		case 'l':
 			want_binfmt(o, NULL, false);
-			o->interp = optarg;
+			o->interp = req;
 			break;
 		case OPT_OWNER:
-			parse_owner(o, optarg);
+			parse_owner(o, req);
 			break;
 		case OPT_CLEAR_ENV:
 			o->clear_env = true;
 			break;
 		case OPT_WHITELIST_ENV:
 			o->clear_env = true;
-			keep_env_names(o, optarg);
+			keep_env_names(o, req);
 			break;
 		case 'h':
 			usage();
@@ -560,14 +630,7 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			ns_try_help(NS_EXIT_OWN_FAILURE);
 		}
 	}
-	/* Only children enter a new PID namespace. */
-	if (o->flags & CLONE_NEWPID)
-		o->fork = true;
 	o->argv = argv + optind;
-	if (o->interp != NULL && *o->interp == '\0')
-		ns_usage_error(NS_EXIT_OWN_FAILURE,
-			       "--load-interp: empty definition");
-	check_combinations(o);
 }
 
 int
@@ -581,9 +644,10 @@ main(int argc, char **argv)
 	ns_close_stdout_at_exit(NS_EXIT_OWN_FAILURE);
 	me = (struct caller){ getpid(), getppid(), geteuid(), getegid() };
 	parse_args(argc, argv, &o);
+	check_args(&o);
 	helper = plan_maps(&o, &me, &uid_self, &gid_self);
 	set_up_namespaces(&o, &me, uid_self, gid_self);
 	if (o.fork)
-		fork_and_wait(&o, &me, helper);
-	exec_in_place(&o, &me, helper);
+		fork_and_wait(&o, &me, &helper);
+	exec_in_place(&o, &me, &helper);
 }

@@ -28,11 +28,12 @@
 struct nsunshare_idmap {
 	bool single; /* map one inside id to our own outside id */
 	uint32_t inside;
-	bool all;		/* copy our own map through */
-	bool subids_auto;	/* first /etc/sub?id range, inside from 0 */
-	bool subids_identity;	/* /etc/sub?id ranges, inside == outside */
-	const char *subids_opt; /* the option that asked for them */
-	struct ns_idmap ranges; /* --map-users / --map-groups */
+	bool all;		  /* copy our own map through */
+	bool subids_auto;	  /* first /etc/sub?id range, inside from 0 */
+	bool subids_identity;	  /* /etc/sub?id ranges, inside == outside */
+	const char *auto_opt;	  /* the option that asked for auto */
+	const char *identity_opt; /* and for subids */
+	struct ns_idmap ranges;	  /* --map-users / --map-groups */
 };
 
 struct nsunshare_opts {
@@ -71,10 +72,20 @@ struct caller {
 	gid_t gid;
 };
 
+/* pid and time: only the children of the process that unshared enter
+ * the new namespace; it shows as /proc/PID/ns/TYPE_for_children. */
+static inline bool
+for_children(const struct ns_type *t)
+{
+	return t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
+}
+
 /* nsunshare.c */
 void parse_args(int argc, char **argv, struct nsunshare_opts *o);
 
 /* idmaps.c */
+/* True when the map is one id of our own: we may write that ourselves. */
+bool map_is_own_single(const struct nsunshare_idmap *m);
 int run_newidmap(const char *prog, pid_t pid, const struct ns_idmap *map);
 void write_own_maps(const struct nsunshare_opts *o, const struct caller *me,
 		    bool uid_self, bool gid_self);
@@ -86,15 +97,30 @@ bool persisting(const struct nsunshare_opts *o);
 int start_helper(const struct nsunshare_opts *o, const struct ns_idmap *umap,
 		 const struct ns_idmap *gmap);
 void finish_helper(const struct nsunshare_opts *o, int *sock);
-void undo_persist_on_failure(const struct nsunshare_opts *o, int sock);
+void undo_persist_on_failure(const struct nsunshare_opts *o, int *sock);
 
 /* persist.c */
-void undo_persist(const struct nsunshare_opts *o, size_t upto,
-		  const bool *made);
-int persist_namespaces(const struct nsunshare_opts *o, pid_t target,
-		       bool *made);
+
+/* What persisting one namespace made, for undo_persist. */
+struct persisted {
+	int dirfd;	  /* the file's directory, held since it was made */
+	int mntfd;	  /* O_PATH, the root of the bind mount made there */
+	const char *base; /* the file's name in that directory */
+	bool made;	  /* the file was created here (O_CREAT|O_EXCL) */
+	dev_t dev;	  /* and then was this inode */
+	ino_t ino;
+};
+
+int persist_namespaces(const struct nsunshare_opts *o,
+		       const struct ns_proc *target,
+		       struct persisted done[NS_NTYPES]);
+/* Unmount and remove what DONE[0..N) made; close its fds. */
+void undo_persist(struct persisted *done, size_t n);
+void persisted_close(struct persisted *p);
 
 /* setup.c */
+/* ns_proc_open, or -1 with a message saying why not. */
+int open_process(pid_t pid, struct ns_proc *p);
 void set_up_namespaces(const struct nsunshare_opts *o, const struct caller *me,
 		       bool uid_self, bool gid_self);
 void read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES]);
@@ -103,8 +129,8 @@ void write_info(const struct nsunshare_opts *o, pid_t pid,
 
 /* child.c */
 noreturn void exec_in_place(const struct nsunshare_opts *o,
-			    const struct caller *me, int helper);
+			    const struct caller *me, int *helper);
 noreturn void fork_and_wait(const struct nsunshare_opts *o,
-			    const struct caller *me, int helper);
+			    const struct caller *me, int *helper);
 
 #endif /* NSUNSHARE_H */

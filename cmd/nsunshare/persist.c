@@ -3,7 +3,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <linux/nsfs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,37 +18,77 @@
 #define NS_GET_MNTNS_ID _IOR(NSIO, 0x5, uint64_t)
 #endif
 
+/*
+ * The file of each persisted namespace is reached through the directory
+ * fd opened when the file was made, and its mount through an fd of the
+ * mount's root: a directory on the path that another user controls can
+ * be renamed or swapped for a link afterwards, and a path looked up again
+ * would then lead elsewhere.
+ */
 void
-undo_persist(const struct nsunshare_opts *o, size_t upto, const bool *made)
+undo_persist(struct persisted *done, size_t n)
 {
-	for (size_t i = 0; i < upto; i++) {
-		if (o->persist[i] == NULL)
-			continue;
-		/* never through a link swapped in since (a user-writable dir) */
-		umount2(o->persist[i], MNT_DETACH | UMOUNT_NOFOLLOW);
-		if (made[i])
-			unlink(o->persist[i]);
+	struct stat now;
+
+	for (size_t i = 0; i < n; i++) {
+		struct persisted *p = &done[i];
+
+		if (p->mntfd >= 0)
+			(void)ns_umount_fd(p->mntfd, MNT_DETACH);
+		/* only the file made here, if the name still is that file */
+		if (p->made && p->dirfd >= 0 &&
+		    fstatat(p->dirfd, p->base, &now, AT_SYMLINK_NOFOLLOW) ==
+			    0 &&
+		    now.st_dev == p->dev && now.st_ino == p->ino)
+			(void)unlinkat(p->dirfd, p->base, 0);
+		persisted_close(p);
 	}
 }
 
-/* NS_GET_MNTNS_ID of the mount namespace file PATH; 0 if unknown. */
+void
+persisted_close(struct persisted *p)
+{
+	if (p->mntfd >= 0)
+		close(p->mntfd);
+	if (p->dirfd >= 0)
+		close(p->dirfd);
+	p->mntfd = p->dirfd = -1;
+	p->made = false;
+}
+
+/* NS_GET_MNTNS_ID of the mount namespace file FD; 0 if unknown. */
 static uint64_t
-mntns_id(const char *path)
+mntns_id(int fd)
 {
 	uint64_t id = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		return 0;
-	if (ioctl(fd, NS_GET_MNTNS_ID, &id) != 0)
+	if (fd < 0 || ioctl(fd, NS_GET_MNTNS_ID, &id) != 0)
 		id = 0;
-	close(fd);
 	return id;
 }
 
-/* The peer group of the mount DIR is on, 0 if it is not shared. */
+/* NS_GET_MNTNS_ID of our own mount namespace, through a checked /proc. */
+static uint64_t
+own_mntns_id(void)
+{
+	struct ns_proc self;
+	uint64_t id;
+	int fd;
+
+	if (ns_proc_open(getpid(), &self) != 0)
+		return 0;
+	fd = ns_proc_open_ns(&self, "mnt");
+	id = mntns_id(fd);
+	if (fd >= 0)
+		close(fd);
+	ns_proc_close(&self);
+	return id;
+}
+
+/* The peer group of the mount the directory DIRFD is on, 0 if it is not
+ * shared; our mountinfo read through a checked /proc, never blocking. */
 static unsigned
-peer_group(const char *dir)
+peer_group(int dirfd)
 {
 	struct ns_mountinfo m;
 	struct statx stx;
@@ -57,13 +96,19 @@ peer_group(const char *dir)
 	char *line = NULL;
 	size_t size = 0;
 	FILE *f;
+	int fd;
 
-	if (statx(AT_FDCWD, dir, 0, STATX_MNT_ID, &stx) != 0 ||
+	if (statx(dirfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) != 0 ||
 	    !(stx.stx_mask & STATX_MNT_ID))
 		return 0;
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
+	fd = ns_proc_self_open("mountinfo");
+	if (fd < 0)
 		return 0;
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		return 0;
+	}
 	while (getline(&line, &size, f) > 0)
 		if (ns_mountinfo_parse(line, &m) == 0 && m.id == stx.stx_mnt_id)
 			group = m.shared;
@@ -73,92 +118,159 @@ peer_group(const char *dir)
 }
 
 /*
- * Why the kernel refused to bind the namespace file SRC on FILE, as far as
- * we checked (BUF, or "" where nothing we checked explains it).
+ * Why the kernel refused to bind the namespace file SRCFD on FILE (in the
+ * directory DIRFD), as far as we checked (BUF, or "" where nothing we
+ * checked explains it).  The new mount API says ELOOP where mount(2) said
+ * EINVAL.
  */
 static void
-persist_hint(const struct ns_type *t, const char *src, const char *file,
+persist_hint(const struct ns_type *t, int srcfd, int dirfd, const char *file,
 	     int errnum, char *buf, size_t size)
 {
-	char *copy;
 	uint64_t own, new;
 	unsigned group;
 
 	*buf = '\0';
 	if (errnum == EPERM) {
-		snprintf(buf, size,
-			 "a bind mount of a namespace file needs CAP_SYS_ADMIN "
-			 "in the user namespace that owns the mount namespace "
-			 "of %s (root, for /run/netns); without it, keep the "
-			 "namespace alive with a process in it (e.g. netnslink "
-			 "--new NAME)",
-			 file);
+		snprintf(
+			buf, size,
+			"a bind mount of a namespace file needs CAP_SYS_ADMIN in the user namespace that owns the mount namespace of %s (root, for /run/netns); without it, keep the namespace alive with a process in it (e.g. netnslink --new NAME)",
+			file);
 		return;
 	}
-	if (errnum != EINVAL || t->flag != CLONE_NEWNS)
+	if ((errnum != EINVAL && errnum != ELOOP) || t->flag != CLONE_NEWNS)
 		return;
 	/* The kernel's loop check compares ids, which it hands out in
 	 * batches per CPU: a new namespace may get a lower one. */
-	own = mntns_id("/proc/self/ns/mnt");
-	new = mntns_id(src);
+	own = own_mntns_id();
+	new = mntns_id(srcfd);
 	if (own != 0 && new != 0 && own >= new) {
-		snprintf(buf, size,
-			 "the kernel binds a mount namespace file only in a "
-			 "mount namespace of a lower id; the new one got %llu, "
-			 "the one %s is in has %llu (the kernel gives out ids "
-			 "per CPU: another run may get a higher one)",
-			 (unsigned long long)new, file,
-			 (unsigned long long)own);
+		snprintf(
+			buf, size,
+			"the kernel binds a mount namespace file only in a mount namespace of a lower id; the new one got %llu, the one %s is in has %llu (the kernel gives out ids per CPU: another run may get a higher one)",
+			(unsigned long long)new, file, (unsigned long long)own);
 		return;
 	}
-	copy = strdup(file);
-	if (copy == NULL)
-		return;
-	group = peer_group(dirname(copy));
-	free(copy);
+	group = peer_group(dirfd);
 	if (group != 0)
-		snprintf(buf, size,
-			 "%s is on a shared mount (peer group %u), and the "
-			 "kernel does not propagate a mount namespace file to "
-			 "peers: make that mount private (mount "
-			 "--make-private), or bind its directory on itself "
-			 "first (mount --bind DIR DIR)",
-			 file, group);
+		snprintf(
+			buf, size,
+			"%s is on a shared mount (peer group %u), and the kernel does not propagate a mount namespace file to peers: make that mount private (mount --make-private), or bind its directory on itself first (mount --bind DIR DIR)",
+			file, group);
 }
 
-/* MADE[i] says whether persist[i] was created here, for undo_persist. */
-int
-persist_namespaces(const struct nsunshare_opts *o, pid_t target, bool *made)
+/*
+ * Make FILE's name in P->dirfd: O_CREAT|O_EXCL, so that P->made says
+ * whether this call made it (an existing file, another user's, is used
+ * and never removed).  0 or -1 with errno.
+ */
+static int
+make_file(struct persisted *p)
 {
-	char src[64], hint[400];
-	const char *why;
-	int saved;
+	struct stat st;
+	int fd;
 
-	for (size_t i = 0; i < NS_NTYPES; i++) {
-		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
-		struct stat st;
+	fd = openat(p->dirfd, p->base,
+		    O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK |
+			    O_CLOEXEC,
+		    0444);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	if (fstat(fd, &st) != 0) {
+		int saved = errno;
 
-		if (o->persist[i] == NULL)
-			continue;
-		made[i] = lstat(o->persist[i], &st) != 0;
-		snprintf(src, sizeof(src), "/proc/%d/ns/%s%s", (int)target,
-			 t->name, children ? "_for_children" : "");
-		if (ns_bind_nsfile(src, o->persist[i], false, &why) == 0)
-			continue;
+		close(fd);
+		(void)unlinkat(p->dirfd, p->base, 0);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	p->made = true;
+	p->dev = st.st_dev;
+	p->ino = st.st_ino;
+	return 0;
+}
+
+/* An fd of the mount just made on the name: the namespace SRCFD is. */
+static int
+hold_mount(struct persisted *p, int srcfd)
+{
+	struct stat want, got;
+
+	p->mntfd = openat(p->dirfd, p->base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (p->mntfd < 0)
+		return -1;
+	if (fstat(srcfd, &want) != 0 || fstat(p->mntfd, &got) != 0)
+		return -1;
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
+		close(p->mntfd);
+		p->mntfd = -1;
+		errno = ESTALE;
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind namespace I of the process TARGET onto its FILE.  0, or -1 with a
+ * message and nothing of this call left. */
+static int
+persist_one(const struct nsunshare_opts *o, const struct ns_proc *target,
+	    size_t i, struct persisted *p)
+{
+	const struct ns_type *t = &ns_types[i];
+	const char *file = o->persist[i], *why = NULL;
+	char name[32], hint[400];
+	int srcfd, saved = 0;
+
+	/* pid and time: the ones the process's children enter */
+	snprintf(name, sizeof(name), "%s%s", t->name,
+		 for_children(t) ? "_for_children" : "");
+	srcfd = ns_proc_open_ns(target, name);
+	if (srcfd < 0) {
+		warn("--%s=%s: cannot persist the %s namespace: cannot open it",
+		     t->long_opt, file, t->name);
+		return -1;
+	}
+	p->dirfd = ns_open_parent(file, &p->base);
+	if (p->dirfd < 0 || make_file(p) != 0 ||
+	    ns_bind_nsfile_at(srcfd, p->dirfd, p->base, false, &why) != 0) {
 		saved = errno;
-		/* What we checked ourselves, where we know more. */
-		persist_hint(t, src, o->persist[i], saved, hint, sizeof(hint));
+		if (p->dirfd >= 0)
+			persist_hint(t, srcfd, p->dirfd, file, saved, hint,
+				     sizeof(hint));
+		else
+			*hint = '\0';
 		if (*hint)
 			why = hint;
-		/* Named as the long option, however it was typed (-nFILE). */
-		warnx("--%s=%s: cannot persist the %s namespace: %s%s%s",
-		      t->long_opt, o->persist[i], t->name, strerror(saved),
-		      why ? ": " : "", why ? why : "");
-		made[i] = false;
-		undo_persist(o, i, made);
-		return -1;
+	} else if (hold_mount(p, srcfd) != 0) {
+		saved = errno;
+		why = "the file was replaced as it was bound";
+		/* the mount we made is where we cannot find it: keep the fd
+		 * of nothing, and remove only the file if it still is ours */
+	}
+	close(srcfd);
+	if (saved == 0)
+		return 0;
+	/* Named as the long option, however it was typed (-nFILE). */
+	warnx("--%s=%s: cannot persist the %s namespace: %s%s%s", t->long_opt,
+	      file, t->name, strerror(saved), why ? ": " : "", why ? why : "");
+	undo_persist(p, 1);
+	return -1;
+}
+
+/* DONE[i] gets what persisting namespace i made, for undo_persist. */
+int
+persist_namespaces(const struct nsunshare_opts *o, const struct ns_proc *target,
+		   struct persisted done[NS_NTYPES])
+{
+	for (size_t i = 0; i < NS_NTYPES; i++) {
+		done[i] = (struct persisted){ .dirfd = -1, .mntfd = -1 };
+		if (o->persist[i] == NULL)
+			continue;
+		if (persist_one(o, target, i, &done[i]) != 0) {
+			undo_persist(done, i);
+			return -1;
+		}
 	}
 	return 0;
 }

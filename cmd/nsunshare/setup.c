@@ -5,31 +5,63 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "nsunshare.h"
 
+/*
+ * The value of the sysctl NAME ("user/max_net_namespaces") from a checked
+ * /proc/sys, never blocking, only a regular procfs file; -1 if unknown.
+ */
 static long
-read_sysctl(const char *path)
+read_sysctl(const char *name)
 {
-	char buf[32];
+	char path[96], buf[32];
+	struct statfs sfs;
+	struct stat st;
+	ssize_t n = -1;
 	long v = -1;
-	FILE *f = fopen(path, "re");
+	int root, fd;
 
-	if (f == NULL)
+	root = ns_proc_root_open();
+	if (root < 0)
 		return -1;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		buf[strcspn(buf, "\n")] = '\0';
-		if (ns_parse_long(buf, 0, LONG_MAX, &v) != 0)
-			v = -1;
-	}
-	fclose(f);
+	snprintf(path, sizeof(path), "sys/%s", name);
+	fd = ns_openat_beneath(root, path, O_RDONLY | O_NONBLOCK);
+	close(root);
+	if (fd < 0)
+		return -1;
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (ns_parse_long(buf, 0, LONG_MAX, &v) != 0)
+		return -1;
 	return v;
+}
+
+int
+open_process(pid_t pid, struct ns_proc *p)
+{
+	if (ns_proc_open(pid, p) == 0)
+		return 0;
+	if (errno == EXDEV)
+		warnx("cannot open /proc/%d: /proc is not procfs, or a mount covers it",
+		      (int)pid);
+	else
+		warn("cannot open /proc/%d", (int)pid);
+	return -1;
 }
 
 /*
@@ -49,27 +81,26 @@ limit_hint(int flags, char *buf, size_t size)
 
 		if (!(flags & t->flag))
 			continue;
-		snprintf(path, sizeof(path), "/proc/sys/user/max_%s_namespaces",
-			 t->name);
+		snprintf(path, sizeof(path), "user/max_%s_namespaces", t->name);
 		if (read_sysctl(path) == 0) {
-			snprintf(buf, size,
-				 "%s namespaces are disabled "
-				 "(sysctl user.max_%s_namespaces is 0)",
-				 t->name, t->name);
+			snprintf(
+				buf, size,
+				"%s namespaces are disabled (sysctl user.max_%s_namespaces is 0)",
+				t->name, t->name);
 			return;
 		}
 		asked = t;
 		n++;
 	}
 	if (n == 1)
-		snprintf(buf, size,
-			 "the limit of %s namespaces is reached "
-			 "(sysctl user.max_%s_namespaces)",
-			 asked->name, asked->name);
+		snprintf(
+			buf, size,
+			"the limit of %s namespaces is reached (sysctl user.max_%s_namespaces)",
+			asked->name, asked->name);
 	else
-		snprintf(buf, size,
-			 "a limit of namespaces is reached "
-			 "(sysctls user.max_*_namespaces)");
+		snprintf(
+			buf, size,
+			"a limit of namespaces is reached (sysctls user.max_*_namespaces)");
 }
 
 /* Why unshare(2) was refused, as far as we can tell: BUF, or "". */
@@ -83,24 +114,23 @@ unshare_hint(int flags, int errnum, char *buf, size_t size)
 		return;
 	} else if (!(flags & CLONE_NEWUSER)) {
 		if (!ns_caps_effective(CAP_SYS_ADMIN))
-			snprintf(buf, size,
-				 "without CAP_SYS_ADMIN a new user "
-				 "namespace is needed too (add -U or -r)");
-	} else if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") ==
-		   0) {
-		snprintf(buf, size,
-			 "unprivileged user namespaces are disabled "
-			 "(sysctl kernel.unprivileged_userns_clone is 0)");
-	} else if (read_sysctl("/proc/sys/kernel/"
-			       "apparmor_restrict_unprivileged_userns") == 1) {
-		snprintf(buf, size,
-			 "AppArmor restricts unprivileged user "
-			 "namespaces (sysctl "
-			 "kernel.apparmor_restrict_unprivileged_userns is 1)");
+			snprintf(
+				buf, size,
+				"without CAP_SYS_ADMIN a new user namespace is needed too (add -U or -r)");
+	} else if (read_sysctl("kernel/unprivileged_userns_clone") == 0) {
+		snprintf(
+			buf, size,
+			"unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone is 0)");
+	} else if (read_sysctl(
+			   "kernel/apparmor_restrict_unprivileged_userns") ==
+		   1) {
+		snprintf(
+			buf, size,
+			"AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns is 1)");
 	} else {
-		snprintf(buf, size,
-			 "refused by a security module, or we are "
-			 "chrooted or multithreaded");
+		snprintf(
+			buf, size,
+			"refused by a security module, or we are chrooted or multithreaded");
 	}
 }
 
@@ -128,6 +158,7 @@ unshare_namespaces(int flags)
 static void
 set_time_offsets(const struct nsunshare_opts *o)
 {
+	struct ns_proc self;
 	char *text = NULL;
 	int fd, len;
 
@@ -136,12 +167,16 @@ set_time_offsets(const struct nsunshare_opts *o)
 	len = asprintf(&text, "%s%ld 0\n%s%ld 0\n", "monotonic ", o->monotonic,
 		       "boottime ", o->boottime);
 	if (len < 0)
-		err(NS_EXIT_OWN_FAILURE, "asprintf");
+		ns_oom(NS_EXIT_OWN_FAILURE);
+	if (open_process(getpid(), &self) != 0)
+		exit(NS_EXIT_OWN_FAILURE);
 	/* Only before the first process enters the time namespace. */
-	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	fd = ns_openat_beneath(self.procfd, "timens_offsets",
+			       O_WRONLY | O_NONBLOCK);
 	if (fd < 0 || write(fd, text, len) != len)
 		err(NS_EXIT_OWN_FAILURE, "cannot set clock offsets");
 	close(fd);
+	ns_proc_close(&self);
 	free(text);
 }
 
@@ -181,25 +216,31 @@ set_propagation(const struct nsunshare_opts *o)
 void
 read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 {
-	char path[64];
+	struct ns_proc self;
+	char name[32];
 	struct stat st;
+	int fd;
 
 	if (o->info_fd < 0)
 		return;
+	if (open_process(getpid(), &self) != 0)
+		exit(NS_EXIT_OWN_FAILURE);
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
-		bool children =
-			t->flag == CLONE_NEWPID || t->flag == CLONE_NEWTIME;
 
 		if (!(o->flags & t->flag))
 			continue;
 		/* Ours, except pid and time: those only our children enter. */
-		snprintf(path, sizeof(path), "/proc/self/ns/%s%s", t->name,
-			 children ? "_for_children" : "");
-		if (stat(path, &st) != 0)
-			err(NS_EXIT_OWN_FAILURE, "cannot read %s", path);
+		snprintf(name, sizeof(name), "%s%s", t->name,
+			 for_children(t) ? "_for_children" : "");
+		fd = ns_proc_open_ns(&self, name);
+		if (fd < 0 || fstat(fd, &st) != 0)
+			err(NS_EXIT_OWN_FAILURE, "cannot read /proc/self/ns/%s",
+			    name);
+		close(fd);
 		ino[i] = st.st_ino;
 	}
+	ns_proc_close(&self);
 }
 
 /* {"pid":N,"namespaces":[{"type":"net","ns":INODE},...]} of the new ones. */
