@@ -380,6 +380,30 @@ add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
 	}
 }
 
+/*
+ * Every nsfs mount point, sorted and once each: where a process may have
+ * opened a namespace file through a bind mount, its fd's link reads so.
+ */
+static void
+keep_mount_points(struct scan *s, const struct nsfs_mounts *ms)
+{
+	size_t n = 0;
+
+	if (ms->n == 0)
+		return;
+	s->nsfs_points = xrealloc(NULL, ms->n, sizeof(char *));
+	for (size_t i = 0; i < ms->n; i++)
+		s->nsfs_points[i] = ms->m[i].point;
+	qsort(s->nsfs_points, ms->n, sizeof(char *), str_cmp);
+	for (size_t i = 0; i < ms->n; i++)
+		if (n == 0 ||
+		    strcmp(s->nsfs_points[n - 1], s->nsfs_points[i]) != 0)
+			s->nsfs_points[n++] = s->nsfs_points[i];
+	for (size_t i = 0; i < n; i++)
+		s->nsfs_points[i] = xstrdup(s->nsfs_points[i]);
+	s->nnsfs_points = n;
+}
+
 void
 scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt)
 {
@@ -391,5 +415,6 @@ scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt)
 	}
 	find_mntns_pids(s, &ms, self_mnt);
 	add_mount_holders(s, &ms, self_mnt);
+	keep_mount_points(s, &ms);
 	free_nsfs_mounts(&ms);
 }
