@@ -138,3 +138,53 @@ in_our_ns() {
 	run -0 --separate-stderr nsls -rn -l -o NS,TYPE,NPROCS "$user"
 	assert_output "$user user 0"
 }
+
+# In a PID namespace of our own, so that a PID can be handed out again on
+# purpose (ns_last_pid), as in netnslink.bats: the symlink name made for
+# a process in a new net namespace, and one reaching /proc otherwise; the
+# PID then recycled by nobody's process in our own net namespace.
+recycled_name_script='
+	mount -t tmpfs tmpfs /run
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	t=$!
+	until [ "$(netns_of $t)" != "$(netns_of self)" ]; do :; done
+	netnslink --symlink $t web
+	ln -s ../../proc/$t/ns/net /run/netns/relative
+	echo "before: $(nsls -rn -l -t net -o NAME "$(netns_of $t)")"
+	sleep 0.1
+	kill -KILL $t; wait $t 2>/dev/null
+	echo $((t - 1)) >/proc/sys/kernel/ns_last_pid
+	setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000 &
+	n=$!
+	[ $n = $t ] && echo "PID reused"
+	echo "after: $(nsls -rn -l -t net -o NAME "$(netns_of $n)")"
+	kill -KILL $n; wait $n 2>/dev/null || :'
+
+@test "NAME: a --symlink name whose PID nobody's process took over names nothing" {
+	require_root
+	run -0 --separate-stderr no_leak_check unshare -pf --mount-proc bash -c "$recycled_name_script"
+	assert_output "before: web
+PID reused
+after: "
+}
+
+@test "as root in nobody's mount namespace: FIFOs mounted over /proc/PID files never block nsls" {
+	require_root
+	require_userns
+	nobody_bin >/dev/null
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$NOBODY_BIN/nsunshare" -U -r -m -u sh -ec '
+		mount -t tmpfs t /mnt
+		mkfifo /mnt/f
+		for f in stat cmdline comm mountinfo; do
+			mount --bind /mnt/f /proc/$$/$f
+		done
+		touch /mnt/ready
+		exec sleep 1000'
+	pid=$SPAWNED_PID
+	wait_until test -e "/proc/$pid/root/mnt/ready"
+	uts=$(ns_inode "$pid" uts)
+	run -0 --separate-stderr bounded nsjoin -t "$pid" -m nsls -rn -l -o NS,NPROCS,PID,COMMAND "$uts"
+	assert_output --regexp "^$uts 1 $pid ?$"
+}

@@ -156,7 +156,12 @@ read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 	size_t size = 4096, len = 0;
 	char *buf;
 	ssize_t n;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * Without crossing a mount: whoever may mount in our mount namespace
+	 * (root of a container nsls runs in) can put a FIFO over a /proc
+	 * file; O_NONBLOCK keeps any open from waiting.
+	 */
+	int fd = ns_openat_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0) {
 		fail_if_exhausted("cannot read /proc/%s", path);
@@ -597,27 +602,46 @@ read_relations(struct scan *s, const struct nsls_opts *o, bool procless_only)
 
 /* ---- NAME: ip netns names ------------------------------------------------ */
 
+/*
+ * A name is listed only if it still is what it says: a bind mount is
+ * opened O_PATH and checked to be nsfs before anything else; a
+ * netnslink --symlink link (/proc/PID/ns/net) only while PID is the
+ * process it was made for (ns_netns_open_at).  A dangling or recycled
+ * link, or one reaching /proc otherwise, names nothing: it would name
+ * whatever namespace the PID's new process is in (the host's).
+ */
 void
 read_netns_names(struct scan *s)
 {
-	DIR *dir = opendir("/run/netns");
+	int dfd = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *d;
 	struct stat st;
+	DIR *dir;
 
-	if (dir == NULL) {
+	if (dfd < 0 || (dir = fdopendir(dfd)) == NULL) {
 		fail_if_exhausted("cannot read /run/netns");
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	while ((d = readdir(dir)) != NULL) {
 		struct ns *ns;
+		int fd, state;
+		pid_t pid;
 
 		if (d->d_name[0] == '.')
 			continue;
-		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
+		fd = ns_netns_open_at(dfd, d->d_name, &state, &pid);
+		if (fd < 0) {
+			fail_if_exhausted("cannot open /run/netns/%s",
+					  d->d_name);
 			continue;
-		ns = nsls_find(s, st.st_ino);
-		if (ns != NULL && ns->type == &ns_types[3])
+		}
+		if (fstat(fd, &st) == 0 &&
+		    (ns = nsls_find(s, st.st_ino)) != NULL &&
+		    ns->type == &ns_types[3])
 			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
+		close(fd);
 	}
 	closedir(dir);
 }

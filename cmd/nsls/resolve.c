@@ -35,6 +35,10 @@ ppid_of_stat(const char *rest)
 /*
  * The command line of PID, its NULs as spaces, or else its comm.  Copied
  * to its own size: every row keeps one, and the read buffer is a page.
+ * Its owner cannot make the read wait: the kernel copies argv only from
+ * anonymous memory (FOLL_ANON, Linux 4.18), so a FUSE file mapped over it
+ * ends the command line there, and a userfaultfd that could hold a page
+ * of it takes privilege (vm.unprivileged_userfaultfd=0 is the default).
  */
 static char *
 read_command(const struct scan *s, pid_t pid)
