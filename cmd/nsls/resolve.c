@@ -139,10 +139,22 @@ resolve_row(const struct scan *s, const struct nsls_opts *o, struct rows *rows,
 	    struct row *r)
 {
 	const struct ns *ns = r->ns;
+	const struct row *prev = r > rows->r ? r - 1 : NULL;
 
 	r->netnsid = -1;
-	if (ns->pid != 0)
+	/*
+	 * Namespaces made together (unshare -uin) have neighbouring inodes
+	 * and one process: it is read once.
+	 */
+	if (ns->pid != 0 && prev != NULL && prev->ns->pid == ns->pid) {
+		r->ppid = prev->ppid;
+		r->have_uid = prev->have_uid;
+		r->uid = prev->uid;
+		if (prev->command != NULL)
+			r->command = xstrdup(prev->command);
+	} else if (ns->pid != 0) {
 		read_shown_process(s, o, ns->pid, r);
+	}
 	if (r->have_uid && want_col(o, COL_USER))
 		r->user = user_name(rows, r->uid);
 	if (want_col(o, COL_NETNSID) && ns->type == &ns_types[3])
