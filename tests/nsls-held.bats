@@ -188,3 +188,32 @@ after: "
 	run -0 --separate-stderr bounded nsjoin -t "$pid" -m nsls -rn -l -o NS,NPROCS,PID,COMMAND "$uts"
 	assert_output --regexp "^$uts 1 $pid ?$"
 }
+
+@test "HOLDERS: a bind mount propagated into other mount namespaces is one holder, (+N copies)" {
+	require_root
+	name=$(unique_name held)
+	MADE_NETNS+=("$name")
+	run -0 ip netns add "$name"
+	ino=$(stat -L -c %i "/run/netns/$name")
+	# /run/netns is shared: each new mount namespace gets a copy.
+	for _ in 1 2 3; do
+		spawn unshare -m sleep 1000
+	done
+	wait_until test -e "/proc/$SPAWNED_PID/ns/mnt"
+	run -0 --separate-stderr nsls -n -W -o NS,HOLDERS "$ino"
+	assert_output --regexp "^$ino mount:/run/netns/$name \(\+[0-9]+ copies\)$"
+	n=$(sed 's/.*(+\([0-9]*\) copies)$/\1/' <<<"$output")
+	[ "$n" -ge 3 ]
+	run -0 --separate-stderr nsls -J -o NS,HOLDERS "$ino"
+	run -0 jq -e ".namespaces[0].holders | length == 1" <<<"$output"
+}
+
+@test "HOLDERS: a socket in its process's own network namespace is no holder" {
+	require_root
+	spawn nsunshare -n bash -c 'ip link set lo up; exec 7<>/dev/udp/127.0.0.1/9; exec sleep 1000'
+	pid=$SPAWNED_PID
+	wait_until test -e "/proc/$pid/fd/7"
+	ino=$(ns_inode "$pid" net)
+	run -0 --separate-stderr nsls -rn -W -o NS,HOLDERS "$ino"
+	assert_output "$ino pid:$pid"
+}

@@ -326,10 +326,14 @@ maybe_ns_path(const struct scan *s, const char *link, bool every_path)
 		       str_cmp) != NULL;
 }
 
-/* Fd NAME of PID (below DFD, its /proc/PID/fd), from its link alone. */
+/*
+ * Fd NAME of process P (below DFD, its /proc/PID/fd), from its link
+ * alone.  A socket of P's own network namespace is no holder of note
+ * (every process has them): only one of another is listed.
+ */
 static void
-scan_fd(struct scan *s, const struct nsls_opts *o, pid_t pid, int dfd,
-	const char *name, int *pidfd, bool every_path)
+scan_fd(struct scan *s, const struct nsls_opts *o, const struct proc *p,
+	int dfd, const char *name, int *pidfd, bool every_path)
 {
 	char link[PATH_MAX];
 	const struct ns_type *t;
@@ -347,17 +351,18 @@ scan_fd(struct scan *s, const struct nsls_opts *o, pid_t pid, int dfd,
 		if (!want_type(o, 3) || ns_parse_fd(name, &fd) != 0)
 			return;
 		if (*pidfd < 0) {
-			*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+			*pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
 			if (*pidfd < 0) {
 				fail_if_exhausted("cannot open PID %d",
-						  (int)pid);
+						  (int)p->pid);
 				*pidfd = -2; /* once per process */
 			}
 		}
-		if (*pidfd < 0 || (ino = socket_netns(*pidfd, fd)) == 0)
+		if (*pidfd < 0 || (ino = socket_netns(*pidfd, fd)) == 0 ||
+		    ino == p->ino[3])
 			return;
 		ns = nsls_get(s, ino, &ns_types[3]);
-		add_string(&ns->holders, &ns->nholders, "sock:%d:%s", pid,
+		add_string(&ns->holders, &ns->nholders, "sock:%d:%s", p->pid,
 			   name);
 		return;
 	}
@@ -372,8 +377,8 @@ scan_fd(struct scan *s, const struct nsls_opts *o, pid_t pid, int dfd,
 	if (!want_type(o, ti))
 		return;
 	ns = nsls_get(s, ino, t);
-	add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid, name);
-	set_src(ns, SRC_FD, pid, name);
+	add_string(&ns->holders, &ns->nholders, "fd:%d:%s", p->pid, name);
+	set_src(ns, SRC_FD, p->pid, name);
 }
 
 /*
@@ -384,14 +389,15 @@ scan_fd(struct scan *s, const struct nsls_opts *o, pid_t pid, int dfd,
  * return 0 is saved.
  */
 static void
-scan_process_fds(struct scan *s, const struct nsls_opts *o, pid_t pid,
-		 char *buf, size_t bufsize, bool every_path)
+scan_process_fds(struct scan *s, const struct nsls_opts *o,
+		 const struct proc *p, char *buf, size_t bufsize,
+		 bool every_path)
 {
 	char path[32];
 	int dfd, pidfd = -1;
 	long n;
 
-	snprintf(path, sizeof(path), "%d/fd", pid);
+	snprintf(path, sizeof(path), "%d/fd", p->pid);
 	dfd = ns_openat_beneath(s->procdir, path, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0) {
 		fail_if_exhausted("cannot read /proc/%s", path);
@@ -403,7 +409,7 @@ scan_process_fds(struct scan *s, const struct nsls_opts *o, pid_t pid,
 
 			off += d->d_reclen;
 			if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
-				scan_fd(s, o, pid, dfd, d->d_name, &pidfd,
+				scan_fd(s, o, p, dfd, d->d_name, &pidfd,
 					every_path);
 		}
 		if ((size_t)n + 2 * sizeof(struct dirent64) < bufsize)
@@ -431,7 +437,7 @@ scan_fds(struct scan *s, const struct nsls_opts *o, bool every_path)
 
 	for (size_t i = 0; i < s->nprocs; i++)
 		if (s->procs[i].pid != self)
-			scan_process_fds(s, o, s->procs[i].pid, buf, bufsize,
+			scan_process_fds(s, o, &s->procs[i], buf, bufsize,
 					 every_path);
 	free(buf);
 }
