@@ -346,39 +346,107 @@ find_mntns_pids(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 	}
 }
 
+static int
+by_ns_point(const void *a, const void *b)
+{
+	const struct nsfs_mount *x = a, *y = b;
+
+	if (x->ino != y->ino)
+		return (x->ino > y->ino) - (x->ino < y->ino);
+	return strcmp(x->point, y->point);
+}
+
 /*
- * Mounts in our own mount namespace also make the NSFS column and the
- * PATH; another's are reached through /proc/PID/root of a process in it,
- * and named by the namespace where it has none.
+ * Of the mounts M[0..N) of one namespace on one path, the one to show: in
+ * our own mount namespace, else in one a process is in (a path to it).
+ */
+static const struct nsfs_mount *
+pick_copy(const struct nsfs_mounts *ms, const struct nsfs_mount *m, size_t n,
+	  ino_t self_mnt, pid_t *pid)
+{
+	const struct nsfs_mount *best = m;
+	const struct ino_slot *e;
+
+	*pid = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].mntns == self_mnt)
+			return &m[i];
+		e = ino_table_find(&ms->mntns, m[i].mntns);
+		if (*pid == 0 && e != NULL && e->pid != 0) {
+			best = &m[i];
+			*pid = e->pid;
+		}
+	}
+	return best;
+}
+
+/*
+ * One holder per namespace and path: the same bind mount propagated into
+ * many mount namespaces (ip netns add's /run/netns is shared, and every
+ * unshare -m copies it) is one mount to a person, "mount:PATH (+N
+ * copies)".  Ours also makes the NSFS column and the PATH; another's is
+ * reached through /proc/PID/root of a process in it, and named by its
+ * mount namespace where it has none.
  */
 static void
-add_mount_holders(struct scan *s, const struct nsfs_mounts *ms, ino_t self_mnt)
+add_mount_holders(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 {
-	for (size_t i = 0; i < ms->n; i++) {
-		const struct nsfs_mount *m = &ms->m[i];
-		struct ns *ns = nsls_get(s, m->ino, m->type);
-		const struct ino_slot *e;
+	if (ms->n > 0)
+		qsort(ms->m, ms->n, sizeof(*ms->m), by_ns_point);
+	for (size_t i = 0, j; i < ms->n; i = j) {
+		const struct nsfs_mount *m;
+		char copies[64] = "";
+		struct ns *ns;
 		pid_t pid;
 
+		for (j = i + 1;
+		     j < ms->n && by_ns_point(&ms->m[i], &ms->m[j]) == 0; j++)
+			continue;
+		m = pick_copy(ms, &ms->m[i], j - i, self_mnt, &pid);
+		ns = nsls_get(s, m->ino, m->type);
+		if (j - i > 1)
+			snprintf(copies, sizeof(copies), " (+%zu cop%s)",
+				 j - i - 1, j - i == 2 ? "y" : "ies");
 		if (m->mntns == self_mnt) {
-			add_string(&ns->holders, &ns->nholders, "mount:%s",
-				   m->point);
+			add_string(&ns->holders, &ns->nholders, "mount:%s%s",
+				   m->point, copies);
 			add_string(&ns->nsfs, &ns->nnsfs, "%s", m->point);
 			set_src(ns, SRC_MOUNT, 0, m->point);
-			continue;
-		}
-		e = ino_table_find(&ms->mntns, m->mntns);
-		pid = e != NULL ? e->pid : 0;
-		if (pid == 0) {
+		} else if (pid == 0) {
 			add_string(&ns->holders, &ns->nholders,
-				   "mount:mnt:[%lu]%s", (unsigned long)m->mntns,
-				   m->point);
-			continue;
+				   "mount:mnt:[%lu]%s%s",
+				   (unsigned long)m->mntns, m->point, copies);
+		} else {
+			add_string(&ns->holders, &ns->nholders,
+				   "mount:/proc/%d/root%s%s", pid, m->point,
+				   copies);
+			set_src(ns, SRC_MOUNT, pid, m->point);
 		}
-		add_string(&ns->holders, &ns->nholders, "mount:/proc/%d/root%s",
-			   pid, m->point);
-		set_src(ns, SRC_MOUNT, pid, m->point);
 	}
+}
+
+/*
+ * Every nsfs mount point, sorted and once each: where a process may have
+ * opened a namespace file through a bind mount, its fd's link reads so.
+ */
+static void
+keep_mount_points(struct scan *s, const struct nsfs_mounts *ms)
+{
+	size_t n = 0;
+
+	if (ms->n == 0)
+		return;
+	s->nsfs_points = xrealloc(NULL, ms->n, sizeof(char *));
+	for (size_t i = 0; i < ms->n; i++)
+		s->nsfs_points[i] = ms->m[i].point;
+	qsort(s->nsfs_points, ms->n, sizeof(char *), str_cmp);
+	for (size_t i = 0; i < ms->n; i++)
+		if (n == 0 ||
+		    strcmp(s->nsfs_points[n - 1], s->nsfs_points[i]) != 0)
+			s->nsfs_points[n++] = s->nsfs_points[i];
+	for (size_t i = 0; i < n; i++)
+		s->nsfs_points[i] = xstrdup(s->nsfs_points[i]);
+	s->nnsfs_points = n;
 }
 
 void
@@ -392,5 +460,6 @@ scan_mounts(struct scan *s, const struct nsls_opts *o, ino_t self_mnt)
 	}
 	find_mntns_pids(s, &ms, self_mnt);
 	add_mount_holders(s, &ms, self_mnt);
+	keep_mount_points(s, &ms);
 	free_nsfs_mounts(&ms);
 }

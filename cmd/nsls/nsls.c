@@ -460,6 +460,7 @@ free_scan(struct scan *s)
 	free(s->all);
 	ino_table_free(&s->index);
 	free(s->procs);
+	free_list(s->nsfs_points, s->nnsfs_points);
 	if (s->procdir >= 0)
 		close(s->procdir);
 }
@@ -541,15 +542,33 @@ check_wanted(const struct scan *s, const struct nsls_opts *o)
 			     o->want[i]);
 }
 
+/* The device of namespace files (nsfs has one), from any of ours. */
+static dev_t
+nsfs_dev(const struct scan *s, const struct nsls_opts *o)
+{
+	char path[16 + NS_TYPE_NAME_MAX];
+	struct stat st;
+
+	for (size_t t = 0; t < o->kt.n; t++) {
+		snprintf(path, sizeof(path), "self/ns/%s", o->kt.t[t]->name);
+		if (fstatat(s->procdir, path, &st, 0) == 0)
+			return st.st_dev;
+	}
+	return 0;
+}
+
 /*
  * Everything the rows will need, each read only when an option or column
- * asks for it: namespaces of processes, then of mounts, fds and sockets,
- * their relations and names.
+ * asks for it: namespaces of processes, of mounts, of the fds and sockets
+ * every process holds (as lsns 2.40+ reads them), their relations and
+ * names.
  */
 static void
 collect(struct scan *s, const struct nsls_opts *o, ino_t (*task_ns)[KT_MAX])
 {
-	bool holders = want_col(o, COL_HOLDERS) || o->persistent;
+	bool related = want_col(o, COL_HOLDERS) || want_col(o, COL_PNS) ||
+		       want_col(o, COL_ONS) || o->tree == TREE_OWNER ||
+		       o->tree == TREE_PARENT;
 	unsigned stat_types = o->types ? o->types : (1u << o->kt.n) - 1;
 	struct stat st;
 
@@ -560,14 +579,12 @@ collect(struct scan *s, const struct nsls_opts *o, ino_t (*task_ns)[KT_MAX])
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), proc_cmp);
 	for (size_t i = 0; i < o->ntasks; i++)
 		read_task_namespaces(s, o, o->tasks[i], task_ns[i]);
+	s->nsfs_dev = nsfs_dev(s, o);
 	if (fstatat(s->procdir, "self/ns/mnt", &st, 0) != 0)
 		st.st_ino = 0;
 	scan_mounts(s, o, st.st_ino);
-	if (holders)
-		scan_fds(s, o);
-	if (holders || want_col(o, COL_PNS) || want_col(o, COL_ONS) ||
-	    o->tree == TREE_OWNER || o->tree == TREE_PARENT)
-		read_relations(s, o);
+	scan_fds(s, o, o->persistent || o->nwant > 0);
+	read_relations(s, o, !related);
 	if (want_col(o, COL_NAME))
 		read_netns_names(s);
 	if (want_col(o, COL_NAME) && geteuid() != 0)

@@ -136,6 +136,9 @@ struct scan {
 	size_t unreadable;
 	pid_t unreadable_pid[5]; /* the first ones, to name them */
 	int procdir;
+	dev_t nsfs_dev;	    /* of namespace files; 0 unknown */
+	char **nsfs_points; /* every nsfs mount point, sorted, unique */
+	size_t nnsfs_points;
 };
 
 /* NETLINK_ROUTE, opened at the first NETNSID, for the whole run. */
@@ -197,6 +200,7 @@ struct ns *nsls_get(struct scan *s, ino_t ino, const struct ns_type *type);
 void add_string(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void set_src(struct ns *ns, int src, pid_t pid, const char *rel);
+int str_cmp(const void *a, const void *b);
 
 /* procscan.c */
 void scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types);
@@ -205,10 +209,11 @@ const struct proc *proc_find(const struct scan *s, pid_t pid);
 void fail_if_exhausted(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 char *read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record);
-void scan_fds(struct scan *s, const struct nsls_opts *o);
+void scan_fds(struct scan *s, const struct nsls_opts *o, bool every_path);
 char *nsls_path(const struct ns *ns);
 int open_ns(const struct scan *s, const struct ns *ns);
-void read_relations(struct scan *s, const struct nsls_opts *o);
+void read_relations(struct scan *s, const struct nsls_opts *o,
+		    bool procless_only);
 void read_netns_names(struct scan *s);
 void read_own_netns_names(struct scan *s);
 /* The uid that owns FD's user namespace (FD's own, for a user ns). */

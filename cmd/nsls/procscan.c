@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -158,7 +159,12 @@ read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 	size_t size = 4096, len = 0;
 	char *buf;
 	ssize_t n;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * Without crossing a mount: whoever may mount in our mount namespace
+	 * (root of a container nsls runs in) can put a FIFO over a /proc
+	 * file; O_NONBLOCK keeps any open from waiting.
+	 */
+	int fd = ns_openat_beneath(dirfd, path, O_RDONLY | O_NONBLOCK);
 
 	if (fd < 0) {
 		fail_if_exhausted("cannot read /proc/%s", path);
@@ -188,6 +194,66 @@ read_file_at(int dirfd, const char *path, size_t *lenp, bool one_record)
 	if (lenp != NULL)
 		*lenp = len;
 	return buf;
+}
+
+/*
+ * Is NAME below DIRFD ("" for DIRFD itself) the namespace file INO (0:
+ * any)?  statx follows a magic link to the open file itself, and with
+ * AT_STATX_DONT_SYNC answers from what the kernel has cached: no
+ * filesystem (another user's FUSE server) is asked, so none can stall us.
+ * *INOP (optional) gets the inode.
+ */
+static bool
+is_ns_file(const struct scan *s, int dirfd, const char *name, ino_t ino,
+	   ino_t *inop)
+{
+	int flags = AT_STATX_DONT_SYNC | AT_NO_AUTOMOUNT;
+	struct statx stx;
+
+	if (name[0] == '\0')
+		flags |= AT_EMPTY_PATH;
+	if (s->nsfs_dev == 0 ||
+	    statx(dirfd, name, flags, STATX_TYPE | STATX_INO, &stx) != 0 ||
+	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != s->nsfs_dev ||
+	    (ino != 0 && stx.stx_ino != ino))
+		return false;
+	if (inop != NULL)
+		*inop = stx.stx_ino;
+	return true;
+}
+
+static bool
+is_ns_inode(const struct scan *s, int fd, const char *name, ino_t ino)
+{
+	return is_ns_file(s, fd, name, ino, NULL);
+}
+
+/*
+ * The O_PATH fd PFD, if it is the namespace INO (nsfs, that inode), opened
+ * for real through our own /proc/self/fd: fd or -1.  Closes PFD.  Only
+ * cached attributes are asked for (see path_fd_ns), and the file opened
+ * must be that inode again: whatever a mount over /proc/self/fd/N put
+ * there, O_NONBLOCK keeps the open from waiting on it and it is not used.
+ */
+static int
+reopen_checked(const struct scan *s, int pfd, ino_t ino)
+{
+	char self[32];
+	int fd = -1;
+
+	if (pfd < 0)
+		return -1;
+	if (is_ns_inode(s, pfd, "", ino)) {
+		snprintf(self, sizeof(self), "self/fd/%d", pfd);
+		fd = openat(s->procdir, self,
+			    O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd >= 0 && !is_ns_inode(s, fd, "", ino)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	close(pfd);
+	return fd;
 }
 
 /*
@@ -227,80 +293,156 @@ socket_netns(int pidfd, int fd)
 	return ino;
 }
 
-/* Namespace files and sockets held open: read only for HOLDERS and -P. */
-void
-scan_fds(struct scan *s, const struct nsls_opts *o)
+/*
+ * The namespace a file descriptor (NAME below DFD, /proc/PID/fd) holds
+ * when its link is a path: a namespace file opened through a bind mount
+ * reads as the mount point, or "/" once that mount is gone (ip netns
+ * delete after the open).  The type needs the file open: O_PATH, checked
+ * to be that nsfs inode, reopened.
+ */
+static const struct ns_type *
+path_fd_ns(const struct scan *s, int dfd, const char *name, ino_t *ino)
 {
+	const struct ns_type *t = NULL;
+	int fd;
+
+	if (!is_ns_file(s, dfd, name, 0, ino))
+		return NULL;
+	fd = reopen_checked(s, openat(dfd, name, O_PATH | O_CLOEXEC), *ino);
+	if (fd >= 0) {
+		t = ns_type_of_fd(fd);
+		close(fd);
+	}
+	return t;
+}
+
+/* Is LINK a path where a namespace file may be open (see path_fd_ns)? */
+static bool
+maybe_ns_path(const struct scan *s, const char *link, bool every_path)
+{
+	if (link[0] != '/')
+		return false;
+	if (every_path || strcmp(link, "/") == 0)
+		return true;
+	return s->nnsfs_points > 0 &&
+	       bsearch(&link, s->nsfs_points, s->nnsfs_points, sizeof(char *),
+		       str_cmp) != NULL;
+}
+
+/*
+ * Fd NAME of process P (below DFD, its /proc/PID/fd), from its link
+ * alone.  A socket of P's own network namespace is no holder of note
+ * (every process has them): only one of another is listed.
+ */
+static void
+scan_fd(struct scan *s, const struct nsls_opts *o, const struct proc *p,
+	int dfd, const char *name, int *pidfd, bool every_path)
+{
+	char link[PATH_MAX];
+	const struct ns_type *t;
+	struct ns *ns;
+	ssize_t n;
+	size_t ti;
+	ino_t ino;
+	int fd;
+
+	n = readlinkat(dfd, name, link, sizeof(link) - 1);
+	if (n <= 0)
+		return;
+	link[n] = '\0';
+	if (strncmp(link, "socket:[", 8) == 0) {
+		if (!want_type(o, 3) || ns_parse_fd(name, &fd) != 0)
+			return;
+		if (*pidfd < 0) {
+			*pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+			if (*pidfd < 0) {
+				fail_if_exhausted("cannot open PID %d",
+						  (int)p->pid);
+				*pidfd = -2; /* once per process */
+			}
+		}
+		if (*pidfd < 0 || (ino = socket_netns(*pidfd, fd)) == 0 ||
+		    ino == p->ino[NS_NET])
+			return;
+		ns = nsls_get(s, ino, &ns_types[NS_NET]);
+		add_string(&ns->holders, &ns->nholders, "sock:%d:%s", p->pid,
+			   name);
+		return;
+	}
+	if (kt_parse_link(&o->kt, link, &ti, &ino) == 0) {
+		t = o->kt.t[ti];
+	} else if (maybe_ns_path(s, link, every_path) &&
+		   (t = path_fd_ns(s, dfd, name, &ino)) != NULL) {
+		ti = kt_index(&o->kt, t);
+	} else {
+		return;
+	}
+	if (!want_type(o, ti))
+		return;
+	ns = nsls_get(s, ino, t);
+	add_string(&ns->holders, &ns->nholders, "fd:%d:%s", p->pid, name);
+	set_src(ns, SRC_FD, p->pid, name);
+}
+
+/*
+ * The fds of PID: /proc/PID/fd read with getdents64 and each link read,
+ * nothing stat'ed or opened but a path that may be a namespace file.
+ * The kernel fills the buffer with as many entries as fit: when room for
+ * another is left over, that was all of them and the read that would
+ * return 0 is saved.
+ */
+static void
+scan_process_fds(struct scan *s, const struct nsls_opts *o,
+		 const struct proc *p, char *buf, size_t bufsize,
+		 bool every_path)
+{
+	char path[32];
+	int dfd, pidfd = -1;
+	long n;
+
+	snprintf(path, sizeof(path), "%d/fd", p->pid);
+	dfd = ns_openat_beneath(s->procdir, path, O_RDONLY | O_DIRECTORY);
+	if (dfd < 0) {
+		fail_if_exhausted("cannot read /proc/%s", path);
+		return;
+	}
+	while ((n = syscall(SYS_getdents64, dfd, buf, bufsize)) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
+				scan_fd(s, o, p, dfd, d->d_name, &pidfd,
+					every_path);
+		}
+		if ((size_t)n + 2 * sizeof(struct dirent64) < bufsize)
+			break;
+	}
+	if (n < 0)
+		fail_if_exhausted("cannot read /proc/%s", path);
+	if (pidfd >= 0)
+		close(pidfd);
+	close(dfd);
+}
+
+/*
+ * Namespace files and sockets every process holds open, as lsns 2.40+
+ * reads them.  EVERY_PATH (-P, NS): also a namespace file opened through
+ * a bind mount that is no longer in any mount table but lives on in a
+ * detached tree.
+ */
+void
+scan_fds(struct scan *s, const struct nsls_opts *o, bool every_path)
+{
+	size_t bufsize = 1 << 14;
+	char *buf = xrealloc(NULL, bufsize, 1);
 	pid_t self = getpid();
 
-	for (size_t i = 0; i < s->nprocs; i++) {
-		pid_t pid = s->procs[i].pid;
-		char path[64], link[64];
-		struct dirent *d;
-		int pidfd = -1, dfd, fd;
-		DIR *dir;
-
-		if (pid == self)
-			continue;
-		snprintf(path, sizeof(path), "%d/fd", pid);
-		dfd = openat(s->procdir, path,
-			     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0) {
-			fail_if_exhausted("cannot read /proc/%s", path);
-			continue;
-		}
-		dir = fdopendir(dfd);
-		if (dir == NULL) {
-			fail_if_exhausted("cannot read /proc/%s", path);
-			close(dfd);
-			continue;
-		}
-		while ((d = readdir(dir)) != NULL) {
-			struct ns *ns;
-			ssize_t n;
-			size_t ti;
-			ino_t ino;
-
-			if (d->d_name[0] < '0' || d->d_name[0] > '9')
-				continue;
-			n = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
-			if (n <= 0)
-				continue;
-			link[n] = '\0';
-			if (strncmp(link, "socket:[", 8) == 0) {
-				if (!want_type(o, 3))
-					continue;
-				if (pidfd < 0) {
-					pidfd = (int)syscall(SYS_pidfd_open,
-							     pid, 0);
-					if (pidfd < 0)
-						fail_if_exhausted(
-							"cannot open PID %d",
-							(int)pid);
-				}
-				if (pidfd < 0 ||
-				    ns_parse_fd(d->d_name, &fd) != 0)
-					continue;
-				ino = socket_netns(pidfd, fd);
-				if (ino == 0)
-					continue;
-				ns = nsls_get(s, ino, &ns_types[NS_NET]);
-				add_string(&ns->holders, &ns->nholders,
-					   "sock:%d:%s", pid, d->d_name);
-				continue;
-			}
-			if (kt_parse_link(&o->kt, link, &ti, &ino) != 0 ||
-			    !want_type(o, ti))
-				continue;
-			ns = nsls_get(s, ino, o->kt.t[ti]);
-			add_string(&ns->holders, &ns->nholders, "fd:%d:%s", pid,
-				   d->d_name);
-			set_src(ns, SRC_FD, pid, d->d_name);
-		}
-		if (pidfd >= 0)
-			close(pidfd);
-		closedir(dir);
-	}
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].pid != self)
+			scan_process_fds(s, o, &s->procs[i], buf, bufsize,
+					 every_path);
+	free(buf);
 }
 
 /* ---- relations: parent and owner ---------------------------------------- */
@@ -421,29 +563,6 @@ open_path_beneath(int dirfd, const char *path)
 }
 
 /*
- * The O_PATH fd PFD, if it is the namespace INO (nsfs, that inode), opened
- * for real through our own /proc/self/fd: fd or -1.  Closes PFD.
- */
-static int
-reopen_checked(int procdir, int pfd, ino_t ino)
-{
-	char self[32];
-	struct statfs sfs;
-	struct stat st;
-	int fd = -1;
-
-	if (pfd < 0)
-		return -1;
-	if (fstatfs(pfd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC &&
-	    fstat(pfd, &st) == 0 && st.st_ino == ino) {
-		snprintf(self, sizeof(self), "self/fd/%d", pfd);
-		fd = openat(procdir, self, O_RDONLY | O_CLOEXEC);
-	}
-	close(pfd);
-	return fd;
-}
-
-/*
  * The namespace NS opened (O_RDONLY), or -1.  Every path to it is another
  * user's to change between our finding it and opening it (a process's fd
  * table, its mount namespace): each is opened O_PATH and used only if it
@@ -460,8 +579,8 @@ open_ns(const struct scan *s, const struct ns *ns)
 		snprintf(path, sizeof(path), "%d/ns/%s", ns->pid,
 			 ns->type->name);
 		fd = reopen_checked(
-			s->procdir,
-			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+			s, openat(s->procdir, path, O_PATH | O_CLOEXEC),
+			ns->ino);
 	}
 	if (fd >= 0 || ns->src == SRC_NONE)
 		return fd;
@@ -469,8 +588,8 @@ open_ns(const struct scan *s, const struct ns *ns)
 		snprintf(path, sizeof(path), "%d/fd/%s", ns->src_pid,
 			 ns->src_rel);
 		return reopen_checked(
-			s->procdir,
-			openat(s->procdir, path, O_PATH | O_CLOEXEC), ns->ino);
+			s, openat(s->procdir, path, O_PATH | O_CLOEXEC),
+			ns->ino);
 	}
 	snprintf(path, sizeof(path), "%d/root", ns->src_pid);
 	root = ns->src_pid == 0 ? open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)
@@ -478,21 +597,24 @@ open_ns(const struct scan *s, const struct ns *ns)
 					 O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return -1;
-	fd = reopen_checked(s->procdir, open_path_beneath(root, ns->src_rel),
-			    ns->ino);
+	fd = reopen_checked(s, open_path_beneath(root, ns->src_rel), ns->ino);
 	close(root);
 	return fd;
 }
 
+/*
+ * PROCLESS_ONLY: of the namespaces no process is in, enough to find the
+ * user namespaces that only they keep alive (lsns 2.40+ lists those).
+ */
 void
-read_relations(struct scan *s, const struct nsls_opts *o)
+read_relations(struct scan *s, const struct nsls_opts *o, bool procless_only)
 {
 	/* The table grows while walked: index, never a saved pointer. */
 	for (size_t i = 0; i < s->nall; i++) {
 		struct ns *ns = s->all[i];
 		int fd;
 
-		if (ns->related)
+		if (ns->related || (procless_only && ns->nprocs > 0))
 			continue;
 		ns->related = true;
 		fd = open_ns(s, ns);
@@ -515,27 +637,46 @@ read_relations(struct scan *s, const struct nsls_opts *o)
 
 /* ---- NAME: ip netns names ------------------------------------------------ */
 
+/*
+ * A name is listed only if it still is what it says: a bind mount is
+ * opened O_PATH and checked to be nsfs before anything else; a
+ * netnslink --symlink link (/proc/PID/ns/net) only while PID is the
+ * process it was made for (ns_netns_open_at).  A dangling or recycled
+ * link, or one reaching /proc otherwise, names nothing: it would name
+ * whatever namespace the PID's new process is in (the host's).
+ */
 void
 read_netns_names(struct scan *s)
 {
-	DIR *dir = opendir("/run/netns");
+	int dfd = open("/run/netns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *d;
 	struct stat st;
+	DIR *dir;
 
-	if (dir == NULL) {
+	if (dfd < 0 || (dir = fdopendir(dfd)) == NULL) {
 		fail_if_exhausted("cannot read /run/netns");
+		if (dfd >= 0)
+			close(dfd);
 		return;
 	}
 	while ((d = readdir(dir)) != NULL) {
 		struct ns *ns;
+		int fd, state;
+		pid_t pid;
 
 		if (d->d_name[0] == '.')
 			continue;
-		if (fstatat(dirfd(dir), d->d_name, &st, 0) != 0)
+		fd = ns_netns_open_at(dfd, d->d_name, &state, &pid);
+		if (fd < 0) {
+			fail_if_exhausted("cannot open /run/netns/%s",
+					  d->d_name);
 			continue;
-		ns = nsls_find(s, st.st_ino);
-		if (ns != NULL && ns->type == &ns_types[NS_NET])
+		}
+		if (fstat(fd, &st) == 0 &&
+		    (ns = nsls_find(s, st.st_ino)) != NULL &&
+		    ns->type == &ns_types[NS_NET])
 			add_string(&ns->names, &ns->nnames, "%s", d->d_name);
+		close(fd);
 	}
 	closedir(dir);
 }

@@ -35,6 +35,10 @@ ppid_of_stat(const char *rest)
 /*
  * The command line of PID, its NULs as spaces, or else its comm.  Copied
  * to its own size: every row keeps one, and the read buffer is a page.
+ * Its owner cannot make the read wait: the kernel copies argv only from
+ * anonymous memory (FOLL_ANON, Linux 4.18), so a FUSE file mapped over it
+ * ends the command line there, and a userfaultfd that could hold a page
+ * of it takes privilege (vm.unprivileged_userfaultfd=0 is the default).
  */
 static char *
 read_command(const struct scan *s, pid_t pid)
@@ -163,12 +167,24 @@ resolve_row(const struct scan *s, const struct nsls_opts *o, struct rows *rows,
 	    struct row *r)
 {
 	const struct ns *ns = r->ns;
+	const struct row *prev = r > rows->r ? r - 1 : NULL;
 
 	r->netnsid = NETNSID_NONE;
-	if (r->pid != 0)
+	/*
+	 * Namespaces made together (unshare -uin) have neighbouring inodes
+	 * and one process: it is read once.
+	 */
+	if (r->pid != 0 && prev != NULL && prev->pid == r->pid) {
+		r->ppid = prev->ppid;
+		r->have_uid = prev->have_uid;
+		r->uid = prev->uid;
+		if (prev->command != NULL)
+			r->command = xstrdup(prev->command);
+	} else if (r->pid != 0) {
 		read_shown_process(s, o, r->pid, r);
-	else if (want_col(o, COL_UID) || want_col(o, COL_USER))
+	} else if (want_col(o, COL_UID) || want_col(o, COL_USER)) {
 		read_owner_uid(s, ns, r);
+	}
 	if (r->have_uid && want_col(o, COL_USER))
 		r->user = user_name(rows, r->uid);
 	if (want_col(o, COL_NETNSID) && ns->type == &ns_types[NS_NET])

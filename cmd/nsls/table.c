@@ -143,3 +143,10 @@ set_src(struct ns *ns, int src, pid_t pid, const char *rel)
 	ns->src_pid = pid;
 	ns->src_rel = xstrdup(rel);
 }
+
+/* For qsort and bsearch of an array of strings. */
+int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

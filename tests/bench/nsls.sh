@@ -11,6 +11,14 @@ KIDS=${KIDS:-7}			# sleeping children of each
 RUNS=${RUNS:-7}
 PIDS=()
 
+# The holders and their sleepers get fds 0-2 only, as from a terminal:
+# nsls now reads every process's fds, and whatever the caller left open
+# (a harness's pipes) would count against it.
+for fd in /proc/$$/fd/*; do
+	fd=${fd##*/}
+	[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+done
+
 cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do
@@ -64,7 +72,9 @@ syscalls() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# The default listing (the process tree), the full list, one type.
+# The default listing (the process tree), the full list, one type; nsls
+# reads every process's fds and sockets in each (as lsns 2.40+ does by
+# default; the lsns installed may not).
 cols=NS,TYPE,NPROCS,PID,USER,COMMAND
 for args in "-o $cols" "-l -o $cols" "-l -t net -o $cols"; do
 	mine=() theirs=()

@@ -1,0 +1,219 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+# nsls: namespaces held by fds, sockets and bind mounts in the default
+# listing, ip netns names that lie, reads another user can stall, and
+# HOLDERS kept short.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	MADE_FILES=()
+	MADE_NETNS=()
+}
+
+teardown() {
+	local f n
+	kill_spawned
+	for f in "${MADE_FILES[@]}"; do
+		umount "$f" 2>/dev/null || true
+		rm -f "$f"
+	done
+	for n in "${MADE_NETNS[@]}"; do
+		ip netns del "$n" 2>/dev/null || rm -f "/run/netns/$n"
+	done
+}
+
+teardown_file() {
+	cleanup_nobody_bin
+}
+
+in_new_ns() {
+	[ "$(ns_inode "$1" "$2")" != "$(ns_inode $$ "$2")" ]
+}
+
+bounded() {
+	timeout -k 2 10 "$@"
+}
+
+# hold_net_by_fd: a net namespace no process is in, kept by fd 7 of a
+# sleeping bash; sets NET (its inode) and FDPID.
+hold_net_by_fd() {
+	local netpid
+	spawn nsunshare -n sleep 1000
+	netpid=$SPAWNED_PID
+	wait_until in_new_ns "$netpid" net
+	NET=$(ns_inode "$netpid" net)
+	spawn bash -c "exec 7</proc/$netpid/ns/net; exec sleep 1000"
+	FDPID=$SPAWNED_PID
+	wait_until test -e "/proc/$FDPID/fd/7"
+	kill -KILL "$netpid"
+	wait "$netpid" 2>/dev/null || true
+}
+
+@test "a namespace held only by an fd is in the default listing: NPROCS 0, no PID, no COMMAND" {
+	require_root
+	hold_net_by_fd
+	# The default tree and list, as lsns 2.40+ shows it.
+	for a in "" -l "-t net" "-l -t net"; do
+		# shellcheck disable=SC2086 # the words are options
+		run -0 --separate-stderr nsls -rn $a -o NS,TYPE,NPROCS,PID,COMMAND
+		assert_line --regexp "^$NET net 0  ?$"
+	done
+	run -0 --separate-stderr nsls -J -o NS,NPROCS,PID,COMMAND
+	run -0 jq -e ".namespaces[] | select(.ns == $NET) |
+		.nprocs == 0 and .pid == null and .command == null" <<<"$output"
+	run -0 --separate-stderr nsls -rn -P -o NS,NPROCS,HOLDERS
+	assert_line "$NET 0 fd:$FDPID:7"
+	run -0 --separate-stderr nsls -rn -o NS,TYPE,NPROCS "$NET"
+	assert_output "$NET net 0"
+}
+
+@test "a net namespace held only by a socket: default listing, -P and nsls NS" {
+	require_root
+	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
+	spawn nsunshare -n bash -c '
+		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
+		ip link set lo up
+		exec 7<>/dev/udp/127.0.0.1/9 || exit 1
+		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
+		8</proc/self/ns/net
+	pid=$SPAWNED_PID
+	wait_until test -s "$BATS_TEST_TMPDIR/ino"
+	wait_until in_our_ns "$pid" net
+	ino=$(cat "$BATS_TEST_TMPDIR/ino")
+	run -0 --separate-stderr nsls -rn -t net -o NS,TYPE,NPROCS
+	assert_line "$ino net 0"
+	run -0 --separate-stderr nsls -rn -o NS,TYPE,NPROCS
+	assert_line "$ino net 0"
+	run -0 --separate-stderr nsls -rn -P -o NS,HOLDERS
+	assert_line "$ino sock:$pid:7"
+	run -0 --separate-stderr nsls -rn -o NS,NPROCS "$ino"
+	assert_output "$ino 0"
+}
+
+in_our_ns() {
+	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
+}
+
+@test "a namespace opened through /run/netns/NAME after ip netns del: default listing, -P, nsls NS" {
+	require_root
+	name=$(unique_name held)
+	MADE_NETNS+=("$name")
+	run -0 ip netns add "$name"
+	ino=$(stat -L -c %i "/run/netns/$name")
+	spawn bash -c "exec 7</run/netns/$name; touch '$BATS_TEST_TMPDIR/open'; exec sleep 1000"
+	pid=$SPAWNED_PID
+	wait_until test -e "$BATS_TEST_TMPDIR/open"
+	# While the name is there, the fd is a holder too.
+	run -0 --separate-stderr nsls -rn -W -o NS,HOLDERS "$ino"
+	assert_output --regexp "^$ino .*fd:$pid:7"
+	run -0 ip netns del "$name"
+	[ "$(readlink "/proc/$pid/fd/7")" = / ]
+	run -0 --separate-stderr nsls -rn -o NS,TYPE,NPROCS
+	assert_line "$ino net 0"
+	run -0 --separate-stderr nsls -rn -t net -o NS,TYPE,NPROCS
+	assert_line "$ino net 0"
+	run -0 --separate-stderr nsls -rn -P -o NS,TYPE,NPROCS,HOLDERS
+	assert_line "$ino net 0 fd:$pid:7"
+	run -0 --separate-stderr nsls -rn -o NS,TYPE,HOLDERS,PATH "$ino"
+	assert_output "$ino net fd:$pid:7 /proc/$pid/fd/7"
+}
+
+@test "a user namespace kept only by an fd-held net namespace it owns is in the default listing" {
+	require_root
+	spawn nsunshare -U -r -n sleep 1000
+	netpid=$SPAWNED_PID
+	wait_until in_new_ns "$netpid" net
+	net=$(ns_inode "$netpid" net)
+	user=$(ns_inode "$netpid" user)
+	spawn bash -c "exec 7</proc/$netpid/ns/net; exec sleep 1000"
+	fdpid=$SPAWNED_PID
+	wait_until test -e "/proc/$fdpid/fd/7"
+	kill -KILL "$netpid"
+	wait "$netpid" 2>/dev/null || true
+	run -0 --separate-stderr nsls -rn -l -o NS,TYPE,NPROCS
+	assert_line "$net net 0"
+	assert_line "$user user 0"
+	run -0 --separate-stderr nsls -rn -l -o NS,TYPE,NPROCS "$user"
+	assert_output "$user user 0"
+}
+
+# In a PID namespace of our own, so that a PID can be handed out again on
+# purpose (ns_last_pid), as in netnslink.bats: the symlink name made for
+# a process in a new net namespace, and one reaching /proc otherwise; the
+# PID then recycled by nobody's process in our own net namespace.
+recycled_name_script='
+	mount -t tmpfs tmpfs /run
+	netns_of() { stat -L -c %i "/proc/$1/ns/net"; }
+	unshare -n sleep 1000 &
+	t=$!
+	until [ "$(netns_of $t)" != "$(netns_of self)" ]; do :; done
+	netnslink --symlink $t web
+	ln -s ../../proc/$t/ns/net /run/netns/relative
+	echo "before: $(nsls -rn -l -t net -o NAME "$(netns_of $t)")"
+	sleep 0.1
+	kill -KILL $t; wait $t 2>/dev/null
+	echo $((t - 1)) >/proc/sys/kernel/ns_last_pid
+	setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 1000 &
+	n=$!
+	[ $n = $t ] && echo "PID reused"
+	echo "after: $(nsls -rn -l -t net -o NAME "$(netns_of $n)")"
+	kill -KILL $n; wait $n 2>/dev/null || :'
+
+@test "NAME: a --symlink name whose PID nobody's process took over names nothing" {
+	require_root
+	run -0 --separate-stderr no_leak_check unshare -pf --mount-proc bash -c "$recycled_name_script"
+	assert_output "before: web
+PID reused
+after: "
+}
+
+@test "as root in nobody's mount namespace: FIFOs mounted over /proc/PID files never block nsls" {
+	require_root
+	require_userns
+	nobody_bin >/dev/null
+	spawn setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+		"$NOBODY_BIN/nsunshare" -U -r -m -u sh -ec '
+		mount -t tmpfs t /mnt
+		mkfifo /mnt/f
+		for f in stat cmdline comm mountinfo; do
+			mount --bind /mnt/f /proc/$$/$f
+		done
+		touch /mnt/ready
+		exec sleep 1000'
+	pid=$SPAWNED_PID
+	wait_until test -e "/proc/$pid/root/mnt/ready"
+	uts=$(ns_inode "$pid" uts)
+	run -0 --separate-stderr bounded nsjoin -t "$pid" -m nsls -rn -l -o NS,NPROCS,PID,COMMAND "$uts"
+	assert_output --regexp "^$uts 1 $pid ?$"
+}
+
+@test "HOLDERS: a bind mount propagated into other mount namespaces is one holder, (+N copies)" {
+	require_root
+	name=$(unique_name held)
+	MADE_NETNS+=("$name")
+	run -0 ip netns add "$name"
+	ino=$(stat -L -c %i "/run/netns/$name")
+	# /run/netns is shared: each new mount namespace gets a copy.
+	for _ in 1 2 3; do
+		spawn unshare -m sleep 1000
+	done
+	wait_until test -e "/proc/$SPAWNED_PID/ns/mnt"
+	run -0 --separate-stderr nsls -n -W -o NS,HOLDERS "$ino"
+	assert_output --regexp "^$ino mount:/run/netns/$name \(\+[0-9]+ copies\)$"
+	n=$(sed 's/.*(+\([0-9]*\) copies)$/\1/' <<<"$output")
+	[ "$n" -ge 3 ]
+	run -0 --separate-stderr nsls -J -o NS,HOLDERS "$ino"
+	run -0 jq -e ".namespaces[0].holders | length == 1" <<<"$output"
+}
+
+@test "HOLDERS: a socket in its process's own network namespace is no holder" {
+	require_root
+	spawn nsunshare -n bash -c 'ip link set lo up; exec 7<>/dev/udp/127.0.0.1/9; exec sleep 1000'
+	pid=$SPAWNED_PID
+	wait_until test -e "/proc/$pid/fd/7"
+	ino=$(ns_inode "$pid" net)
+	run -0 --separate-stderr nsls -rn -W -o NS,HOLDERS "$ino"
+	assert_output "$ino pid:$pid"
+}
