@@ -160,8 +160,7 @@ ns_output_columns(const struct ns_output *out, const struct ns_column *cols,
 		exit(NS_EXIT_OK);
 	}
 	if (out->json && out->raw)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--json and --raw exclude each other");
+		ns_usage_exclusive(NS_EXIT_USAGE, "--json", "--raw");
 	if (out->all_columns) {
 		for (*nsel = 0; *nsel < ncols && *nsel < max; (*nsel)++)
 			sel[*nsel] = (int)*nsel;

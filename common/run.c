@@ -59,7 +59,7 @@ ns_block_forwarded_signals(sigset_t *old)
 	signal(SIGCHLD, SIG_DFL);
 	forwarded_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, old) != 0)
-		err(NS_EXIT_OWN_FAILURE, "sigprocmask");
+		err(NS_EXIT_OWN_FAILURE, "cannot block the signals to forward");
 }
 
 static noreturn void
@@ -237,11 +237,11 @@ ns_forward_and_exit_like_at(pid_t child, int child_proc)
 		if (w == child)
 			exit_like(status);
 		if (w < 0 && errno != EINTR)
-			err(NS_EXIT_OWN_FAILURE, "waitpid");
+			err(NS_EXIT_OWN_FAILURE, "cannot wait for the child");
 		if (sigwaitinfo(&set, &info) < 0) {
 			if (errno == EINTR)
 				continue;
-			err(NS_EXIT_OWN_FAILURE, "sigwaitinfo");
+			err(NS_EXIT_OWN_FAILURE, "cannot wait for a signal");
 		}
 		/* Not what we caused ourselves (SIGPIPE of our own write). */
 		if (info.si_signo == SIGCHLD || info.si_pid == self)

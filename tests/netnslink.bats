@@ -334,7 +334,7 @@ Try 'netnslink --help' for more information."
 	run -2 --separate-stderr netnslink -o name,bogus
 	assert_equal "${stderr_lines[0]}" "netnslink: unknown column: bogus"
 	run -2 --separate-stderr netnslink -J -r
-	assert_equal "${stderr_lines[0]}" "netnslink: --json and --raw exclude each other"
+	assert_equal "${stderr_lines[0]}" "netnslink: --json and --raw are mutually exclusive"
 }
 
 @test "-d refuses what is not a namespace mount or our link, and leaves it" {

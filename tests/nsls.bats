@@ -745,7 +745,7 @@ status 1"
 	run -2 --separate-stderr nsls -o ''
 	assert_equal "${stderr_lines[0]}" "nsls: empty column list"
 	run -2 --separate-stderr nsls -J -r
-	assert_equal "${stderr_lines[0]}" "nsls: --json and --raw exclude each other"
+	assert_equal "${stderr_lines[0]}" "nsls: --json and --raw are mutually exclusive"
 	assert_output ""
 	run -2 --separate-stderr nsls -p abc
 	assert_equal "${stderr_lines[0]}" "nsls: invalid PID: 'abc'"

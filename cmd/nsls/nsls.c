@@ -166,8 +166,7 @@ discover_types(struct kernel_types *kt, int procdir)
 		    (len > clen && strcmp(name + len - clen, children) == 0))
 			continue;
 		if (len >= NS_TYPE_NAME_MAX || kt->n == KT_MAX) {
-			warnx("namespace type '%s' is not listed: no room "
-			      "for it in this version",
+			warnx("namespace type '%s' is not listed: no room for it in this version",
 			      name);
 			continue;
 		}
@@ -315,7 +314,7 @@ add_task(struct nsls_opts *o, const char *arg)
 	pid_t pid;
 
 	if (ns_parse_pid(arg, &pid) != 0)
-		ns_usage_error(NS_EXIT_USAGE, "invalid PID: '%s'", arg);
+		ns_usage_invalid(NS_EXIT_USAGE, "PID", arg);
 	for (size_t i = 0; i < o->ntasks; i++)
 		if (o->tasks[i] == pid)
 			return;
@@ -414,8 +413,7 @@ parse_args(int argc, char **argv, struct nsls_opts *o)
 			  ARRAY_SIZE(o->cols));
 	nsls_filter_columns(o);
 	if (list && tree_set)
-		ns_usage_error(NS_EXIT_USAGE,
-			       "--list and --tree are mutually exclusive");
+		ns_usage_exclusive(NS_EXIT_USAGE, "--list", "--tree");
 	if (list)
 		o->tree = TREE_NONE;
 }
@@ -612,12 +610,10 @@ warn_unreadable(const struct scan *s)
 		for (size_t i = 0; i + 1 < n; i++)
 			len += (size_t)snprintf(list + len, sizeof(list) - len,
 						"%s%d", i ? ", " : "", p[i]);
-		warnx("cannot read the namespaces of PIDs %s and %d: "
-		      "Permission denied",
+		warnx("cannot read the namespaces of PIDs %s and %d: Permission denied",
 		      list, p[n - 1]);
 	} else if (n > named)
-		warnx("cannot read the namespaces of %zu processes (PIDs %d, "
-		      "%d, %d, %d, %d and %zu more): Permission denied",
+		warnx("cannot read the namespaces of %zu processes (PIDs %d, %d, %d, %d, %d and %zu more): Permission denied",
 		      n, p[0], p[1], p[2], p[3], p[4], n - named);
 }
 
