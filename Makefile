@@ -137,7 +137,7 @@ lint-man: $(BUILT_MAN1) $(BUILT_MAN8)
 
 # Static analysis of the C sources and the shell scripts (see .clang-tidy),
 # and the layout .clang-format gives.
-SHELL_SCRIPTS = tests/helper.bash tests/run-bats \
+SHELL_SCRIPTS = tests/helper.bash tests/run-bats tests/tools/function-sizes \
 	$(wildcard .ci/run .ci/packaging dist/debian/*.postinst) \
 	$(wildcard tests/*.sh tests/bench/*.sh tests/stress/*.sh) $(COMPLETIONS)
 lint: lint-man
@@ -152,7 +152,8 @@ lint: lint-man
 	shellcheck $(SHELL_SCRIPTS)
 	clang-format --dry-run -Werror cmd/*.c $(wildcard cmd/*/*.[ch]) common/*.c common/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h
-	@echo "lint: cppcheck, clang-tidy, shellcheck, clang-format and mandoc clean"
+	tests/tools/function-sizes
+	@echo "lint: cppcheck, clang-tidy, shellcheck, clang-format, sizes and mandoc clean"
 
 # The bats run ends on one plain "N passed, N failed" line for CI to read.
 check: all lint-man

@@ -246,6 +246,7 @@ parse_operands(char **args, int n, struct nsmap_opts *o)
 }
 
 static void
+// NOLINTNEXTLINE(readability-function-size): usage and parse_args may be longer
 parse_args(int argc, char **argv, struct nsmap_opts *o)
 {
 	enum {

@@ -134,6 +134,7 @@ set_mode(struct netnslink_opts *o, enum mode m)
 }
 
 static void
+// NOLINTNEXTLINE(readability-function-size): usage and parse_args may be longer
 parse_args(int argc, char **argv, struct netnslink_opts *o)
 {
 	enum {

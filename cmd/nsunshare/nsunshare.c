@@ -479,6 +479,7 @@ parse_map_option(struct nsunshare_opts *o, int c, const char *arg)
 }
 
 void
+// NOLINTNEXTLINE(readability-function-size): usage and parse_args may be longer
 parse_args(int argc, char **argv, struct nsunshare_opts *o)
 {
 	static const struct option own_longopts[] = {
