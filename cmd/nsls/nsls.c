@@ -600,6 +600,8 @@ warn_unreadable(const struct scan *s)
 	size_t n = s->unreadable, named = ARRAY_SIZE(s->unreadable_pid);
 	const pid_t *p = s->unreadable_pid;
 
+	if (n == 0)
+		return;
 	if (n == 1)
 		warnx("cannot read the namespaces of PID %d: Permission denied",
 		      p[0]);
