@@ -14,7 +14,7 @@ PIDS=()
 # The holders and their sleepers get fds 0-2 only, as from a terminal:
 # nsls now reads every process's fds, and whatever the caller left open
 # (a harness's pipes) would count against it.
-for fd in /proc/$$/fd/*; do
+for fd in /proc/"$$"/fd/*; do
 	fd=${fd##*/}
 	[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
 done
