@@ -477,6 +477,16 @@ struct ns_output {
  * above every program's own long-only options).  True if C was one.
  */
 enum { NS_OPT_OUTPUT_ALL = CHAR_MAX + 64 };
+/* Those six in a program's struct option table, written once. */
+// clang-format off
+#define NS_OUTPUT_LONG_OPTIONS \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "raw", no_argument, NULL, 'r' }, \
+	{ "noheadings", no_argument, NULL, 'n' }, \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL }, \
+	{ "list-columns", no_argument, NULL, 'H' }
+// clang-format on
 bool ns_output_option(int c, const char *arg, struct ns_output *out);
 /*
  * After all options, as lsns does: -H prints the column list and exits 0;

@@ -347,20 +347,15 @@ static void
 parse_args(int argc, char **argv, struct nsls_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
+		NS_OUTPUT_LONG_OPTIONS,
 		{ "list", no_argument, NULL, 'l' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, NS_OPT_OUTPUT_ALL },
 		{ "task", required_argument, NULL, 'p' },
 		{ "persistent", no_argument, NULL, 'P' },
 		{ "filter", required_argument, NULL, 'Q' },
-		{ "raw", no_argument, NULL, 'r' },
 		{ "type", required_argument, NULL, 't' },
 		{ "tree", optional_argument, NULL, 'T' },
 		{ "notruncate", no_argument, NULL, 'u' },
 		{ "nowrap", no_argument, NULL, 'W' },
-		{ "list-columns", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
