@@ -219,3 +219,41 @@ info_full() {
 	assert_output "nsunshare: cannot write to --info-fd 3: No space left on device
 status 125"
 }
+
+# ---- --mount-binfmt=DIR in a directory another user controls ----------------
+
+# Root mounts binfmt_misc on nobody's DIR and registers an interpreter;
+# each mount call is held 1.5 s (strace delay injection), and while the
+# new mount exists nobody renames DIR away and puts a directory with a
+# FIFO called register in its place.  A register looked up by DIR's path
+# again is that FIFO, and the open for writing blocks.
+binfmt_swap() {
+	local bf=$1/evil/bf pid rc=0
+	mkdir "$bf" && chown nobody:nogroup "$bf"
+	timeout 30 strace -f -qq -o /dev/null \
+		-e inject=mount:delay_exit=1500000 \
+		-e inject=move_mount:delay_exit=1500000 \
+		nsunshare -r --mount-binfmt="$bf" -l ':nsttest:E::nsttest::/bin/cat:' \
+		cat "$1/evil/old/nsttest" &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -qs -- " $bf " /proc/[0-9]*/mountinfo && break
+		sleep 0.1
+	done
+	as_nobody sh -c "mv '$bf' '$1/evil/old' && mkdir '$bf' && mkfifo -m 666 '$bf/register'"
+	wait "$pid" || rc=$?
+	echo "status $rc"
+}
+
+@test "--mount-binfmt=DIR swapped after the mount: -l registers in nsunshare's own mount, never opens the FIFO put in its place" {
+	require_root
+	command -v strace >/dev/null || skip "needs strace"
+	export LSAN_OPTIONS=detect_leaks=0
+	attacker_dir
+	run binfmt_swap "$TOP"
+	assert_output "enabled
+interpreter /bin/cat
+flags: 
+extension .nsttest
+status 0"
+}

@@ -1080,6 +1080,16 @@ binfmt_mounts='awk '\''$9 == "binfmt_misc" { print $5 }'\'' /proc/self/mountinfo
 	assert_equal "$stderr" "nsunshare: --load-interp: cannot register in /proc/sys/fs/binfmt_misc/register: Invalid argument"
 }
 
+@test "--mount-binfmt and -l where a seccomp filter says fsopen(2) is unknown (ENOSYS): mount(2), then DIR checked" {
+	require_root
+	command -v strace >/dev/null || skip "needs strace"
+	export LSAN_OPTIONS=detect_leaks=0
+	run -0 strace -f -qq -o /dev/null -e inject=fsopen:error=ENOSYS \
+		nsunshare -rpf -l ':nsttest:E::nsttest::/bin/cat:' \
+		sh -c "$binfmt_mounts; head -1 /proc/sys/fs/binfmt_misc/nsttest"
+	assert_output $'/proc/sys/fs/binfmt_misc\nenabled'
+}
+
 @test "--clear-env runs the program with no environment; --whitelist-env keeps the named variables that are set" {
 	run -0 env NST_A=1 nsunshare --clear-env env
 	assert_output ""

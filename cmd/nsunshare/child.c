@@ -10,8 +10,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "nsunshare.h"
 
@@ -36,30 +39,98 @@ mount_proc(const struct nsunshare_opts *o)
 	err(NS_EXIT_OWN_FAILURE, "cannot mount proc on %s", o->mount_proc);
 }
 
-static void
-mount_binfmt(const char *dir)
+/*
+ * A new binfmt_misc, made detached (fsopen/fsmount) and moved onto DIR as
+ * opened once: the mount's root fd or -1 with errno.  A path looked up
+ * again after mount(2) could meanwhile name another directory (one with
+ * a FIFO called register); the fd cannot.
+ */
+static int
+new_binfmt_mount(int target)
 {
-	if (mount("binfmt_misc", dir, "binfmt_misc",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-		err(NS_EXIT_OWN_FAILURE, "cannot mount binfmt_misc on %s", dir);
+	int fs, mnt = -1, saved;
+
+	fs = fsopen("binfmt_misc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	/* The source as mount(2) would show it in mountinfo, as unshare's. */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "binfmt_misc", 0) ==
+		    0 &&
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC,
+			      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				      MOUNT_ATTR_NOEXEC);
+	saved = errno;
+	close(fs);
+	if (mnt >= 0 && move_mount(mnt, "", target, "",
+				   MOVE_MOUNT_F_EMPTY_PATH |
+					   MOVE_MOUNT_T_EMPTY_PATH) != 0) {
+		saved = errno;
+		close(mnt);
+		mnt = -1;
+	}
+	errno = saved;
+	return mnt;
 }
 
+/*
+ * fsopen refused as unknown (ENOSYS): a seccomp filter that predates it
+ * (a kernel before 5.2 cannot mount binfmt_misc in a user namespace at
+ * all).  mount(2) on DIR, then DIR opened again and checked to be
+ * binfmt_misc: the only instance this user namespace may write is the
+ * one just mounted, and register there is no FIFO.
+ */
+static int
+old_binfmt_mount(const char *dir)
+{
+	struct statfs sfs;
+	int root;
+
+	if (mount("binfmt_misc", dir, "binfmt_misc",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		return -1;
+	root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root >= 0 &&
+	    (fstatfs(root, &sfs) != 0 || sfs.f_type != BINFMTFS_MAGIC)) {
+		close(root);
+		errno = EXDEV;
+		return -1;
+	}
+	return root;
+}
+
+/* binfmt_misc on DIR: the root of the new mount, held for -l. */
+static int
+mount_binfmt(const char *dir)
+{
+	int target, root;
+
+	target = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (target < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot mount binfmt_misc on %s", dir);
+	root = new_binfmt_mount(target);
+	if (root < 0 && errno == ENOSYS)
+		root = old_binfmt_mount(dir);
+	if (root < 0)
+		err(NS_EXIT_OWN_FAILURE, "cannot mount binfmt_misc on %s", dir);
+	close(target);
+	return root;
+}
+
+/* Through ROOT, the mount made for DIR (named in messages only). */
 static void
-register_interp(const char *dir, const char *def)
+register_interp(int root, const char *dir, const char *def)
 {
 	size_t len = strlen(def);
-	int dfd, fd;
+	int fd;
 
-	dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		err(NS_EXIT_OWN_FAILURE, "--load-interp: cannot open %s", dir);
-	fd = openat(dfd, "register", O_WRONLY | O_CLOEXEC);
+	fd = openat(root, "register",
+		    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	/* The kernel takes a definition in one write, or refuses it. */
 	if (fd < 0 || write(fd, def, len) != (ssize_t)len)
 		err(NS_EXIT_OWN_FAILURE,
 		    "--load-interp: cannot register in %s/register", dir);
 	close(fd);
-	close(dfd);
 }
 
 /* The F flag: the kernel opens the interpreter at registration. */
@@ -81,10 +152,14 @@ register_before_root(const struct nsunshare_opts *o)
 static void
 set_up_binfmt(const struct nsunshare_opts *o)
 {
-	if (o->binfmt != NULL)
-		mount_binfmt(o->binfmt);
-	if (o->interp != NULL && o->binfmt != NULL && !register_before_root(o))
-		register_interp(o->binfmt, o->interp);
+	int root;
+
+	if (o->binfmt == NULL)
+		return;
+	root = mount_binfmt(o->binfmt);
+	if (o->interp != NULL && !register_before_root(o))
+		register_interp(root, o->binfmt, o->interp);
+	close(root);
 }
 
 /* --clear-env, --whitelist-env: the environment the program gets. */
@@ -185,8 +260,10 @@ run_program(const struct nsunshare_opts *o, int death_sig, pid_t parent,
 	    int alive)
 {
 	if (register_before_root(o)) {
-		mount_binfmt(BINFMT_DIR);
-		register_interp(BINFMT_DIR, o->interp);
+		int root = mount_binfmt(BINFMT_DIR);
+
+		register_interp(root, BINFMT_DIR, o->interp);
+		close(root);
 	}
 	/* Proc after the root change, as unshare(1): -R DIR --mount-proc
 	 * mounts DIR/proc. */
