@@ -138,6 +138,7 @@ lint-man: $(BUILT_MAN1) $(BUILT_MAN8)
 # Static analysis of the C sources and the shell scripts (see .clang-tidy),
 # and the layout .clang-format gives.
 SHELL_SCRIPTS = tests/helper.bash tests/run-bats tests/tools/function-sizes \
+	tests/tools/ul-ts \
 	$(wildcard .ci/run .ci/packaging dist/debian/*.postinst) \
 	$(wildcard tests/*.sh tests/bench/*.sh tests/stress/*.sh) $(COMPLETIONS)
 lint: lint-man

@@ -349,24 +349,26 @@ start_user_ns_pair() {
 
 # In a new pid namespace with its own /proc: PID 1 a root shell, N more
 # root sleeps (PIDs 2 to N+1), then nsls as nobody, who can read none of
-# them.  When the shell, PID 1 there, ends, the kernel kills the sleeps.
+# them, its standard error a terminal (script(1)), printed here without
+# the terminal's carriage returns.  When the shell, PID 1 there, ends,
+# the kernel kills the sleeps.
 unreadable_by_nobody() {
 	local n=$1 sleeps='' _
 	for _ in $(seq 1 "$n"); do sleeps+='sleep 1000 & '; done
 	nobody_bin >/dev/null
 	unshare -p -f --mount-proc sh -c "$sleeps setpriv --reuid=nobody \
-		--regid=nogroup --clear-groups $NOBODY_BIN/nsls -n -o NS \
-		>/dev/null"
+		--regid=nogroup --clear-groups script -qec \
+		'$NOBODY_BIN/nsls -n -o NS >/dev/null' /dev/null" | tr -d '\r'
 }
 
 @test "the processes whose namespaces cannot be read are named when few, counted beyond five" {
 	require_root
-	run -0 --separate-stderr unreadable_by_nobody 0
-	assert_equal "$stderr" "nsls: cannot read the namespaces of PID 1: Permission denied"
-	run -0 --separate-stderr unreadable_by_nobody 4
-	assert_equal "$stderr" "nsls: cannot read the namespaces of PIDs 1, 2, 3, 4 and 5: Permission denied"
-	run -0 --separate-stderr unreadable_by_nobody 7
-	assert_equal "$stderr" "nsls: cannot read the namespaces of 8 processes (PIDs 1, 2, 3, 4, 5 and 3 more): Permission denied"
+	run -0 unreadable_by_nobody 0
+	assert_output "nsls: cannot read the namespaces of PID 1: Permission denied"
+	run -0 unreadable_by_nobody 4
+	assert_output "nsls: cannot read the namespaces of PIDs 1, 2, 3, 4 and 5: Permission denied"
+	run -0 unreadable_by_nobody 7
+	assert_output "nsls: cannot read the namespaces of 8 processes (PIDs 1, 2, 3, 4, 5 and 3 more): Permission denied"
 }
 
 @test "--help and -H: -p repeats, TASKS listed" {

@@ -588,6 +588,9 @@ collect(struct scan *s, const struct nsls_opts *o, ino_t (*task_ns)[KT_MAX])
 /*
  * Processes whose namespace files shut us out (even root: PID 1 in some
  * containers), named when they are few, so that what is missing is known.
+ * Only a person at a terminal is told: lsns skips them without a word, and
+ * scripts written for it (util-linux's own tests among them) take any
+ * standard error as a failure.
  */
 static void
 warn_unreadable(const struct scan *s)
@@ -595,7 +598,7 @@ warn_unreadable(const struct scan *s)
 	size_t n = s->unreadable, named = ARRAY_SIZE(s->unreadable_pid);
 	const pid_t *p = s->unreadable_pid;
 
-	if (n == 0)
+	if (n == 0 || !isatty(STDERR_FILENO))
 		return;
 	if (n == 1)
 		warnx("cannot read the namespaces of PID %d: Permission denied",

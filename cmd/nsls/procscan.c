@@ -256,14 +256,20 @@ reopen_checked(const struct scan *s, int pfd, ino_t ino)
 	return fd;
 }
 
+static void relations_from_fd(struct scan *s, const struct nsls_opts *o,
+			      struct ns *ns, int fd);
+
 /*
  * The socket's own network namespace (SIOCGSKNS) through a copy of the fd
- * (pidfd_getfd): needs ptrace rights over the process, as root has.
+ * (pidfd_getfd): needs ptrace rights over the process, as root has.  Its
+ * owner and parent are read now: no path opens it again later.
  */
 static ino_t
-socket_netns(int pidfd, int fd)
+socket_netns(struct scan *s, const struct nsls_opts *o, const struct proc *p,
+	     int pidfd, int fd)
 {
 	struct stat st;
+	struct ns *ns;
 	int copy, nsfd;
 	ino_t ino = 0;
 
@@ -287,6 +293,15 @@ socket_netns(int pidfd, int fd)
 	if (nsfd >= 0) {
 		if (fstat(nsfd, &st) == 0)
 			ino = st.st_ino;
+		if (ino == p->ino[NS_NET])
+			ino = 0; /* the process's own: not of note */
+		ns = ino ? nsls_get(s, ino, &ns_types[NS_NET]) : NULL;
+		if (ns != NULL && !ns->related) {
+			ns->related = true;
+			ns->have_owner_uid =
+				owner_uid_of_fd(nsfd, ns->type, &ns->owner_uid);
+			relations_from_fd(s, o, ns, nsfd);
+		}
 		close(nsfd);
 	}
 	close(copy);
@@ -361,8 +376,8 @@ scan_fd(struct scan *s, const struct nsls_opts *o, const struct proc *p,
 				*pidfd = -2; /* once per process */
 			}
 		}
-		if (*pidfd < 0 || (ino = socket_netns(*pidfd, fd)) == 0 ||
-		    ino == p->ino[NS_NET])
+		if (*pidfd < 0 ||
+		    (ino = socket_netns(s, o, p, *pidfd, fd)) == 0)
 			return;
 		ns = nsls_get(s, ino, &ns_types[NS_NET]);
 		add_string(&ns->holders, &ns->nholders, "sock:%d:%s", p->pid,
