@@ -220,3 +220,108 @@ after: "
 	run -0 --separate-stderr nsls -rn -W -o NS,HOLDERS "$ino"
 	assert_output "$ino pid:$pid"
 }
+
+# Issue 18 point 2: on a narrow terminal the long lists give way, COMMAND
+# does not, and nothing machine-readable depends on the terminal.  All of
+# it in new mount and PID namespaces (their own /run and /proc), so that
+# only this test's namespaces and processes make the table.
+narrow_tty_script='
+set -e
+mount -t tmpfs nst /run
+mkdir /run/netns
+unshare -n sleep 1000 &
+s1=$!
+while [ "$(readlink /proc/$s1/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; do
+	sleep 0.1
+done
+touch "/run/netns/$NAME"
+mount --bind "/proc/$s1/ns/net" "/run/netns/$NAME"
+nsenter -t "$s1" -n sleep 1001 &
+s2=$!
+while [ "$(readlink /proc/$s2/ns/net)" != "$(readlink /proc/$s1/ns/net)" ]; do
+	sleep 0.1
+done
+stty cols 80
+echo "=== table"
+nsls -t net -o +NAME,HOLDERS
+for c in 30 80 250; do
+	stty cols "$c"
+	echo "=== machine"
+	nsls -r -t net -o +NAME,HOLDERS
+	nsls -J -t net -o +NAME,HOLDERS
+done
+echo "=== pipe"
+COLUMNS=30 nsls -n -t net -o +NAME,HOLDERS | cat
+COLUMNS=250 nsls -n -t net -o +NAME,HOLDERS | cat
+kill "$s1" "$s2"
+'
+
+@test "on 80 columns nsls -t net -o +NAME,HOLDERS keeps COMMAND whole and cuts NAME and HOLDERS with a marker; -r, -J, -n in a pipe never change" {
+	require_root
+	command -v script >/dev/null || skip "needs script(1)"
+	name=nst-a-rather-long-network-namespace-name-$$
+	printf '%s' "$narrow_tty_script" >"$BATS_TEST_TMPDIR/narrow.sh"
+	run -0 script -qec "$(printf '%q ' env NAME="$name" \
+		PATH="$NSTOOLS_BIN:$PATH" LC_ALL=C.UTF-8 unshare -m \
+		--propagation private -pf --mount-proc \
+		bash "$BATS_TEST_TMPDIR/narrow.sh")" /dev/null </dev/null
+	all=$(tr -d '\r' <<<"$output")
+	table=$(sed -n '/^=== table$/,/^=== machine$/p' <<<"$all" | sed '1d;$d')
+	echo "$table"
+	# the rows of both sleeps show their whole command
+	grep -E '(^| |─)sleep 1000 ' <<<"$table"
+	# the long name and the mount are cut, with the marker
+	grep -E " nst[^ ]*… " <<<"$table"
+	grep -E "mount:/r[^ ]*…$" <<<"$table"
+	refute grep -F "$name" <<<"$table"
+	# nothing wider than the terminal
+	[ "$(LC_ALL=C.UTF-8 wc -L <<<"$table")" -le 80 ]
+	# -r and -J: the same bytes at 30, 80 and 250 columns
+	run -0 awk '/^=== machine$/ { n++; next } /^=== pipe$/ { exit }
+		{ print > (dir "/machine." n) }' dir="$BATS_TEST_TMPDIR" <<<"$all"
+	grep -F "$name" "$BATS_TEST_TMPDIR/machine.1"
+	cmp "$BATS_TEST_TMPDIR/machine.1" "$BATS_TEST_TMPDIR/machine.2"
+	cmp "$BATS_TEST_TMPDIR/machine.1" "$BATS_TEST_TMPDIR/machine.3"
+	# a table into a pipe: whatever COLUMNS says
+	pipe=$(sed -n '/^=== pipe$/,$p' <<<"$all" | sed 1d)
+	n=$(wc -l <<<"$pipe")
+	[ "$(head -n $((n / 2)) <<<"$pipe")" = "$(tail -n $((n / 2)) <<<"$pipe")" ]
+	grep -F "mount:/run/netns/$name" <<<"$pipe"
+}
+
+netnslink_tty_script='
+set -e
+mount -t tmpfs nst /run
+mkdir /run/netns
+unshare -n sleep 1000 &
+s1=$!
+while [ "$(readlink /proc/$s1/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; do
+	sleep 0.1
+done
+for _ in 1 2 3 4 5; do
+	nsenter -t "$s1" -n sleep 1000 &
+	while [ "$(readlink /proc/$!/ns/net)" != "$(readlink /proc/$s1/ns/net)" ]; do
+		sleep 0.1
+	done
+done
+netnslink "$s1" "$NAME"
+stty cols 80
+netnslink
+kill $(jobs -p)
+'
+
+@test "netnslink on 80 columns: a long NAME stays whole on its row, PIDS is cut with a marker" {
+	require_root
+	command -v script >/dev/null || skip "needs script(1)"
+	name=nst-a-long-network-namespace-name-$$
+	printf '%s' "$netnslink_tty_script" >"$BATS_TEST_TMPDIR/nl.sh"
+	run -0 script -qec "$(printf '%q ' env NAME="$name" \
+		PATH="$NSTOOLS_BIN:$PATH" unshare -m --propagation private \
+		-pf --mount-proc bash "$BATS_TEST_TMPDIR/nl.sh")" /dev/null </dev/null
+	output=$(tr -d '\r' <<<"$output")
+	mapfile -t lines <<<"$output"
+	assert_line --index 0 --regexp '^NAME +NS KIND +NPROCS NOTE +PIDS *$'
+	assert_line --index 1 --regexp "^$name +[0-9]+ bind +6 +[0-9,]+~$"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(wc -L <<<"$output")" -le 80 ]
+}
