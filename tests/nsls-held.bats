@@ -325,3 +325,93 @@ kill $(jobs -p)
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(wc -L <<<"$output")" -le 80 ]
 }
+
+# is_sleeping PID: has PID become the sleep its script ends in?
+is_sleeping() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
+}
+
+# hold_net_on_mnt KIND: a sleep in new user, mount and network namespaces
+# whose network namespace is bind-mounted on /mnt/f of a tmpfs; KIND cover:
+# then another tmpfs mounted over /mnt; chroot: the sleep chroot'ed into a
+# copy of / (made before the bind mount, so /mnt/f is outside its root);
+# plain: neither.  As nobody when we are root (root lists another user's
+# mounts through statmount, nobody through /proc/PID/mountinfo), else as
+# ourselves.  Sets PID and NET.
+hold_net_on_mnt() {
+	local -a as=()
+	local script='
+	mount -t tmpfs t /mnt
+	if [ "$1" = chroot ]; then
+		mkdir /mnt/R
+		mount --rbind / /mnt/R
+	fi
+	touch /mnt/f
+	mount --bind /proc/self/ns/net /mnt/f
+	case $1 in
+	cover) mount -t tmpfs c /mnt ;;
+	chroot) exec chroot /mnt/R sleep 1000 ;;
+	esac
+	exec sleep 1000'
+
+	if [ "$(id -u)" -eq 0 ]; then
+		require_userns
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	fi
+	spawn "${as[@]}" unshare -Urmn --propagation private sh -ec "$script" sh "$1"
+	PID=$SPAWNED_PID
+	wait_until is_sleeping "$PID"
+	NET=$(ns_inode "$PID" net)
+}
+
+# The HOLDERS of NET, one a line, listed by nsls as us and, if we are
+# root, as nobody too (the two back ends), each line once.
+holders_both_ways() {
+	{
+		nsls -J -o NS,HOLDERS "$NET" 2>/dev/null | jq -r '.namespaces[].holders[]'
+		if [ "$(id -u)" -eq 0 ]; then
+			as_nobody nsls -J -o NS,HOLDERS "$NET" 2>/dev/null |
+				jq -r '.namespaces[].holders[]'
+		fi
+	} | sort -u
+}
+
+@test "HOLDERS: a bind mount another mount covers says (hidden), with statmount and from mountinfo" {
+	hold_net_on_mnt cover
+	run -0 holders_both_ways
+	assert_output "mount:/proc/$PID/root/mnt/f (hidden)
+pid:$PID"
+	# nothing to open it by: no NSFS, and PATH is the process's
+	run -0 --separate-stderr nsls -J -o NS,NSFS,PATH "$NET"
+	run -0 jq -r '.namespaces[0] | "\(.nsfs) \(.path)"' <<<"$output"
+	assert_output "null /proc/$PID/ns/net"
+	[ "$(id -u)" -eq 0 ] || return 0
+	# seen from inside that mount namespace: our own mount, hidden
+	run -0 --separate-stderr nsenter -t "$PID" -m "$NSTOOLS_BIN/nsls" -J \
+		-o NS,HOLDERS,NSFS "$NET"
+	run -0 jq -r '.namespaces[0] | (.holders[], .nsfs)' <<<"$output"
+	assert_output "pid:$PID
+mount:/mnt/f (hidden)
+null"
+}
+
+@test "HOLDERS: the same bind mount uncovered is not hidden, with statmount and from mountinfo" {
+	hold_net_on_mnt plain
+	run -0 holders_both_ways
+	assert_output "mount:/proc/$PID/root/mnt/f
+pid:$PID"
+}
+
+@test "HOLDERS: a bind mount outside a chroot'ed process's root is (hidden), or unseen, never a path into the root" {
+	hold_net_on_mnt chroot
+	run -0 holders_both_ways
+	assert_line "pid:$PID"
+	refute_line "mount:/proc/$PID/root/mnt/f"
+	if [ "$(id -u)" -eq 0 ]; then
+		# statmount lists every mount of the namespace
+		run -0 --separate-stderr nsls -J -o NS,HOLDERS "$NET"
+		run -0 jq -r '.namespaces[].holders[]' <<<"$output"
+		assert_output "pid:$PID
+mount:/proc/$PID/root/mnt/f (hidden)"
+	fi
+}

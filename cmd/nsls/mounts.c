@@ -389,6 +389,26 @@ by_ns_point(const void *a, const void *b)
 	return strcmp(x->point, y->point);
 }
 
+/*
+ * Our own mountinfo, through /proc/self (read_file_at follows no link):
+ * the directory it leads to checked to be of the same procfs.
+ */
+static char *
+read_own_mountinfo(const struct scan *s)
+{
+	struct stat self, proc;
+	char *text = NULL;
+	int fd = openat(s->procdir, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &self) == 0 && fstat(s->procdir, &proc) == 0 &&
+	    self.st_dev == proc.st_dev)
+		text = read_file_at(fd, "mountinfo", NULL, false);
+	close(fd);
+	return text;
+}
+
 /* The mount table PID (0: we) sees for mount namespace MNTNS, read once. */
 static const struct mnt_view *
 get_view(struct scan *s, struct nsfs_mounts *ms, ino_t mntns, pid_t pid)
@@ -403,11 +423,9 @@ get_view(struct scan *s, struct nsfs_mounts *ms, ino_t mntns, pid_t pid)
 	ms->views = xrealloc(ms->views, ms->nviews + 1, sizeof(*ms->views));
 	v = &ms->views[ms->nviews++];
 	*v = (struct mnt_view){ .mntns = mntns };
-	if (pid == 0)
-		snprintf(path, sizeof(path), "self/mountinfo");
-	else
-		snprintf(path, sizeof(path), "%d/mountinfo", pid);
-	v->text = read_file_at(s->procdir, path, NULL, false);
+	snprintf(path, sizeof(path), "%d/mountinfo", pid);
+	v->text = pid == 0 ? read_own_mountinfo(s)
+			   : read_file_at(s->procdir, path, NULL, false);
 	if (v->text == NULL)
 		return NULL;
 	for (line = strtok_r(v->text, "\n", &save); line != NULL;
