@@ -286,7 +286,8 @@ kill "$s1" "$s2"
 	pipe=$(sed -n '/^=== pipe$/,$p' <<<"$all" | sed 1d)
 	n=$(wc -l <<<"$pipe")
 	[ "$(head -n $((n / 2)) <<<"$pipe")" = "$(tail -n $((n / 2)) <<<"$pipe")" ]
-	grep -F "mount:/run/netns/$name" <<<"$pipe"
+	# its own tmpfs on /run, stacked on the old one: not hidden
+	grep -E "mount:/run/netns/$name\$" <<<"$pipe"
 }
 
 netnslink_tty_script='

@@ -464,10 +464,10 @@ goes_through(const char *dir, const char *path)
 }
 
 /*
- * Is a mount on X (index in V) in the way of a lookup of PATH, which
- * should go on into X's child BELOW (V->n: PATH ends at X itself)?  A
- * child of X mounted on a directory the lookup goes through, or, at
- * X's own point, one stacked on X.
+ * Is a mount on X (index in V) in the way of a lookup that should go on
+ * from X into its child BELOW, mounted on PATH (V->n: none, PATH is X's
+ * own point)?  A child of X mounted on a directory the lookup passes on
+ * the way to PATH, or, when the lookup ends at X, one stacked on X.
  */
 static bool
 in_the_way(const struct mnt_view *v, size_t x, size_t below, const char *path)
@@ -506,7 +506,8 @@ mount_hidden(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
 	if (x == v->n)
 		return true;
 	for (below = v->n, steps = 0; x < v->n && steps < v->n; steps++) {
-		if (in_the_way(v, x, below, m->point))
+		if (in_the_way(v, x, below,
+			       below < v->n ? v->e[below].point : m->point))
 			return true;
 		below = x;
 		x = v->e[x].parent == v->e[x].id ? v->n
