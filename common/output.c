@@ -277,13 +277,17 @@ cut_style(void)
 		{ { "\xe2\x80\xa6", false }, { "\xe2\x80\xa6", true } },
 	};
 	const char *version = NULL;
-	int major = 0, minor = 0;
+	char *end = NULL;
+	long major = 0, minor = 0;
 	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
 	scols_get_library_version(&version);
-	if (version == NULL || sscanf(version, "%d.%d", &major, &minor) != 2)
-		major = 3;
-	return &styles[utf8][major < 2 || (major == 2 && minor < 40)];
+	if (version != NULL)
+		major = strtol(version, &end, 10);
+	if (end != NULL && *end == '.')
+		minor = strtol(end + 1, NULL, 10);
+	/* "2.38.1": before 2.40; unreadable: take the newer behaviour */
+	return &styles[utf8][major == 2 && minor < 40];
 }
 
 struct libscols_table *
