@@ -307,9 +307,8 @@ ns_table_new(const struct ns_output *out, const struct ns_column *cols,
 	for (size_t i = 0; i < nsel; i++) {
 		const struct ns_column *c = &cols[sel[i]];
 		int flags = c->flags;
-		struct libscols_column *cl;
-
 		double whint = c->whint;
+		struct libscols_column *cl;
 
 		/* a relative width lets libsmartcols shrink even an uncut one */
 		if (out->notruncate && (flags & SCOLS_FL_TRUNC) && whint < 1)

@@ -335,7 +335,8 @@ is_sleeping() {
 # hold_net_on_mnt KIND: a sleep in new user, mount and network namespaces
 # whose network namespace is bind-mounted on /mnt/f of a tmpfs; KIND cover:
 # then another tmpfs mounted over /mnt; chroot: the sleep chroot'ed into a
-# copy of / (made before the bind mount, so /mnt/f is outside its root);
+# copy of / (made before the bind mount, so /mnt/f is outside its root;
+# /mnt/R/mnt/f, inside it, is its /mnt/f);
 # plain: neither.  As nobody when we are root (root lists another user's
 # mounts through statmount, nobody through /proc/PID/mountinfo), else as
 # ourselves.  Sets PID and NET.
@@ -343,11 +344,12 @@ hold_net_on_mnt() {
 	local -a as=()
 	local script='
 	mount -t tmpfs t /mnt
+	touch /mnt/f
 	if [ "$1" = chroot ]; then
 		mkdir /mnt/R
 		mount --rbind / /mnt/R
+		mount --bind /proc/self/ns/net /mnt/R/mnt/f
 	fi
-	touch /mnt/f
 	mount --bind /proc/self/ns/net /mnt/f
 	case $1 in
 	cover) mount -t tmpfs c /mnt ;;
@@ -403,16 +405,19 @@ null"
 pid:$PID"
 }
 
-@test "HOLDERS: a bind mount outside a chroot'ed process's root is (hidden), or unseen, never a path into the root" {
+@test "HOLDERS: a bind mount outside a chroot'ed process's root is (hidden) or unseen; one inside is named from that root" {
 	hold_net_on_mnt chroot
 	run -0 holders_both_ways
-	assert_line "pid:$PID"
-	refute_line "mount:/proc/$PID/root/mnt/f"
+	# the one inside its root, by its path from there, both ways
+	assert_output --regexp "^mount:/proc/$PID/root/mnt/f
+(mount:/proc/$PID/root/mnt/f \(hidden\)
+)?pid:$PID\$"
 	if [ "$(id -u)" -eq 0 ]; then
 		# statmount lists every mount of the namespace
 		run -0 --separate-stderr nsls -J -o NS,HOLDERS "$NET"
 		run -0 jq -r '.namespaces[].holders[]' <<<"$output"
 		assert_output "pid:$PID
+mount:/proc/$PID/root/mnt/f
 mount:/proc/$PID/root/mnt/f (hidden)"
 	fi
 }

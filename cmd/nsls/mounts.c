@@ -495,19 +495,22 @@ in_the_way(const struct mnt_view *v, size_t x, size_t below, const char *path)
  */
 static bool
 mount_hidden(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
-	     pid_t pid)
+	     pid_t pid, const char **point)
 {
 	const struct mnt_view *v = get_view(s, ms, m->mntns, pid);
 	size_t x, below, steps;
 
+	*point = m->point;
 	if (v == NULL)
 		return false;
 	x = view_find(v, m->id);
 	if (x == v->n)
 		return true;
+	/* from that process's root, where statmount's is the namespace's */
+	*point = v->e[x].point;
 	for (below = v->n, steps = 0; x < v->n && steps < v->n; steps++) {
 		if (in_the_way(v, x, below,
-			       below < v->n ? v->e[below].point : m->point))
+			       v->e[below < v->n ? below : x].point))
 			return true;
 		below = x;
 		x = v->e[x].parent == v->e[x].id ? v->n
@@ -533,11 +536,13 @@ copy_pid(const struct nsfs_mounts *ms, const struct nsfs_mount *m,
  * Of the mounts M[0..N) of one namespace on one path, the one to show:
  * one that can be reached, in our own mount namespace, else in one a
  * process is in (a path to it); else the first of those, *HIDDEN; else
- * one in a mount namespace no process is in (*PID 0).
+ * one in a mount namespace no process is in (*PID 0).  *POINT: its path
+ * from that process's root (ours).
  */
 static const struct nsfs_mount *
 pick_copy(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
-	  size_t n, ino_t self_mnt, pid_t *pid, bool *hidden)
+	  size_t n, ino_t self_mnt, pid_t *pid, bool *hidden,
+	  const char **point)
 {
 	const struct nsfs_mount *first = NULL;
 	pid_t first_pid = 0;
@@ -549,7 +554,7 @@ pick_copy(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
 
 			if (p < 0 || (p == 0) != (ours == 1))
 				continue;
-			if (!mount_hidden(s, ms, &m[i], p)) {
+			if (!mount_hidden(s, ms, &m[i], p, point)) {
 				*pid = p;
 				return &m[i];
 			}
@@ -561,6 +566,7 @@ pick_copy(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
 	}
 	*pid = first_pid;
 	*hidden = first != NULL;
+	*point = first != NULL ? first->point : m->point;
 	return first != NULL ? first : m;
 }
 
@@ -597,33 +603,35 @@ add_mount_holders(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 		const struct nsfs_mount *m;
 		char copies[64] = "";
 		struct ns *ns;
+		const char *point;
 		bool hidden;
 		pid_t pid;
 
 		for (j = i + 1;
 		     j < ms->n && by_ns_point(&ms->m[i], &ms->m[j]) == 0; j++)
 			continue;
-		m = pick_copy(s, ms, &ms->m[i], j - i, self_mnt, &pid, &hidden);
+		m = pick_copy(s, ms, &ms->m[i], j - i, self_mnt, &pid, &hidden,
+			      &point);
 		ns = nsls_get(s, m->ino, m->type);
 		holder_note(copies, sizeof(copies), hidden, j - i - 1);
 		if (m->mntns == self_mnt)
 			add_string(&ns->holders, &ns->nholders, "mount:%s%s",
-				   m->point, copies);
+				   point, copies);
 		else if (pid == 0)
 			add_string(&ns->holders, &ns->nholders,
 				   "mount:mnt:[%lu]%s%s",
-				   (unsigned long)m->mntns, m->point, copies);
+				   (unsigned long)m->mntns, point, copies);
 		else
 			add_string(&ns->holders, &ns->nholders,
-				   "mount:/proc/%d/root%s%s", pid, m->point,
+				   "mount:/proc/%d/root%s%s", pid, point,
 				   copies);
 		/* a hidden mount's path opens something else, or nothing */
 		if (hidden)
 			continue;
 		if (m->mntns == self_mnt)
-			add_string(&ns->nsfs, &ns->nnsfs, "%s", m->point);
+			add_string(&ns->nsfs, &ns->nnsfs, "%s", point);
 		if (m->mntns == self_mnt || pid != 0)
-			set_src(ns, SRC_MOUNT, pid, m->point);
+			set_src(ns, SRC_MOUNT, pid, point);
 	}
 }
 
