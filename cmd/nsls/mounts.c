@@ -504,7 +504,7 @@ mount_hidden(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
 	if (v == NULL)
 		return false;
 	x = view_find(v, m->id);
-	if (x == v->n)
+	if (x == v->n || v->e == NULL)
 		return true;
 	/* from that process's root, where statmount's is the namespace's */
 	*point = v->e[x].point;
