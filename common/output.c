@@ -6,9 +6,12 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <langinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <wchar.h>
 
 #include "nscommon-internal.h"
 
@@ -194,6 +197,99 @@ split_at_newlines(struct libscols_column *cl)
 	return scols_column_set_safechars(cl, "\n");
 }
 
+/*
+ * A list column that may be cut (SCOLS_FL_WRAP | SCOLS_FL_TRUNC) in a table
+ * on a terminal: one item a line, and an item wider than the width
+ * libsmartcols gave the column is cut to it, ending in a marker (the
+ * library cuts cells silently, and not at all on a cell's later lines).
+ */
+struct cut_style {
+	const char *marker; /* U+2026 in a UTF-8 locale, '~' elsewhere */
+	/*
+	 * libsmartcols before 2.40 keeps printing a cell's last item past
+	 * the cut unless told it ended (a pointer to its end); 2.40 and
+	 * later take that pointer as one more, empty, line.
+	 */
+	bool point_at_end;
+};
+
+/* Bytes of S (N long) that fit in WIDTH terminal cells. */
+static size_t
+fitting_bytes(const char *s, size_t n, size_t width)
+{
+	mbstate_t st;
+	size_t off = 0, cells = 0;
+
+	memset(&st, 0, sizeof(st));
+	while (off < n) {
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, s + off, n - off, &st);
+		int w = 1;
+
+		if (len == 0 || len > n - off) {
+			/* not a character: one byte, one cell */
+			len = 1;
+			memset(&st, 0, sizeof(st));
+		} else if (wcwidth(wc) >= 0) {
+			w = wcwidth(wc);
+		}
+		if (cells + (size_t)w > width)
+			break;
+		cells += (size_t)w;
+		off += len;
+	}
+	return off;
+}
+
+static char *
+cut_nextchunk(const struct libscols_column *cl, char *data, void *userdata)
+{
+	const struct cut_style *style = userdata;
+	size_t width = scols_column_get_width(cl);
+	char *nl = strchr(data, '\n');
+	size_t n = nl != NULL ? (size_t)(nl - data) : strlen(data);
+	size_t mlen = strlen(style->marker), off;
+
+	if (nl != NULL)
+		*nl = '\0';
+	/* width 0: libsmartcols is still measuring the column */
+	if (width == 0 || fitting_bytes(data, n, width) == n)
+		return nl != NULL ? nl + 1 : NULL;
+	off = fitting_bytes(data, n, width - 1);
+	/* the marker needs its bytes and a NUL within the item's */
+	if (off + mlen > n && width > 1)
+		off = fitting_bytes(data, n, width - 2);
+	if (off + mlen <= n && width > 1) {
+		memcpy(data + off, style->marker, mlen);
+		off += mlen;
+	}
+	data[off] = '\0';
+	if (nl != NULL)
+		return nl + 1;
+	return style->point_at_end ? data + n : NULL;
+}
+
+static const struct cut_style *
+cut_style(void)
+{
+	static const struct cut_style styles[2][2] = {
+		{ { "~", false }, { "~", true } },
+		{ { "\xe2\x80\xa6", false }, { "\xe2\x80\xa6", true } },
+	};
+	const char *version = NULL;
+	char *end = NULL;
+	long major = 0, minor = 0;
+	bool utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+	scols_get_library_version(&version);
+	if (version != NULL)
+		major = strtol(version, &end, 10);
+	if (end != NULL && *end == '.')
+		minor = strtol(end + 1, NULL, 10);
+	/* "2.38.1": before 2.40; unreadable: take the newer behaviour */
+	return &styles[utf8][major == 2 && minor < 40];
+}
+
 struct libscols_table *
 ns_table_new(const struct ns_output *out, const struct ns_column *cols,
 	     const int *sel, size_t nsel)
@@ -211,21 +307,31 @@ ns_table_new(const struct ns_output *out, const struct ns_column *cols,
 	for (size_t i = 0; i < nsel; i++) {
 		const struct ns_column *c = &cols[sel[i]];
 		int flags = c->flags;
+		double whint = c->whint;
 		struct libscols_column *cl;
 
+		/* a relative width lets libsmartcols shrink even an uncut one */
+		if (out->notruncate && (flags & SCOLS_FL_TRUNC) && whint < 1)
+			whint = 0;
 		if (out->notruncate)
 			flags &= ~SCOLS_FL_TRUNC;
 		if (!out->tree)
 			flags &= ~SCOLS_FL_TREE;
 		if (out->json && is_array(c->json_type))
 			flags |= SCOLS_FL_WRAP;
-		cl = scols_table_new_column(tb, c->name, c->whint, flags);
+		cl = scols_table_new_column(tb, c->name, whint, flags);
 		if (cl == NULL)
 			goto fail;
 		if (out->json &&
 		    scols_column_set_json_type(cl, c->json_type) != 0)
 			goto fail;
 		if ((flags & SCOLS_FL_WRAP) && split_at_newlines(cl) != 0)
+			goto fail;
+		if ((flags & SCOLS_FL_WRAP) && (flags & SCOLS_FL_TRUNC) &&
+		    !out->json && !out->raw &&
+		    scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+					      cut_nextchunk,
+					      (void *)cut_style()) != 0)
 			goto fail;
 	}
 	return tb;

@@ -220,3 +220,204 @@ after: "
 	run -0 --separate-stderr nsls -rn -W -o NS,HOLDERS "$ino"
 	assert_output "$ino pid:$pid"
 }
+
+# Issue 18 point 2: on a narrow terminal the long lists give way, COMMAND
+# does not, and nothing machine-readable depends on the terminal.  All of
+# it in new mount and PID namespaces (their own /run and /proc), so that
+# only this test's namespaces and processes make the table.
+narrow_tty_script='
+set -e
+mount -t tmpfs nst /run
+mkdir /run/netns
+unshare -n sleep 1000 &
+s1=$!
+while [ "$(readlink /proc/$s1/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; do
+	sleep 0.1
+done
+touch "/run/netns/$NAME"
+mount --bind "/proc/$s1/ns/net" "/run/netns/$NAME"
+nsenter -t "$s1" -n sleep 1001 &
+s2=$!
+while [ "$(readlink /proc/$s2/ns/net)" != "$(readlink /proc/$s1/ns/net)" ]; do
+	sleep 0.1
+done
+stty cols 80
+echo "=== table"
+nsls -t net -o +NAME,HOLDERS
+for c in 30 80 250; do
+	stty cols "$c"
+	echo "=== machine"
+	nsls -r -t net -o +NAME,HOLDERS
+	nsls -J -t net -o +NAME,HOLDERS
+done
+echo "=== pipe"
+COLUMNS=30 nsls -n -t net -o +NAME,HOLDERS | cat
+COLUMNS=250 nsls -n -t net -o +NAME,HOLDERS | cat
+kill "$s1" "$s2"
+'
+
+@test "on 80 columns nsls -t net -o +NAME,HOLDERS keeps COMMAND whole and cuts NAME and HOLDERS with a marker; -r, -J, -n in a pipe never change" {
+	# in a user namespace of its own: any user can run it
+	command -v script >/dev/null || skip "needs script(1)"
+	name=nst-a-rather-long-network-namespace-name-$$
+	printf '%s' "$narrow_tty_script" >"$BATS_TEST_TMPDIR/narrow.sh"
+	run -0 script -qec "$(printf '%q ' env NAME="$name" \
+		PATH="$NSTOOLS_BIN:$PATH" LC_ALL=C.UTF-8 unshare -Urm \
+		--propagation private -pf --mount-proc \
+		bash "$BATS_TEST_TMPDIR/narrow.sh")" /dev/null </dev/null
+	all=$(tr -d '\r' <<<"$output")
+	table=$(sed -n '/^=== table$/,/^=== machine$/p' <<<"$all" | sed '1d;$d')
+	echo "$table"
+	# the rows of both sleeps show their whole command
+	grep -E '(^| |─)sleep 1000 ' <<<"$table"
+	# the long name and the mount are cut, with the marker
+	grep -E " nst[^ ]*… " <<<"$table"
+	grep -E "mount:/r[^ ]*…$" <<<"$table"
+	refute grep -F "$name" <<<"$table"
+	# nothing wider than the terminal
+	[ "$(LC_ALL=C.UTF-8 wc -L <<<"$table")" -le 80 ]
+	# -r and -J: the same bytes at 30, 80 and 250 columns
+	run -0 awk '/^=== machine$/ { n++; next } /^=== pipe$/ { exit }
+		{ print > (dir "/machine." n) }' dir="$BATS_TEST_TMPDIR" <<<"$all"
+	grep -F "$name" "$BATS_TEST_TMPDIR/machine.1"
+	cmp "$BATS_TEST_TMPDIR/machine.1" "$BATS_TEST_TMPDIR/machine.2"
+	cmp "$BATS_TEST_TMPDIR/machine.1" "$BATS_TEST_TMPDIR/machine.3"
+	# a table into a pipe: whatever COLUMNS says
+	pipe=$(sed -n '/^=== pipe$/,$p' <<<"$all" | sed 1d)
+	n=$(wc -l <<<"$pipe")
+	[ "$(head -n $((n / 2)) <<<"$pipe")" = "$(tail -n $((n / 2)) <<<"$pipe")" ]
+	# its own tmpfs on /run, stacked on the old one: not hidden
+	grep -E "mount:/run/netns/$name\$" <<<"$pipe"
+}
+
+netnslink_tty_script='
+set -e
+mount -t tmpfs nst /run
+mkdir /run/netns
+unshare -n sleep 1000 &
+s1=$!
+while [ "$(readlink /proc/$s1/ns/net)" = "$(readlink /proc/$$/ns/net)" ]; do
+	sleep 0.1
+done
+for _ in 1 2 3 4 5; do
+	nsenter -t "$s1" -n sleep 1000 &
+	while [ "$(readlink /proc/$!/ns/net)" != "$(readlink /proc/$s1/ns/net)" ]; do
+		sleep 0.1
+	done
+done
+netnslink "$s1" "$NAME"
+stty cols 80
+netnslink
+kill $(jobs -p)
+'
+
+@test "netnslink on 80 columns: a long NAME stays whole on its row, PIDS is cut with a marker" {
+	# in a user namespace of its own: any user can run it
+	command -v script >/dev/null || skip "needs script(1)"
+	name=nst-a-long-network-namespace-name-$$
+	printf '%s' "$netnslink_tty_script" >"$BATS_TEST_TMPDIR/nl.sh"
+	run -0 script -qec "$(printf '%q ' env NAME="$name" \
+		PATH="$NSTOOLS_BIN:$PATH" unshare -Urm --propagation private \
+		-pf --mount-proc bash "$BATS_TEST_TMPDIR/nl.sh")" /dev/null </dev/null
+	output=$(tr -d '\r' <<<"$output")
+	mapfile -t lines <<<"$output"
+	assert_line --index 0 --regexp '^NAME +NS KIND +NPROCS NOTE +PIDS *$'
+	assert_line --index 1 --regexp "^$name +[0-9]+ bind +6 +[0-9,]+~$"
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(wc -L <<<"$output")" -le 80 ]
+}
+
+# is_sleeping PID: has PID become the sleep its script ends in?
+is_sleeping() {
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
+}
+
+# hold_net_on_mnt KIND: a sleep in new user, mount and network namespaces
+# whose network namespace is bind-mounted on /mnt/f of a tmpfs; KIND cover:
+# then another tmpfs mounted over /mnt; chroot: the sleep chroot'ed into a
+# copy of / (made before the bind mount, so /mnt/f is outside its root;
+# /mnt/R/mnt/f, inside it, is its /mnt/f);
+# plain: neither.  As nobody when we are root (root lists another user's
+# mounts through statmount, nobody through /proc/PID/mountinfo), else as
+# ourselves.  Sets PID and NET.
+hold_net_on_mnt() {
+	local -a as=()
+	local script='
+	mount -t tmpfs t /mnt
+	touch /mnt/f
+	if [ "$1" = chroot ]; then
+		mkdir /mnt/R
+		mount --rbind / /mnt/R
+		mount --bind /proc/self/ns/net /mnt/R/mnt/f
+	fi
+	mount --bind /proc/self/ns/net /mnt/f
+	case $1 in
+	cover) mount -t tmpfs c /mnt ;;
+	chroot) exec chroot /mnt/R sleep 1000 ;;
+	esac
+	exec sleep 1000'
+
+	if [ "$(id -u)" -eq 0 ]; then
+		require_userns
+		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	fi
+	spawn "${as[@]}" unshare -Urmn --propagation private sh -ec "$script" sh "$1"
+	PID=$SPAWNED_PID
+	wait_until is_sleeping "$PID"
+	NET=$(ns_inode "$PID" net)
+}
+
+# The HOLDERS of NET, one a line, listed by nsls as us and, if we are
+# root, as nobody too (the two back ends), each line once.
+holders_both_ways() {
+	{
+		nsls -J -o NS,HOLDERS "$NET" 2>/dev/null | jq -r '.namespaces[].holders[]'
+		if [ "$(id -u)" -eq 0 ]; then
+			as_nobody nsls -J -o NS,HOLDERS "$NET" 2>/dev/null |
+				jq -r '.namespaces[].holders[]'
+		fi
+	} | sort -u
+}
+
+@test "HOLDERS: a bind mount another mount covers says (hidden), with statmount and from mountinfo" {
+	hold_net_on_mnt cover
+	run -0 holders_both_ways
+	assert_output "mount:/proc/$PID/root/mnt/f (hidden)
+pid:$PID"
+	# nothing to open it by: no NSFS, and PATH is the process's
+	run -0 --separate-stderr nsls -J -o NS,NSFS,PATH "$NET"
+	run -0 jq -r '.namespaces[0] | "\(.nsfs) \(.path)"' <<<"$output"
+	assert_output "null /proc/$PID/ns/net"
+	[ "$(id -u)" -eq 0 ] || return 0
+	# seen from inside that mount namespace: our own mount, hidden
+	run -0 --separate-stderr nsenter -t "$PID" -m "$NSTOOLS_BIN/nsls" -J \
+		-o NS,HOLDERS,NSFS "$NET"
+	run -0 jq -r '.namespaces[0] | (.holders[], .nsfs)' <<<"$output"
+	assert_output "pid:$PID
+mount:/mnt/f (hidden)
+null"
+}
+
+@test "HOLDERS: the same bind mount uncovered is not hidden, with statmount and from mountinfo" {
+	hold_net_on_mnt plain
+	run -0 holders_both_ways
+	assert_output "mount:/proc/$PID/root/mnt/f
+pid:$PID"
+}
+
+@test "HOLDERS: a bind mount outside a chroot'ed process's root is (hidden) or unseen; one inside is named from that root" {
+	hold_net_on_mnt chroot
+	run -0 holders_both_ways
+	# the one inside its root, by its path from there, both ways
+	assert_output --regexp "^mount:/proc/$PID/root/mnt/f
+(mount:/proc/$PID/root/mnt/f \(hidden\)
+)?pid:$PID\$"
+	if [ "$(id -u)" -eq 0 ]; then
+		# statmount lists every mount of the namespace
+		run -0 --separate-stderr nsls -J -o NS,HOLDERS "$NET"
+		run -0 jq -r '.namespaces[].holders[]' <<<"$output"
+		assert_output "pid:$PID
+mount:/proc/$PID/root/mnt/f
+mount:/proc/$PID/root/mnt/f (hidden)"
+	fi
+}

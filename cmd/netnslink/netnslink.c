@@ -13,7 +13,8 @@
 #include "netnslink.h"
 
 const struct ns_column columns[NCOLS] = {
-	[COL_NAME] = { "NAME", "name under the directory", 0.2, 0,
+	/* the name is never cut; on a narrow terminal PIDS is, first */
+	[COL_NAME] = { "NAME", "name under the directory", 0, 0,
 		       SCOLS_JSON_STRING },
 	[COL_NS] = { "NS", "network namespace inode", 10, SCOLS_FL_RIGHT,
 		     SCOLS_JSON_NUMBER },
@@ -24,7 +25,8 @@ const struct ns_column columns[NCOLS] = {
 			 SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[COL_NOTE] = { "NOTE", "'host' (PID 1's) or 'current' (the caller's)",
 		       4, 0, SCOLS_JSON_STRING },
-	[COL_PIDS] = { "PIDS", "processes in it (a table shows five)", 0.3, 0,
+	[COL_PIDS] = { "PIDS", "processes in it (a table shows five)", 0.05,
+		       SCOLS_FL_WRAP | SCOLS_FL_TRUNC,
 		       SCOLS_JSON_ARRAY_NUMBER },
 };
 

@@ -68,6 +68,7 @@ struct nsls_statmount {
 #endif
 #define NSLS_LSMT_ROOT 0xffffffffffffffffULL
 #define NSLS_STATMOUNT_SB_BASIC 0x01U
+#define NSLS_STATMOUNT_MNT_BASIC 0x02U
 #define NSLS_STATMOUNT_MNT_ROOT 0x08U
 #define NSLS_STATMOUNT_MNT_POINT 0x10U
 
@@ -77,6 +78,21 @@ struct nsfs_mount {
 	ino_t ino;
 	ino_t mntns;
 	char *point; /* from the root of MNTNS */
+	unsigned id; /* its mount ID as mountinfo shows it */
+};
+
+/* A mount table as one process sees it (its /proc/PID/mountinfo). */
+struct mnt_entry {
+	unsigned id, parent;
+	const char *point; /* into text */
+};
+
+struct mnt_view {
+	ino_t mntns;
+	bool readable;
+	char *text;
+	struct mnt_entry *e;
+	size_t n;
 };
 
 struct nsfs_mounts {
@@ -88,6 +104,9 @@ struct nsfs_mounts {
 	 * process or mount is O(1).
 	 */
 	struct ino_table mntns;
+	/* Read for the copies shown, to tell a hidden one: see mount_hidden */
+	struct mnt_view *views;
+	size_t nviews;
 };
 
 static void
@@ -96,6 +115,11 @@ free_nsfs_mounts(struct nsfs_mounts *ms)
 	for (size_t i = 0; i < ms->n; i++)
 		free(ms->m[i].point);
 	free(ms->m);
+	for (size_t i = 0; i < ms->nviews; i++) {
+		free(ms->views[i].text);
+		free(ms->views[i].e);
+	}
+	free(ms->views);
 	ino_table_free(&ms->mntns);
 	memset(ms, 0, sizeof(*ms));
 }
@@ -128,10 +152,11 @@ mntns_add(struct nsfs_mounts *ms, ino_t ino, pid_t pid)
 
 static void
 add_nsfs_mount(struct nsfs_mounts *ms, const struct ns_type *t, ino_t ino,
-	       const char *point, ino_t mntns)
+	       const char *point, ino_t mntns, unsigned id)
 {
 	ms->m = xrealloc(ms->m, ms->n + 1, sizeof(*ms->m));
-	ms->m[ms->n++] = (struct nsfs_mount){ t, ino, mntns, xstrdup(point) };
+	ms->m[ms->n++] =
+		(struct nsfs_mount){ t, ino, mntns, xstrdup(point), id };
 }
 
 /*
@@ -174,7 +199,8 @@ read_mount_table(struct nsfs_mounts *ms, const struct nsls_opts *o,
 			if (syscall(SYS_statmount, &q, sm, bufsize, 0) != 0 ||
 			    sm->sb_magic != NSFS_MAGIC)
 				continue;
-			q.param = NSLS_STATMOUNT_MNT_ROOT |
+			q.param = NSLS_STATMOUNT_MNT_BASIC |
+				  NSLS_STATMOUNT_MNT_ROOT |
 				  NSLS_STATMOUNT_MNT_POINT;
 			if (syscall(SYS_statmount, &q, sm, bufsize, 0) != 0 ||
 			    (sm->mask & q.param) != q.param ||
@@ -185,12 +211,39 @@ read_mount_table(struct nsfs_mounts *ms, const struct nsls_opts *o,
 			if (st.st_ino == 0 && fstat(nsfd, &st) != 0)
 				continue;
 			add_nsfs_mount(ms, t, ino, sm->str + sm->mnt_point,
-				       st.st_ino);
+				       st.st_ino, sm->mnt_id_old);
 		}
 		if (n > 0)
 			req.param = ids[n - 1];
 	} while (n == BATCH);
 	return 0;
+}
+
+/*
+ * The mount tables of the mount namespaces before (STEP NSLS_MNT_GET_PREV)
+ * or after (NSLS_MNT_GET_NEXT) SELF, up to the end.  -1 when one fails.
+ */
+static int
+walk_from(struct nsfs_mounts *ms, const struct nsls_opts *o, int self,
+	  unsigned long step, struct nsls_statmount *sm, size_t bufsize)
+{
+	struct nsls_mnt_ns_info info = { .size = sizeof(info) };
+	int cur = self, next, e;
+
+	for (;;) {
+		next = ioctl(cur, step, &info);
+		e = errno;
+		if (cur != self)
+			close(cur);
+		if (next < 0)
+			return e == ENOENT ? 0 : -1;
+		if (read_mount_table(ms, o, info.mnt_ns_id, next, sm,
+				     bufsize) != 0) {
+			close(next);
+			return -1;
+		}
+		cur = next;
+	}
 }
 
 /*
@@ -202,8 +255,6 @@ static int
 find_nsfs_mounts_by_walk(struct scan *s, const struct nsls_opts *o,
 			 struct nsfs_mounts *ms)
 {
-	static const unsigned long step[] = { NSLS_MNT_GET_PREV,
-					      NSLS_MNT_GET_NEXT };
 	struct nsls_mnt_ns_info info = { .size = sizeof(info) };
 	size_t bufsize = sizeof(struct nsls_statmount) + 2 * (size_t)PATH_MAX;
 	struct nsls_statmount *sm;
@@ -218,27 +269,9 @@ find_nsfs_mounts_by_walk(struct scan *s, const struct nsls_opts *o,
 	if (ioctl(self, NSLS_MNT_GET_INFO, &info) != 0 ||
 	    read_mount_table(ms, o, info.mnt_ns_id, self, sm, bufsize) != 0)
 		goto out;
-	for (size_t d = 0; d < 2; d++) {
-		int cur = self, next, e;
-
-		for (;;) {
-			next = ioctl(cur, step[d], &info);
-			e = errno;
-			if (cur != self)
-				close(cur);
-			if (next < 0 && e == ENOENT)
-				break;
-			if (next < 0 ||
-			    read_mount_table(ms, o, info.mnt_ns_id, next, sm,
-					     bufsize) != 0) {
-				if (next >= 0)
-					close(next);
-				goto out;
-			}
-			cur = next;
-		}
-	}
-	rc = 0;
+	if (walk_from(ms, o, self, NSLS_MNT_GET_PREV, sm, bufsize) == 0 &&
+	    walk_from(ms, o, self, NSLS_MNT_GET_NEXT, sm, bufsize) == 0)
+		rc = 0;
 out:
 	free(sm);
 	close(self);
@@ -298,7 +331,7 @@ find_nsfs_mounts_by_proc(struct scan *s, const struct nsls_opts *o,
 			    ns_mountinfo_parse(line, &mi) == 0 &&
 			    wanted_nsfs_root(o, mi.root, &t, &ino))
 				add_nsfs_mount(ms, t, ino, mi.mountpoint,
-					       p->ino[NS_MNT]);
+					       p->ino[NS_MNT], mi.id);
 		}
 		free(text);
 	}
@@ -357,27 +390,200 @@ by_ns_point(const void *a, const void *b)
 }
 
 /*
- * Of the mounts M[0..N) of one namespace on one path, the one to show: in
- * our own mount namespace, else in one a process is in (a path to it).
+ * Our own mountinfo, through /proc/self (read_file_at follows no link):
+ * the directory it leads to checked to be of the same procfs.
  */
-static const struct nsfs_mount *
-pick_copy(const struct nsfs_mounts *ms, const struct nsfs_mount *m, size_t n,
-	  ino_t self_mnt, pid_t *pid)
+static char *
+read_own_mountinfo(const struct scan *s)
 {
-	const struct nsfs_mount *best = m;
+	struct stat self, proc;
+	char *text = NULL;
+	int fd = openat(s->procdir, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &self) == 0 && fstat(s->procdir, &proc) == 0 &&
+	    self.st_dev == proc.st_dev)
+		text = read_file_at(fd, "mountinfo", NULL, false);
+	close(fd);
+	return text;
+}
+
+/* The mount table PID (0: we) sees for mount namespace MNTNS, read once. */
+static const struct mnt_view *
+get_view(struct scan *s, struct nsfs_mounts *ms, ino_t mntns, pid_t pid)
+{
+	struct mnt_view *v;
+	char path[64], *line, *save = NULL;
+	struct ns_mountinfo mi;
+
+	for (size_t i = 0; i < ms->nviews; i++)
+		if (ms->views[i].mntns == mntns)
+			return ms->views[i].readable ? &ms->views[i] : NULL;
+	ms->views = xrealloc(ms->views, ms->nviews + 1, sizeof(*ms->views));
+	v = &ms->views[ms->nviews++];
+	*v = (struct mnt_view){ .mntns = mntns };
+	snprintf(path, sizeof(path), "%d/mountinfo", pid);
+	v->text = pid == 0 ? read_own_mountinfo(s)
+			   : read_file_at(s->procdir, path, NULL, false);
+	if (v->text == NULL)
+		return NULL;
+	for (line = strtok_r(v->text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (ns_mountinfo_parse(line, &mi) != 0)
+			continue;
+		v->e = xrealloc(v->e, v->n + 1, sizeof(*v->e));
+		v->e[v->n++] =
+			(struct mnt_entry){ mi.id, mi.parent, mi.mountpoint };
+	}
+	v->readable = true;
+	return v;
+}
+
+static size_t
+view_find(const struct mnt_view *v, unsigned id)
+{
+	size_t i = 0;
+
+	while (i < v->n && v->e[i].id != id)
+		i++;
+	return i;
+}
+
+/* Does a path lookup of PATH go through directory DIR (and on)? */
+static bool
+goes_through(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, path) == 0)
+		return false;
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(dir, path, n) == 0 && path[n] == '/';
+}
+
+/*
+ * Is a mount on X (index in V) in the way of a lookup that should go on
+ * from X into its child BELOW, mounted on PATH (V->n: none, PATH is X's
+ * own point)?  A child of X mounted on a directory the lookup passes on
+ * the way to PATH, or, when the lookup ends at X, one stacked on X.
+ */
+static bool
+in_the_way(const struct mnt_view *v, size_t x, size_t below, const char *path)
+{
+	for (size_t d = 0; d < v->n; d++) {
+		const char *point = v->e[d].point;
+
+		if (d == below || d == x || v->e[d].parent != v->e[x].id)
+			continue;
+		if (goes_through(point, path) ||
+		    (below == v->n && strcmp(point, path) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Can no one reach mount M at its path any more, in the view of PID (0:
+ * ours) of its mount namespace?  It is hidden when that process's root does
+ * not hold it (the kernel leaves such mounts out of mountinfo: after
+ * chroot, or nspawn's root moved over the old one), or when a mount made
+ * later covers its mount point or a directory above it: the lookup of its
+ * path, going down the chain of mounts from the root to M, meets a mount
+ * that is not on that chain.  Unreadable (the process went): not hidden.
+ */
+static bool
+mount_hidden(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
+	     pid_t pid, const char **point)
+{
+	const struct mnt_view *v = get_view(s, ms, m->mntns, pid);
+	size_t x, below, steps;
+
+	*point = m->point;
+	if (v == NULL)
+		return false;
+	x = view_find(v, m->id);
+	if (x == v->n || v->e == NULL)
+		return true;
+	/* from that process's root, where statmount's is the namespace's */
+	*point = v->e[x].point;
+	for (below = v->n, steps = 0; x < v->n && steps < v->n; steps++) {
+		if (in_the_way(v, x, below,
+			       v->e[below < v->n ? below : x].point))
+			return true;
+		below = x;
+		x = v->e[x].parent == v->e[x].id ? v->n
+						 : view_find(v, v->e[x].parent);
+	}
+	return false;
+}
+
+/* 0 for a copy in our mount namespace, else its lowest PID, -1 if none. */
+static pid_t
+copy_pid(const struct nsfs_mounts *ms, const struct nsfs_mount *m,
+	 ino_t self_mnt)
+{
 	const struct ino_slot *e;
 
-	*pid = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (m[i].mntns == self_mnt)
-			return &m[i];
-		e = ino_table_find(&ms->mntns, m[i].mntns);
-		if (*pid == 0 && e != NULL && e->pid != 0) {
-			best = &m[i];
-			*pid = e->pid;
+	if (m->mntns == self_mnt)
+		return 0;
+	e = ino_table_find(&ms->mntns, m->mntns);
+	return e != NULL && e->pid != 0 ? e->pid : -1;
+}
+
+/*
+ * Of the mounts M[0..N) of one namespace on one path, the one to show:
+ * one that can be reached, in our own mount namespace, else in one a
+ * process is in (a path to it); else the first of those, *HIDDEN; else
+ * one in a mount namespace no process is in (*PID 0).  *POINT: its path
+ * from that process's root (ours).
+ */
+static const struct nsfs_mount *
+pick_copy(struct scan *s, struct nsfs_mounts *ms, const struct nsfs_mount *m,
+	  size_t n, ino_t self_mnt, pid_t *pid, bool *hidden,
+	  const char **point)
+{
+	const struct nsfs_mount *first = NULL;
+	pid_t first_pid = 0;
+
+	*hidden = false;
+	for (int ours = 1; ours >= 0; ours--) {
+		for (size_t i = 0; i < n; i++) {
+			pid_t p = copy_pid(ms, &m[i], self_mnt);
+
+			if (p < 0 || (p == 0) != (ours == 1))
+				continue;
+			if (!mount_hidden(s, ms, &m[i], p, point)) {
+				*pid = p;
+				return &m[i];
+			}
+			if (first == NULL) {
+				first = &m[i];
+				first_pid = p;
+			}
 		}
 	}
-	return best;
+	*pid = first_pid;
+	*hidden = first != NULL;
+	*point = first != NULL ? first->point : m->point;
+	return first != NULL ? first : m;
+}
+
+/* " (hidden, +2 copies)", " (+1 copy)", " (hidden)" or "" in BUF. */
+static void
+holder_note(char *buf, size_t size, bool hidden, size_t copies)
+{
+	const char *h = hidden ? "hidden" : "";
+	const char *sep = hidden && copies > 0 ? ", " : "";
+
+	if (copies == 0 && !hidden)
+		buf[0] = '\0';
+	else if (copies == 0)
+		snprintf(buf, size, " (%s)", h);
+	else
+		snprintf(buf, size, " (%s%s+%zu cop%s)", h, sep, copies,
+			 copies == 1 ? "y" : "ies");
 }
 
 /*
@@ -386,7 +592,7 @@ pick_copy(const struct nsfs_mounts *ms, const struct nsfs_mount *m, size_t n,
  * unshare -m copies it) is one mount to a person, "mount:PATH (+N
  * copies)".  Ours also makes the NSFS column and the PATH; another's is
  * reached through /proc/PID/root of a process in it, and named by its
- * mount namespace where it has none.
+ * mount namespace where it has none.  A hidden one says so.
  */
 static void
 add_mount_holders(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
@@ -397,31 +603,35 @@ add_mount_holders(struct scan *s, struct nsfs_mounts *ms, ino_t self_mnt)
 		const struct nsfs_mount *m;
 		char copies[64] = "";
 		struct ns *ns;
+		const char *point;
+		bool hidden;
 		pid_t pid;
 
 		for (j = i + 1;
 		     j < ms->n && by_ns_point(&ms->m[i], &ms->m[j]) == 0; j++)
 			continue;
-		m = pick_copy(ms, &ms->m[i], j - i, self_mnt, &pid);
+		m = pick_copy(s, ms, &ms->m[i], j - i, self_mnt, &pid, &hidden,
+			      &point);
 		ns = nsls_get(s, m->ino, m->type);
-		if (j - i > 1)
-			snprintf(copies, sizeof(copies), " (+%zu cop%s)",
-				 j - i - 1, j - i == 2 ? "y" : "ies");
-		if (m->mntns == self_mnt) {
+		holder_note(copies, sizeof(copies), hidden, j - i - 1);
+		if (m->mntns == self_mnt)
 			add_string(&ns->holders, &ns->nholders, "mount:%s%s",
-				   m->point, copies);
-			add_string(&ns->nsfs, &ns->nnsfs, "%s", m->point);
-			set_src(ns, SRC_MOUNT, 0, m->point);
-		} else if (pid == 0) {
+				   point, copies);
+		else if (pid == 0)
 			add_string(&ns->holders, &ns->nholders,
 				   "mount:mnt:[%lu]%s%s",
-				   (unsigned long)m->mntns, m->point, copies);
-		} else {
+				   (unsigned long)m->mntns, point, copies);
+		else
 			add_string(&ns->holders, &ns->nholders,
-				   "mount:/proc/%d/root%s%s", pid, m->point,
+				   "mount:/proc/%d/root%s%s", pid, point,
 				   copies);
-			set_src(ns, SRC_MOUNT, pid, m->point);
-		}
+		/* a hidden mount's path opens something else, or nothing */
+		if (hidden)
+			continue;
+		if (m->mntns == self_mnt)
+			add_string(&ns->nsfs, &ns->nnsfs, "%s", point);
+		if (m->mntns == self_mnt || pid != 0)
+			set_src(ns, SRC_MOUNT, pid, point);
 	}
 }
 

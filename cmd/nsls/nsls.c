@@ -19,6 +19,12 @@
 
 #include "nsls.h"
 
+/*
+ * On a narrow terminal libsmartcols first shrinks the columns that may be
+ * cut and have a relative width hint, down to that share of the width:
+ * the long lists (NSFS, NAME, HOLDERS, hint 0.05) nearly to their
+ * headings, COMMAND to a fifth, before it cuts any further.
+ */
 const struct ns_column columns[NCOLS] = {
 	[COL_NS] = { "NS", "namespace identifier (inode number)", 10,
 		     SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
@@ -31,7 +37,7 @@ const struct ns_column columns[NCOLS] = {
 		      SCOLS_JSON_NUMBER },
 	[COL_PPID] = { "PPID", "parent PID of that process", 5, SCOLS_FL_RIGHT,
 		       SCOLS_JSON_NUMBER },
-	[COL_COMMAND] = { "COMMAND", "command line of that process", 0,
+	[COL_COMMAND] = { "COMMAND", "command line of that process", 0.2,
 			  SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
 	[COL_UID] = { "UID", "UID of that process", 0, SCOLS_FL_RIGHT,
 		      SCOLS_JSON_NUMBER },
@@ -39,16 +45,18 @@ const struct ns_column columns[NCOLS] = {
 		       SCOLS_JSON_STRING },
 	[COL_NETNSID] = { "NETNSID", "id of the namespace as seen from ours", 0,
 			  SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
-	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0,
-		       SCOLS_FL_WRAP, SCOLS_JSON_STRING },
+	[COL_NSFS] = { "NSFS", "where the namespace is bind-mounted here", 0.05,
+		       SCOLS_FL_WRAP | SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
 	[COL_PNS] = { "PNS", "parent namespace (pid, user)", 10, SCOLS_FL_RIGHT,
 		      SCOLS_JSON_NUMBER },
 	[COL_ONS] = { "ONS", "owner user namespace", 10, SCOLS_FL_RIGHT,
 		      SCOLS_JSON_NUMBER },
-	[COL_NAME] = { "NAME", "ip netns name(s) under /run/netns", 0,
-		       SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
-	[COL_HOLDERS] = { "HOLDERS", "what keeps the namespace alive", 0,
-			  SCOLS_FL_WRAP, SCOLS_JSON_ARRAY_STRING },
+	[COL_NAME] = { "NAME", "ip netns name(s) under /run/netns", 0.05,
+		       SCOLS_FL_WRAP | SCOLS_FL_TRUNC,
+		       SCOLS_JSON_ARRAY_STRING },
+	[COL_HOLDERS] = { "HOLDERS", "what keeps the namespace alive", 0.05,
+			  SCOLS_FL_WRAP | SCOLS_FL_TRUNC,
+			  SCOLS_JSON_ARRAY_STRING },
 	[COL_TASKS] = { "TASKS", "which of the -p PIDs are in the namespace", 0,
 			0, SCOLS_JSON_ARRAY_NUMBER },
 };
