@@ -841,6 +841,8 @@ start_target_hiding() {
 	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -u -S nosuchuser true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid uid: 'nosuchuser'" ]]
+	run -125 --separate-stderr nsjoin -t $$ -u -G x true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid gid: 'x'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -N x true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid file descriptor: 'x'" ]]
 }

@@ -408,6 +408,8 @@ CAPS_NSMAP() {
 	assert_line -n 0 "nsmap: invalid --setgroups value (allow or deny): 'maybe'"
 	run -2 nsmap --uid=x 1
 	assert_line -n 0 "nsmap: invalid uid: 'x'"
+	run -2 nsmap --gid=x 1
+	assert_line -n 0 "nsmap: invalid gid: 'x'"
 	run -2 nsmap --uid=4294967295 1
 	run -2 nsmap --outside 1
 	assert_line -n 0 "nsmap: --outside needs --uid or --gid"
