@@ -641,45 +641,43 @@ open_one(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i)
 	return fd;
 }
 
-/* With --all, a namespace the target shares with us is left alone:
+/* With --all, a namespace the target shares with us (SELF) is left alone:
  * joining our own user namespace is refused by the kernel, and the others
  * would change nothing but need privilege. */
 static bool
-same_as_ours(const struct ns_proc *p, size_t i)
+same_as_ours(const struct ns_proc *p, size_t i, const struct ns_proc *self)
 {
-	struct stat self, them;
-	char path[64];
-	int fd, r;
+	int fd = ns_proc_open_ns(p, ns_types[i].name);
+	bool same = fd >= 0 && ns_is_own_ns(fd, &ns_types[i], self);
 
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_types[i].name);
-	if (stat(path, &self) != 0)
-		return false;
-	fd = ns_proc_open_ns(p, ns_types[i].name);
-	if (fd < 0)
-		return false;
-	r = fstat(fd, &them);
-	close(fd);
-	return r == 0 && self.st_dev == them.st_dev &&
-	       self.st_ino == them.st_ino;
+	if (fd >= 0)
+		close(fd);
+	return same;
 }
 
+/* Which namespaces to join (PROC_ROOT: the checked /proc), and their fds
+ * unless the pidfd joins them all. */
 static void
-open_namespaces(const struct nsjoin_opts *o, const struct ns_proc *p,
-		struct nsjoin_plan *plan)
+open_namespaces(const struct nsjoin_opts *o, int proc_root,
+		const struct ns_proc *p, struct nsjoin_plan *plan)
 {
+	struct ns_proc self = { .pidfd = -1, .procfd = -1 };
 	bool from_files = false;
 
+	if (o->all && ns_proc_open_or_warn(proc_root, getpid(), &self) != 0)
+		exit(NS_EXIT_OWN_FAILURE);
 	plan->flags = 0;
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		plan->fd[i] = -1;
 		if (!o->want[i])
 			continue;
-		if (o->all && from_target(o, i) && same_as_ours(p, i))
+		if (o->all && from_target(o, i) && same_as_ours(p, i, &self))
 			continue;
 		plan->flags |= ns_types[i].flag;
 		if (!from_target(o, i))
 			from_files = true;
 	}
+	ns_proc_close(&self);
 	plan->by_pidfd = !from_files && p->pidfd >= 0;
 	if (plan->by_pidfd)
 		return;
@@ -724,13 +722,9 @@ static bool
 is_own_user_ns(const struct nsjoin_opts *o, const struct ns_proc *p, size_t i,
 	       int fd)
 {
-	struct stat self, them;
 	int own = fd < 0 ? open_one(o, p, i) : fd;
-	bool same;
+	bool same = ns_is_own_ns(own, &ns_types[NS_USER], NULL);
 
-	same = stat("/proc/self/ns/user", &self) == 0 &&
-	       fstat(own, &them) == 0 && self.st_dev == them.st_dev &&
-	       self.st_ino == them.st_ino;
 	if (own != fd)
 		close(own);
 	return same;
@@ -1292,27 +1286,19 @@ open_proc_root(const struct nsjoin_opts *o)
 
 	if (o->target == 0 && (!o->want[NS_PID] || o->no_fork))
 		return -1;
-	fd = ns_proc_root_open();
-	if (fd >= 0 || o->target == 0)
-		return fd;
-	if (errno == EXDEV)
-		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open PID %d: /proc is not the procfs of our PID namespace",
-		     (int)o->target);
-	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d: cannot open /proc",
-	    (int)o->target);
+	if (o->target == 0)
+		return ns_proc_root_open();
+	fd = ns_proc_root_open_or_warn();
+	if (fd < 0)
+		exit(NS_EXIT_OWN_FAILURE);
+	return fd;
 }
 
 static void
 open_target(const struct nsjoin_opts *o, int proc_root, struct ns_proc *p)
 {
-	if (ns_proc_open_at(proc_root, o->target, p) == 0)
-		return;
-	if (errno == EXDEV)
-		errx(NS_EXIT_OWN_FAILURE,
-		     "cannot open PID %d: /proc/%d is covered by a mount",
-		     (int)o->target, (int)o->target);
-	err(NS_EXIT_OWN_FAILURE, "cannot open PID %d", (int)o->target);
+	if (ns_proc_open_or_warn(proc_root, o->target, p) != 0)
+		exit(NS_EXIT_OWN_FAILURE);
 }
 
 /* ---- not root: the caller's own names (common/userns_names.c) ------- */
@@ -1362,7 +1348,7 @@ main(int argc, char **argv)
 	if (o.follow_context)
 		follow_context(&proc);
 
-	open_namespaces(&o, &proc, &plan);
+	open_namespaces(&o, proc_root, &proc, &plan);
 	take_from_target(&o, &proc, plan.flags, &taken);
 	join_namespaces(&o, &proc, &plan);
 	ns_proc_close(&proc);

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // nsmap - write, show, check and translate the uid/gid maps of a user
 // namespace.
-#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <pwd.h>
 #include <sched.h>
@@ -18,7 +16,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <sys/capability.h>
@@ -56,11 +53,6 @@ struct nsmap_opts {
 	bool newidmap; /* "-u PID INSIDE OUTSIDE COUNT...", newuidmap's order */
 	int newidmap_kind; /* the kind of that map */
 };
-
-/* Linux 6.11+: the user namespace of a pidfd's process, without a path. */
-#ifndef PIDFD_GET_USER_NAMESPACE
-#define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
-#endif
 
 /* What the caller is, fixed once at start. */
 struct caller {
@@ -489,93 +481,6 @@ limit_privilege(struct caller *me)
 
 /* ---- /proc, trusted only once checked ----------------------------------- */
 
-/*
- * First line of FILE below the directory fd DIR starting with KEY.  False
- * with errno: ENODATA when no line starts with KEY, else why it could not
- * be read (EMFILE, ESRCH ...), which is not a reason to distrust /proc.
- */
-static bool
-proc_field(int dir, const char *file, const char *key, char *out, size_t size)
-{
-	size_t cap = 0, klen = strlen(key);
-	char *line = NULL;
-	bool found = false;
-	int fd, saved;
-	FILE *f;
-
-	fd = ns_openat_beneath(dir, file, O_RDONLY);
-	if (fd < 0)
-		return false;
-	f = fdopen(fd, "re");
-	if (f == NULL) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return false;
-	}
-	while (!found && getline(&line, &cap, f) >= 0) {
-		if (strncmp(line, key, klen) != 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(out, size, "%s",
-			 line + klen + strspn(line + klen, "\t "));
-		found = true;
-	}
-	saved = found ? 0 : ferror(f) ? errno : ENODATA;
-	free(line);
-	fclose(f);
-	errno = saved;
-	return found;
-}
-
-static noreturn void
-not_own_proc(void)
-{
-	errx(NS_EXIT_FAIL,
-	     "cannot trust /proc: it is not the procfs of your pid namespace");
-}
-
-/*
- * /proc, checked to be procfs of our own pid namespace: there our own
- * status shows one pid, ours (a procfs of an ancestor namespace shows
- * more, one of another namespace has no "self").  The fd of /proc/self is
- * returned; the /proc fd goes to *ROOT when ROOT is not NULL.
- */
-static int
-open_own_proc(int *root)
-{
-	char path[32], link[32], nspid[64];
-	struct statfs sfs;
-	ssize_t len;
-	int fd, self;
-
-	fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		err(NS_EXIT_FAIL, "cannot open /proc");
-	if (fstatfs(fd, &sfs) != 0 || sfs.f_type != PROC_SUPER_MAGIC)
-		errx(NS_EXIT_FAIL, "cannot trust /proc: it is not procfs");
-	snprintf(path, sizeof(path), "%d", (int)getpid());
-	len = readlinkat(fd, "self", link, sizeof(link) - 1);
-	link[len > 0 ? len : 0] = '\0';
-	if (strcmp(link, path) != 0)
-		not_own_proc();
-	self = ns_openat_beneath(fd, path, O_RDONLY | O_DIRECTORY);
-	if (self < 0)
-		err(NS_EXIT_FAIL, "cannot open /proc/%s", path);
-	if (!proc_field(self, "status", "NSpid:", nspid, sizeof(nspid))) {
-		if (errno == ENODATA)
-			not_own_proc();
-		err(NS_EXIT_FAIL, "cannot read /proc/%s/status", path);
-	}
-	if (strcmp(nspid, path) != 0)
-		not_own_proc();
-	if (root != NULL)
-		*root = fd;
-	else
-		close(fd);
-	return self;
-}
-
 /* Inode of the namespace file NAME ("user") below the /proc/PID directory
  * fd, 0 with errno on failure. */
 static ino_t
@@ -594,63 +499,32 @@ inode_at(int procfd, const char *name)
 static ino_t
 own_userns(void)
 {
-	int self = open_own_proc(NULL);
-	ino_t ino = inode_at(self, "user");
+	struct stat st;
 
-	if (ino == 0)
+	if (ns_own_ns_stat(&ns_types[NS_USER], NULL, &st) != 0)
 		err(NS_EXIT_FAIL, "cannot read your user namespace");
-	close(self);
-	return ino;
+	return st.st_ino;
 }
 
-/*
- * The directory ns_proc_open found under /proc/PID must be the pidfd's
- * process, not another one bind-mounted over it: procfs of our own pid
- * namespace says which pid it is.
- */
+/* PID, through /proc checked to be the procfs of our own PID namespace. */
 static void
 open_target(pid_t pid, struct ns_proc *p)
 {
-	char want[32], shown[32];
-
-	close(open_own_proc(NULL));
-	if (ns_proc_open(pid, p) != 0) {
-		if (errno == ESRCH)
-			errx(NS_EXIT_FAIL, "no process with PID %d", (int)pid);
-		/* /proc itself was checked just above: a mount covers PID's */
-		if (errno == EXDEV)
-			errx(NS_EXIT_FAIL,
-			     "cannot trust /proc/%d: a mount covers it",
-			     (int)pid);
-		err(NS_EXIT_FAIL, "cannot open PID %d", (int)pid);
-	}
-	snprintf(want, sizeof(want), "%d", (int)pid);
-	if (!proc_field(p->procfd, "status", "Pid:", shown, sizeof(shown))) {
-		if (ns_proc_check_alive(p) != 0)
-			errx(NS_EXIT_FAIL, "no process with PID %d", (int)pid);
-		err(NS_EXIT_FAIL, "cannot read the status of PID %d", (int)pid);
-	}
-	if (strcmp(shown, want) != 0)
-		errx(NS_EXIT_FAIL,
-		     "cannot trust /proc/%d: it shows PID %s (a mount over it?)",
-		     (int)pid, shown);
+	if (ns_proc_open_or_warn(-1, pid, p) != 0)
+		exit(NS_EXIT_FAIL);
 }
 
 /*
- * The user namespace of the target as an fd: from its pidfd where the
- * kernel can (no path at all), else through the checked /proc/PID; either
- * way it must be a user namespace.
+ * The user namespace of the target as an fd (ns_proc_open_ns: from its
+ * pidfd where the kernel can, no path at all, else through the checked
+ * /proc/PID); either way it must be a user namespace.
  */
 static int
 open_target_userns(const struct ns_proc *p)
 {
 	const struct ns_type *t;
-	int fd = -1;
+	int fd = ns_proc_open_ns(p, "user");
 
-	if (p->pidfd >= 0)
-		fd = ioctl(p->pidfd, PIDFD_GET_USER_NAMESPACE, 0);
-	if (fd < 0)
-		fd = ns_proc_open_ns(p, "user");
 	if (fd < 0)
 		err(NS_EXIT_FAIL, "cannot open the user namespace of PID %d",
 		    (int)p->pid);
@@ -685,9 +559,14 @@ read_map(const struct ns_proc *p, int kind, struct ns_idmap *map)
 static void
 read_setgroups(const struct ns_proc *p, char *buf, size_t size)
 {
-	if (!proc_field(p->procfd, "setgroups", "", buf, size))
+	char *text = ns_proc_read_text(p->procfd, "setgroups");
+
+	if (text == NULL)
 		err(NS_EXIT_FAIL, "cannot read setgroups of PID %d",
 		    (int)p->pid);
+	text[strcspn(text, "\n")] = '\0';
+	snprintf(buf, size, "%s", text);
+	free(text);
 }
 
 /* ---- show --------------------------------------------------------------- */
@@ -886,29 +765,34 @@ warn_shared(const struct ns_idmap *mine, const struct ns_idmap *other, int kind,
 	return found;
 }
 
-/* The process with the /proc entry NAME, if it is in a user namespace not
- * looked at yet: the warnings for the ids its maps share with MAPS. */
-static int
-check_process(const char *name, const struct ns_idmap maps[NS_NIDKINDS],
-	      struct seen *seen)
+struct check {
+	int root;
+	const struct ns_idmap *maps;
+	struct seen seen;
+	int found;
+};
+
+/* The process PID, if it is in a user namespace not looked at yet: the
+ * warnings for the ids its maps share with the maps checked. */
+static void
+check_process(pid_t pid, void *arg)
 {
+	struct check *c = arg;
 	struct ns_idmap other;
 	struct ns_proc p;
-	int found = 0;
-	pid_t pid;
 	ino_t ino;
 
-	if (ns_parse_pid(name, &pid) != 0 || ns_proc_open(pid, &p) != 0)
-		return 0;
+	if (ns_proc_open_at(c->root, pid, &p) != 0)
+		return;
 	ino = inode_at(p.procfd, "user");
-	if (ino != 0 && !seen_before(seen, ino)) {
+	if (ino != 0 && !seen_before(&c->seen, ino)) {
 		for (int k = 0; k < NS_NIDKINDS; k++)
 			if (ns_idmap_read(p.procfd, ns_idkinds[k].map_file,
 					  &other) == 0)
-				found += warn_shared(&maps[k], &other, k, pid);
+				c->found += warn_shared(&c->maps[k], &other, k,
+							pid);
 	}
 	ns_proc_close(&p);
-	return found;
 }
 
 /* Other live user namespaces (not ours, not the target's) sharing ids. */
@@ -916,24 +800,21 @@ static int
 check_namespaces(const struct ns_idmap maps[NS_NIDKINDS],
 		 const struct ns_proc *target)
 {
-	struct seen seen = { NULL, 0 };
-	struct dirent *d;
-	int found = 0, root, ns;
-	DIR *proc;
+	struct check c = { .maps = maps };
+	int ns;
 
-	close(open_own_proc(&root));
-	proc = fdopendir(root);
-	if (proc == NULL)
-		err(NS_EXIT_FAIL, "cannot open /proc");
+	c.root = ns_proc_root_open_or_warn();
+	if (c.root < 0)
+		exit(NS_EXIT_FAIL);
 	ns = open_target_userns(target);
-	(void)seen_before(&seen, fd_inode(ns));
+	(void)seen_before(&c.seen, fd_inode(ns));
 	close(ns);
-	(void)seen_before(&seen, own_userns());
-	while ((d = readdir(proc)) != NULL)
-		found += check_process(d->d_name, maps, &seen);
-	closedir(proc);
-	free(seen.ino);
-	return found;
+	(void)seen_before(&c.seen, own_userns());
+	if (ns_proc_for_each_pid(c.root, check_process, &c) != 0)
+		err(NS_EXIT_FAIL, "cannot read /proc");
+	close(c.root);
+	free(c.seen.ino);
+	return c.found;
 }
 
 static int
@@ -1170,8 +1051,9 @@ static bool
 read_parent_maps(const struct ns_proc *p, struct ns_idmap parent[NS_NIDKINDS])
 {
 	ino_t own = own_userns();
+	struct ns_proc self;
 	bool is_parent = false;
-	int ns, up, self;
+	int ns, up;
 
 	ns = open_target_userns(p);
 	up = ioctl(ns, NS_GET_PARENT);
@@ -1187,12 +1069,12 @@ read_parent_maps(const struct ns_proc *p, struct ns_idmap parent[NS_NIDKINDS])
 	close(ns);
 	if (!is_parent)
 		return false;
-	self = open_own_proc(NULL);
+	open_target(getpid(), &self);
 	for (int k = 0; k < NS_NIDKINDS; k++)
-		if (ns_idmap_read(self, ns_idkinds[k].map_file, &parent[k]) !=
-		    0)
+		if (ns_idmap_read(self.procfd, ns_idkinds[k].map_file,
+				  &parent[k]) != 0)
 			err(NS_EXIT_FAIL, "cannot read your own id maps");
-	close(self);
+	ns_proc_close(&self);
 	return true;
 }
 

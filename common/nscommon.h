@@ -4,7 +4,8 @@
  * header a program includes.  One section per file of common/, in this
  * order: usage.c (errors, exit codes, --help and --version), parse.c
  * (strict parsing), types.c (the namespace-type table), proc.c (checked
- * /proc access and process handles), run.c (running the user's command),
+ * /proc access and process handles) and procwalk.c (walking /proc, our
+ * own namespaces), run.c (running the user's command),
  * nsfile.c (persisting a namespace), netns.c (network namespace names),
  * caps.c (capabilities), idmap.c (id maps), output.c (libsmartcols
  * output), mountinfo.c (the mount table), userns_names.c and
@@ -163,7 +164,7 @@ int ns_split_ns_link(const char *s, char name[NS_TYPE_NAME_MAX], ino_t *ino);
 /* The same for a type in ns_types: -1 with errno ENOENT for another. */
 int ns_parse_ns_link(const char *s, const struct ns_type **type, ino_t *ino);
 
-/* ---- checked /proc access, process handles (proc.c) ------------------ */
+/* ---- checked /proc access, process handles (proc.c, procwalk.c) ------ */
 
 /*
  * A process opened once: a pidfd when the kernel has pidfd_open (5.3+) and a
@@ -243,6 +244,38 @@ int ns_proc_stat_start(int procfd, char *comm, size_t size,
  * (ns_proc_root_open), never blocking, only a regular procfs file.  fd
  * (O_RDONLY|O_NONBLOCK|O_CLOEXEC) or -1 with errno (EXDEV). */
 int ns_proc_self_open(const char *name);
+/*
+ * FN(PID, ARG) for each entry of the /proc directory fd ROOT named by a
+ * PID, in the order the kernel lists them (ascending), read with large
+ * getdents64 calls from ROOT's offset (a fresh fd: from the start) and
+ * nothing else per entry.  0, or -1 with errno if /proc cannot be read.
+ */
+int ns_proc_for_each_pid(int root, void (*fn)(pid_t pid, void *arg), void *arg);
+/*
+ * Our own namespace of type T, read through SELF (our own process as
+ * ns_proc_open gives it; NULL: opened through a checked /proc for this
+ * call): ns_own_ns_stat fills ST (0 or -1 with errno); ns_is_own_ns says
+ * whether the namespace file FD is that one (same device and inode),
+ * false when either cannot be read.
+ */
+struct stat;
+int ns_own_ns_stat(const struct ns_type *t, const struct ns_proc *self,
+		   struct stat *st);
+bool ns_is_own_ns(int fd, const struct ns_type *t, const struct ns_proc *self);
+/*
+ * ns_proc_root_open and ns_proc_open_at (ROOT -1: /proc opened and checked
+ * for this call) that say a failure (warn(3) style, the caller exits) in
+ * the one wording each kind has:
+ *   "PROG: cannot trust /proc: it is not the procfs of our PID namespace"
+ *   "PROG: cannot open /proc: why"
+ *   "PROG: cannot open PID N: No such process"   (or another why)
+ *   "PROG: cannot trust /proc/N: a mount covers it"
+ * fd or 0 as those, or -1.  ns_proc_root_warn says the failure ERROR of
+ * opening /proc, for a program that opens it in a way of its own.
+ */
+int ns_proc_root_open_or_warn(void);
+void ns_proc_root_warn(int error);
+int ns_proc_open_or_warn(int root, pid_t pid, struct ns_proc *p);
 
 /* ---- running the user's command (run.c) ------------------------------ */
 

@@ -341,6 +341,21 @@ fail:
 	return NULL;
 }
 
+/* If IN (a '[') opens an array that holds nothing but a null, the end of
+ * that array (past its ']'); else NULL. */
+static const char *
+null_array_end(const char *in, const char *end)
+{
+	const char *p = in + 1;
+
+	p += strspn(p, " \t\n");
+	if ((size_t)(end - p) < 4 || strncmp(p, "null", 4) != 0)
+		return NULL;
+	p += 4;
+	p += strspn(p, " \t\n");
+	return p < end && *p == ']' ? p + 1 : NULL;
+}
+
 /*
  * libsmartcols before 2.39 prints an array column's empty cell as [null]
  * (`.pids|length` is 1 for none).  Rewrite, outside JSON strings, every
@@ -351,13 +366,11 @@ fail:
 static void
 empty_null_arrays(char *json, size_t *len)
 {
-	const char *in = json, *end = json + *len;
+	const char *in = json, *end = json + *len, *skip;
 	char *out = json;
 	bool quoted = false;
 
 	while (in < end) {
-		const char *p = in + 1;
-
 		if (quoted) {
 			if (*in == '\\' && in + 1 < end)
 				*out++ = *in++;
@@ -368,22 +381,12 @@ empty_null_arrays(char *json, size_t *len)
 		}
 		if (*in == '"') {
 			quoted = true;
-			*out++ = *in++;
+		} else if (*in == '[' &&
+			   (skip = null_array_end(in, end)) != NULL) {
+			*out++ = '[';
+			*out++ = ']';
+			in = skip;
 			continue;
-		}
-		if (*in == '[') {
-			p += strspn(p, " \t\n");
-			if ((size_t)(end - p) >= 4 &&
-			    strncmp(p, "null", 4) == 0) {
-				p += 4;
-				p += strspn(p, " \t\n");
-				if (p < end && *p == ']') {
-					*out++ = '[';
-					*out++ = ']';
-					in = p + 1;
-					continue;
-				}
-			}
 		}
 		*out++ = *in++;
 	}

@@ -3,10 +3,12 @@
  * proc.c - checked /proc access: /proc verified to be the procfs of our own
  * PID namespace, a process opened once as a pidfd plus its /proc/PID
  * directory, its files and namespaces opened below that without crossing
- * a mount or following a planted link, a procfs file read whole, and the
- * /proc/self/fd reopen, unmount and propagation of an O_PATH fd.
+ * a mount or following a planted link, a procfs file read whole, the
+ * /proc/self/fd reopen, unmount and propagation of an O_PATH fd, and the
+ * one wording of each failure to open /proc or a process.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -608,4 +610,46 @@ ns_proc_self_open(const char *name)
 	close(root);
 	errno = saved;
 	return fd;
+}
+
+/* ---- opening /proc and a process, failures said -------------------- */
+
+void
+ns_proc_root_warn(int error)
+{
+	errno = error;
+	if (error == EXDEV)
+		warnx("cannot trust /proc: it is not the procfs of our PID namespace");
+	else
+		warn("cannot open /proc");
+}
+
+int
+ns_proc_root_open_or_warn(void)
+{
+	int fd = ns_proc_root_open();
+
+	if (fd < 0)
+		ns_proc_root_warn(errno);
+	return fd;
+}
+
+int
+ns_proc_open_or_warn(int root, pid_t pid, struct ns_proc *p)
+{
+	int r, own = root < 0 ? ns_proc_root_open_or_warn() : root;
+
+	if (own < 0) {
+		p->pid = pid;
+		p->pidfd = p->procfd = -1;
+		return -1;
+	}
+	r = ns_proc_open_at(own, pid, p);
+	if (r != 0 && errno == EXDEV)
+		warnx("cannot trust /proc/%d: a mount covers it", (int)pid);
+	else if (r != 0)
+		warn("cannot open PID %d", (int)pid);
+	if (own != root)
+		close(own);
+	return r;
 }

@@ -230,7 +230,7 @@ race() {
 
 @test "nsmap -u MAP PID: a target exiting meanwhile is status 1, no process, no map half written" {
 	before
-	race 1 "^nsmap: (no process with PID [0-9]+|.*PID [0-9]+.*: No such process)$" \
+	race 1 "^nsmap: .*PID [0-9]+.*: No such process$" \
 		userns nsmap -u 0:100000:10 -g 0:100000:10 @PID@
 	unchanged
 }
@@ -449,9 +449,9 @@ hidepid() {
 	unchanged
 }
 
-@test "nsmap 1 as nobody under hidepid=2: status 1, no process" {
+@test "nsmap 1 as nobody under hidepid=2: status 1, No such process" {
 	as_nobody_words
-	row 1 '^nsmap: no process with PID 1$' hidepid "${NOBODY[@]}" nsmap 1
+	row 1 '^nsmap: cannot open PID 1: No such process$' hidepid "${NOBODY[@]}" nsmap 1
 	unchanged
 }
 

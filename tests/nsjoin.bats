@@ -601,7 +601,7 @@ start_target_hiding() {
 		sh -c 'mount --bind "/proc/$1" "/proc/$2" && shift 2 && exec "$@"' \
 		sh "$other" "$TARGET" nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
 	assert_output ""
-	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc/$TARGET is covered by a mount"
+	assert_equal "$stderr" "nsjoin: cannot trust /proc/$TARGET: a mount covers it"
 	# without the mount, the target's own view: the file is hidden
 	run -1 nsjoin -t "$TARGET" -m -U cat "$SECRET_DIR/secret"
 }
@@ -658,7 +658,7 @@ start_target_hiding() {
 		kill -KILL $holder
 		exit $rc' sh "$TARGET" "$SECRET_DIR"
 	assert_output ""
-	assert_equal "$stderr" "nsjoin: cannot open PID $TARGET: /proc is not the procfs of our PID namespace"
+	assert_equal "$stderr" "nsjoin: cannot trust /proc: it is not the procfs of our PID namespace"
 }
 
 @test "-p: a FIFO at the child's /proc/N/status in the container: signals still forwarded" {
@@ -841,6 +841,8 @@ start_target_hiding() {
 	[[ ${stderr_lines[0]} == "nsjoin: unrecognized option '--bogus'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -u -S nosuchuser true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid uid: 'nosuchuser'" ]]
+	run -125 --separate-stderr nsjoin -t $$ -u -G x true
+	[[ ${stderr_lines[0]} == "nsjoin: invalid gid: 'x'" ]]
 	run -125 --separate-stderr nsjoin -t $$ -N x true
 	[[ ${stderr_lines[0]} == "nsjoin: invalid file descriptor: 'x'" ]]
 }

@@ -682,7 +682,7 @@ status 1
 status 1"
 	run -0 grep -c . <<<"$(grep -v '^==[0-9]*==\|^False positive\|^For details' <<<"$stderr")"
 	assert_output 4
-	run -0 grep -c '^nsls: cannot open /proc: Invalid cross-device link$' <<<"$stderr"
+	run -0 grep -c '^nsls: cannot trust /proc: it is not the procfs of our PID namespace$' <<<"$stderr"
 	assert_output 4
 }
 

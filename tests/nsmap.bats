@@ -408,6 +408,8 @@ CAPS_NSMAP() {
 	assert_line -n 0 "nsmap: invalid --setgroups value (allow or deny): 'maybe'"
 	run -2 nsmap --uid=x 1
 	assert_line -n 0 "nsmap: invalid uid: 'x'"
+	run -2 nsmap --gid=x 1
+	assert_line -n 0 "nsmap: invalid gid: 'x'"
 	run -2 nsmap --uid=4294967295 1
 	run -2 nsmap --outside 1
 	assert_line -n 0 "nsmap: --outside needs --uid or --gid"
@@ -424,9 +426,9 @@ CAPS_NSMAP() {
 	assert_line -n 0 "nsmap: unknown column: BOGUS"
 	pid=$(dead_pid)
 	run -1 nsmap "$pid"
-	assert_output "nsmap: no process with PID $pid"
+	assert_output "nsmap: cannot open PID $pid: No such process"
 	run -1 nsmap -u 0:0:1 "$pid"
-	assert_output "nsmap: no process with PID $pid"
+	assert_output "nsmap: cannot open PID $pid: No such process"
 }
 
 @test "--help fits 80 columns and matches the man page synopsis; -V" {
@@ -732,7 +734,7 @@ peer_agrees() {
 		mount -t tmpfs none /proc && exec "$2" "$1"' \
 		sh "$victim" "$NSTOOLS_BIN/nsmap"
 	# (a SANITIZE=1 build adds warnings: its runtime reads this /proc too)
-	assert_line "nsmap: cannot trust /proc: it is not procfs"
+	assert_line "nsmap: cannot trust /proc: it is not the procfs of our PID namespace"
 }
 
 @test "a /proc of another pid namespace is refused" {
@@ -742,7 +744,7 @@ peer_agrees() {
 	# our pid 1 is not the pid 1 that procfs shows
 	run -1 nsenter -t "$kid" -m "$NSTOOLS_BIN/nsmap" 1
 	# (a SANITIZE=1 build adds warnings: its runtime reads this /proc too)
-	assert_line "nsmap: cannot trust /proc: it is not the procfs of your pid namespace"
+	assert_line "nsmap: cannot trust /proc: it is not the procfs of our PID namespace"
 }
 
 # ---- the kernel's rules, checked for both maps before either is written ------

@@ -80,7 +80,7 @@ made_up_proc_self() {
 	: <>"$D/fake/ns/mnt"
 	: <>"$D/fake/mountinfo"
 	assert_equal "$status" 125
-	assert_output --regexp '^nsunshare: cannot open /proc/[0-9]+: /proc is not procfs, or a mount covers it$'
+	assert_output 'nsunshare: cannot trust /proc: it is not the procfs of our PID namespace'
 }
 
 # ---- the helper's target: /proc/PID of nsunshare ----------------------------
@@ -108,7 +108,7 @@ proc_pid_covered() {
 	assert_equal "$(cat "/proc/$victim/uid_map")" ""
 	assert_equal "$(cat "/proc/$victim/gid_map")" ""
 	assert_equal "$status" 125
-	assert_output --regexp '^nsunshare: cannot open /proc/[0-9]+: /proc is not procfs, or a mount covers it$'
+	assert_output --regexp '^nsunshare: cannot trust /proc/[0-9]+: a mount covers it$'
 }
 
 # In the namespace: /proc/self a link to VICTIM's directory, and the
@@ -133,7 +133,7 @@ proc_self_covered() {
 	run private_ns proc_self_covered "$victim" "$D"
 	refute_output --partial "$(ns_inode "$victim" user)"
 	assert_equal "$status" 125
-	assert_output --regexp '^nsunshare: cannot open /proc/[0-9]+: /proc is not procfs, or a mount covers it$'
+	assert_output 'nsunshare: cannot trust /proc: it is not the procfs of our PID namespace'
 }
 
 # ---- undoing a persist --------------------------------------------------------

@@ -485,9 +485,9 @@ differential() {
 		assert_equal "$(ls -A "$D")" ""
 		assert_equal "$(findmnt -n "$D/ipc")" ""
 	done <<EOT
---map-user=nosuchuser|nsunshare: --map-user: no such user 'nosuchuser'
---map-user=4294967295|nsunshare: --map-user: invalid user id '4294967295'
---map-group=nosuchgroup|nsunshare: --map-group: no such group 'nosuchgroup'
+--map-user=nosuchuser|nsunshare: invalid uid: 'nosuchuser'
+--map-user=4294967295|nsunshare: invalid uid: '4294967295'
+--map-group=nosuchgroup|nsunshare: invalid gid: 'nosuchgroup'
 --propagation=bogus|nsunshare: --propagation: unknown mode 'bogus' (private, shared, slave, unchanged)
 --setgroups=maybe|nsunshare: --setgroups: expected allow or deny, not 'maybe'
 --setgroups=deny|nsunshare: --setgroups needs a new user namespace (-U/--user)
@@ -508,10 +508,10 @@ differential() {
 --map-groups=0:100000:10 --map-groups=20:100005:1|nsunshare: --map-groups: invalid range '20:100005:1': ranges overlap outside the namespace
 --map-groups=1,2|nsunshare: --map-groups: invalid range '1,2'
 --map-auto --map-subids|nsunshare: --map-subids and --map-auto are mutually exclusive
--S nosuchuser|nsunshare: --setuid: no such user 'nosuchuser'
--S 4294967296|nsunshare: --setuid: invalid user id '4294967296'
--G nosuchgroup|nsunshare: --setgid: no such group 'nosuchgroup'
--G 4294967295|nsunshare: --setgid: invalid group id '4294967295'
+-S nosuchuser|nsunshare: invalid uid: 'nosuchuser'
+-S 4294967296|nsunshare: invalid uid: '4294967296'
+-G nosuchgroup|nsunshare: invalid gid: 'nosuchgroup'
+-G 4294967295|nsunshare: invalid gid: '4294967295'
 --info-fd=77|nsunshare: --info-fd: 77 is not open
 --info-fd=notanumber|nsunshare: --info-fd: invalid file descriptor 'notanumber'
 --info-fd=-1|nsunshare: --info-fd: invalid file descriptor '-1'

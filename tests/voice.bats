@@ -62,6 +62,17 @@ error_calls() {
 	assert_output ''
 }
 
+@test "voice: a bad uid or gid is \"invalid uid: 'X'\" from ns_usage_invalid only" {
+	run literals_matching "(invalid|no such) (user|group|%s)( id)? '|invalid %s id"
+	assert_output ''
+}
+
+@test "voice: /proc or a PID that cannot be opened is worded once, in common/proc.c" {
+	run literals_matching 'no process with PID|procfs of (our|your) (pid|PID) namespace|it is not procfs"|/proc is not procfs|/proc/%d is covered by a mount|a mount covers it' \
+		'^common/proc.c:'
+	assert_output ''
+}
+
 @test "voice: no bare word (a syscall's name) as a message" {
 	calls=$(error_calls)
 	[ -n "$calls" ]
@@ -85,6 +96,9 @@ old(void)
 	ns_usage_error(2, "--a and --b exclude each other");
 	ns_usage_error(2, "invalid PID '%s'", s);
 	ns_usage_error(2, "empty file for --%s", o);
+	ns_usage_error(2, "--%s: invalid %s id '%s'", o, w, a);
+	errx(1, "no process with PID %d", pid);
+	errx(1, "cannot trust /proc: it is not the procfs of your pid namespace");
 	err(1, "fork");
 	warn("asprintf");
 	errx(1, "cannot do this "
@@ -103,5 +117,11 @@ SRC
 	run grep -cE '^[^ ]+ (v?errx?|v?warnx?)\(([^,"]*, *)?"[A-Za-z_][A-Za-z0-9_]*"\)' <<<"$calls"
 	assert_output 2
 	run grep -E '" \\n "' <<<"$calls"
-	assert_output --partial ":9: errx(1, \"cannot do this \" \\n \"and that\");"
+	assert_output --partial ":12: errx(1, \"cannot do this \" \\n \"and that\");"
+	run literals_matching "(invalid|no such) (user|group|%s)( id)? '|invalid %s id"
+	assert_output --partial ":7:"
+	run literals_matching 'no process with PID|procfs of (our|your) (pid|PID) namespace|it is not procfs"|/proc is not procfs|/proc/%d is covered by a mount|a mount covers it' \
+		'^common/proc.c:'
+	assert_output --partial ":8:"
+	assert_output --partial ":9:"
 }

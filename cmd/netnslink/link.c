@@ -62,8 +62,8 @@ link_pid(const struct netnslink_opts *o)
 	struct ns_proc p;
 	int fd = -1;
 
-	if (ns_proc_open(o->pid, &p) != 0)
-		err(NS_EXIT_FAIL, "cannot open PID %d", (int)o->pid);
+	if (ns_proc_open_or_warn(-1, o->pid, &p) != 0)
+		exit(NS_EXIT_FAIL);
 	if (!o->symlink) {
 		fd = ns_proc_open_ns(&p, "net");
 		if (fd < 0)

@@ -30,53 +30,50 @@ cmp_proc(const void *a, const void *b)
 int
 proc_root(void)
 {
-	int fd = ns_proc_root_open();
+	int fd = ns_proc_root_open_or_warn();
 
-	if (fd < 0 && errno == EXDEV)
-		errx(NS_EXIT_FAIL,
-		     "cannot trust /proc: it is not the procfs of our PID namespace");
 	if (fd < 0)
-		err(NS_EXIT_FAIL, "cannot open /proc");
+		exit(NS_EXIT_FAIL);
 	return fd;
+}
+
+struct procs {
+	int root;
+	struct proc_net *v;
+	size_t n, cap;
+};
+
+static void
+add_proc(pid_t pid, void *arg)
+{
+	struct procs *ps = arg;
+	char path[32];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%d/ns/net", (int)pid);
+	/* Gone meanwhile, or not ours to look at (ptrace rules). */
+	if (fstatat(ps->root, path, &st, 0) != 0)
+		return;
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 256;
+		ps->v = nonnull(reallocarray(ps->v, ps->cap, sizeof(*ps->v)));
+	}
+	ps->v[ps->n++] = (struct proc_net){ pid, st.st_dev, st.st_ino };
 }
 
 /* Every process whose network namespace we may see, by PID. */
 struct proc_net *
 scan_procs(size_t *n)
 {
-	struct proc_net *v = NULL;
-	struct dirent *de;
-	size_t cap = 0;
-	int root = proc_root();
-	DIR *d = fdopendir(root);
+	struct procs ps = { .root = proc_root() };
 
-	*n = 0;
-	if (d == NULL)
+	if (ns_proc_for_each_pid(ps.root, add_proc, &ps) != 0)
 		err(NS_EXIT_FAIL, "cannot read /proc");
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		char path[NAME_MAX + 16];
-		struct stat st;
-		long pid;
-
-		if (ns_parse_long(de->d_name, 1, INT_MAX, &pid) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/ns/net", de->d_name);
-		/* Gone meanwhile, or not ours to look at (ptrace rules). */
-		if (fstatat(dirfd(d), path, &st, 0) != 0)
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = nonnull(reallocarray(v, cap, sizeof(*v)));
-		}
-		v[(*n)++] =
-			(struct proc_net){ (pid_t)pid, st.st_dev, st.st_ino };
-	}
-	if (errno != 0)
-		err(NS_EXIT_FAIL, "cannot read /proc");
-	closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_proc);
-	return v;
+	close(ps.root);
+	if (ps.n > 1)
+		qsort(ps.v, ps.n, sizeof(*ps.v), cmp_proc);
+	*n = ps.n;
+	return ps.v;
 }
 
 static int
@@ -336,17 +333,15 @@ list_names(const struct netnslink_opts *o)
 	struct stat host, self;
 	bool have_host, have_self;
 	size_t n, nprocs;
-	char own[32];
 	int root;
 
 	ents = read_entries(o->dir, &n);
 	procs = scan_procs(&nprocs);
 	/* PID 1 may not be ours to look at (ptrace rules): then no "host". */
 	root = proc_root();
-	snprintf(own, sizeof(own), "%d/ns/net", (int)getpid());
 	have_host = fstatat(root, "1/ns/net", &host, 0) == 0;
-	have_self = fstatat(root, own, &self, 0) == 0;
 	close(root);
+	have_self = ns_own_ns_stat(&ns_types[NS_NET], NULL, &self) == 0;
 	tb = ns_table_new(&o->out, columns, o->sel, o->nsel);
 	if (tb == NULL)
 		err(NS_EXIT_FAIL, "cannot make the table");
@@ -380,8 +375,8 @@ identify(const struct netnslink_opts *o)
 	size_t n;
 	int fd;
 
-	if (ns_proc_open(o->pid, &p) != 0)
-		err(NS_EXIT_FAIL, "cannot open PID %d", (int)o->pid);
+	if (ns_proc_open_or_warn(-1, o->pid, &p) != 0)
+		exit(NS_EXIT_FAIL);
 	fd = ns_proc_open_ns(&p, "net");
 	if (fd < 0 || fstat(fd, &st) != 0)
 		err(NS_EXIT_FAIL, "cannot open the network namespace of PID %d",

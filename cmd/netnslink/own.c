@@ -68,8 +68,8 @@ own_names(struct netnslink_opts *o)
 			if (ns_unames_remove(&d, o->names[i]) != 0)
 				rc = NS_EXIT_FAIL;
 	} else if (o->mode == MODE_LINK) {
-		if (ns_proc_open(o->pid, &p) != 0)
-			err(NS_EXIT_FAIL, "cannot open PID %d", (int)o->pid);
+		if (ns_proc_open_or_warn(-1, o->pid, &p) != 0)
+			exit(NS_EXIT_FAIL);
 		if (ns_unames_create(&d, o->name, &p, false, o->force) != 0)
 			rc = NS_EXIT_FAIL;
 		ns_proc_close(&p);

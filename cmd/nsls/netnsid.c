@@ -10,6 +10,65 @@
 
 #include "nsls.h"
 
+/* The error an NLMSG_ERROR message NH carries (EPROTO for an ack): -1. */
+static int
+nlmsg_error(const struct nlmsghdr *nh)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nh);
+
+	errno = nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) && e->error < 0
+			? -e->error
+			: EPROTO;
+	return -1;
+}
+
+/* NETNSA_NSID among the attributes of the RTM_NEWNSID message NH, into
+ * *ID.  0, or -1 with errno EPROTO when it has none. */
+static int
+nsid_attr(const struct nlmsghdr *nh, int32_t *id)
+{
+	const size_t hdr = NLMSG_SPACE(sizeof(struct rtgenmsg));
+	const struct nlattr *a = (const void *)((const char *)nh + hdr);
+	size_t rest = nh->nlmsg_len - hdr, step;
+
+	while (rest >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rest) {
+		if ((a->nla_type & NLA_TYPE_MASK) == NETNSA_NSID &&
+		    a->nla_len >= NLA_HDRLEN + sizeof(*id)) {
+			memcpy(id, (const char *)a + NLA_HDRLEN, sizeof(*id));
+			return 0;
+		}
+		step = NLA_ALIGN((size_t)a->nla_len);
+		if (step >= rest)
+			break;
+		rest -= step;
+		a = (const void *)((const char *)a + step);
+	}
+	errno = EPROTO;
+	return -1;
+}
+
+/*
+ * The message with sequence number SEQ among the N bytes of messages at NH
+ * (one datagram): 0 with *ID, -1 with errno (the kernel's error, or
+ * EPROTO), or 1 when the answer is not in this datagram.
+ */
+static int
+datagram_answer(struct nlmsghdr *nh, ssize_t n, uint32_t seq, int32_t *id)
+{
+	for (; NLMSG_OK(nh, (size_t)n); nh = NLMSG_NEXT(nh, n)) {
+		if (nh->nlmsg_seq != seq)
+			continue;
+		if (nh->nlmsg_type == NLMSG_ERROR)
+			return nlmsg_error(nh);
+		if (nh->nlmsg_type != RTM_NEWNSID ||
+		    nh->nlmsg_len < NLMSG_SPACE(sizeof(struct rtgenmsg)))
+			return 1;
+		return nsid_attr(nh, id);
+	}
+	return 1;
+}
+
 /*
  * The answer to RTM_GETNSID: NETNSA_NSID of the message with our sequence
  * number, or the error the kernel sent back.  0 or -1 with errno.
@@ -22,6 +81,7 @@ recv_netnsid(int sock, uint32_t seq, int32_t *id)
 		char buf[8192];
 	} ans;
 	ssize_t n;
+	int r;
 
 	for (;;) {
 		n = recv(sock, &ans, sizeof(ans), 0);
@@ -29,50 +89,9 @@ recv_netnsid(int sock, uint32_t seq, int32_t *id)
 			continue;
 		if (n < 0)
 			return -1;
-		for (struct nlmsghdr *nh = &ans.nh; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			struct nlattr *a;
-			size_t rest, step;
-
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				errno = nh->nlmsg_len >= NLMSG_LENGTH(
-								 sizeof(*e)) &&
-							e->error < 0
-						? -e->error
-						: EPROTO;
-				return -1;
-			}
-			if (nh->nlmsg_type != RTM_NEWNSID ||
-			    nh->nlmsg_len <
-				    NLMSG_SPACE(sizeof(struct rtgenmsg)))
-				break;
-			a = (struct nlattr *)((char *)nh +
-					      NLMSG_SPACE(
-						      sizeof(struct rtgenmsg)));
-			rest = nh->nlmsg_len -
-			       NLMSG_SPACE(sizeof(struct rtgenmsg));
-			while (rest >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-			       a->nla_len <= rest) {
-				if ((a->nla_type & NLA_TYPE_MASK) ==
-					    NETNSA_NSID &&
-				    a->nla_len >= NLA_HDRLEN + sizeof(*id)) {
-					memcpy(id, (char *)a + NLA_HDRLEN,
-					       sizeof(*id));
-					return 0;
-				}
-				step = NLA_ALIGN((size_t)a->nla_len);
-				if (step >= rest)
-					break;
-				rest -= step;
-				a = (struct nlattr *)((char *)a + step);
-			}
-			errno = EPROTO;
-			return -1;
-		}
+		r = datagram_answer(&ans.nh, n, seq, id);
+		if (r <= 0)
+			return r;
 	}
 }
 

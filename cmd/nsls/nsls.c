@@ -642,8 +642,8 @@ main(int argc, char **argv)
 	discover_types(&o.kt, s.procdir);
 	parse_args(argc, argv, &o);
 	if (s.procdir < 0) {
-		errno = procdir_errno;
-		err(NS_EXIT_FAIL, "cannot open /proc");
+		ns_proc_root_warn(procdir_errno);
+		exit(NS_EXIT_FAIL);
 	}
 	task_ns = calloc(o.ntasks ? o.ntasks : 1, sizeof(*task_ns));
 	if (task_ns == NULL)

@@ -81,30 +81,27 @@ scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
 	s->procs[s->nprocs++] = p;
 }
 
+struct scan_arg {
+	struct scan *s;
+	const struct nsls_opts *o;
+	unsigned stat_types;
+};
+
+static void
+scan_one(pid_t pid, void *arg)
+{
+	struct scan_arg *a = arg;
+
+	scan_process(a->s, a->o, pid, a->stat_types);
+}
+
 void
 scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types)
 {
-	size_t bufsize = 1 << 16;
-	char *buf = malloc(bufsize);
-	long n;
+	struct scan_arg a = { s, o, stat_types };
 
-	if (buf == NULL)
-		err(NS_EXIT_FAIL, "cannot allocate");
-	while ((n = syscall(SYS_getdents64, s->procdir, buf, bufsize)) > 0) {
-		for (long off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
-			pid_t pid;
-
-			off += d->d_reclen;
-			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
-			    ns_parse_pid(d->d_name, &pid) != 0)
-				continue;
-			scan_process(s, o, pid, stat_types);
-		}
-	}
-	if (n < 0)
+	if (ns_proc_for_each_pid(s->procdir, scan_one, &a) != 0)
 		err(NS_EXIT_FAIL, "cannot read /proc");
-	free(buf);
 }
 
 int

@@ -95,7 +95,7 @@ start_helper_child(const struct nsunshare_opts *o, pid_t parent, int sock,
 
 	/* newuidmap opens the process itself; the rest is ours */
 	if ((persisting(o) || (geteuid() == 0 && (umap || gmap))) &&
-	    open_process(parent, &target) != 0)
+	    ns_proc_open_or_warn(-1, parent, &target) != 0)
 		_exit(NS_EXIT_OWN_FAILURE);
 	pid = fork();
 	if (pid < 0) {

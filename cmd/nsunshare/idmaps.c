@@ -108,7 +108,7 @@ build_map(const struct nsunshare_idmap *m, bool uid, const struct caller *me,
 		struct ns_idmap cur;
 		struct ns_proc self;
 
-		if (open_process(getpid(), &self) != 0)
+		if (ns_proc_open_or_warn(-1, getpid(), &self) != 0)
 			exit(NS_EXIT_OWN_FAILURE);
 		if (ns_idmap_read(self.procfd, uid ? "uid_map" : "gid_map",
 				  &cur) != 0)
@@ -174,7 +174,7 @@ write_own_maps(const struct nsunshare_opts *o, const struct caller *me,
 
 	if (!(o->flags & CLONE_NEWUSER))
 		return;
-	if (open_process(getpid(), &self) != 0)
+	if (ns_proc_open_or_warn(-1, getpid(), &self) != 0)
 		exit(NS_EXIT_OWN_FAILURE);
 	dfd = self.procfd;
 	/* Since Linux 3.19 an unprivileged gid_map needs setgroups denied

@@ -137,20 +137,18 @@ parse_map_ranges(struct nsunshare_idmap *m, int kind, const char *arg)
 		       arg, why ? why : "malformed");
 }
 
-/* A user (USER true) or group id, or a name; a miss names the option. */
+/* A user (USER true) or group id, or a name, worded as nsjoin and nsmap
+ * word a bad one. */
 static uint32_t
-parse_id(const char *opt, const char *arg, bool user)
+parse_id(const char *arg, bool user)
 {
 	uid_t uid;
 	gid_t gid;
 
 	if ((user ? ns_parse_uid(arg, &uid) : ns_parse_gid(arg, &gid)) == 0)
 		return user ? uid : gid;
-	if (errno == ENOENT)
-		ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: no such %s '%s'",
-			       opt, user ? "user" : "group", arg);
-	ns_usage_error(NS_EXIT_OWN_FAILURE, "--%s: invalid %s id '%s'", opt,
-		       user ? "user" : "group", arg);
+	ns_usage_invalid(NS_EXIT_OWN_FAILURE,
+			 ns_idkinds[user ? NS_UID : NS_GID].name, arg);
 }
 
 static unsigned long
@@ -454,11 +452,11 @@ parse_map_option(struct nsunshare_opts *o, int c, const char *arg)
 		map_own_ids(o, c == 'r');
 		break;
 	case OPT_MAP_USER:
-		o->uids.inside = parse_id("map-user", arg, true);
+		o->uids.inside = parse_id(arg, true);
 		o->uids.single = true;
 		break;
 	case OPT_MAP_GROUP:
-		o->gids.inside = parse_id("map-group", arg, false);
+		o->gids.inside = parse_id(arg, false);
 		o->gids.single = true;
 		break;
 	case OPT_MAP_USERS:
@@ -576,11 +574,11 @@ parse_args(int argc, char **argv, struct nsunshare_opts *o)
 			o->wd = req;
 			break;
 		case 'S':
-			o->uid = parse_id("setuid", req, true);
+			o->uid = parse_id(req, true);
 			o->set_uid = true;
 			break;
 		case 'G':
-			o->gid = parse_id("setgid", req, false);
+			o->gid = parse_id(req, false);
 			o->set_gid = true;
 			break;
 		case OPT_MONOTONIC:

@@ -111,8 +111,6 @@ void undo_persist(struct persisted *done, size_t n);
 void persisted_close(struct persisted *p);
 
 /* setup.c */
-/* ns_proc_open, or -1 with a message saying why not. */
-int open_process(pid_t pid, struct ns_proc *p);
 void set_up_namespaces(const struct nsunshare_opts *o, const struct caller *me,
 		       bool uid_self, bool gid_self);
 void read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES]);

@@ -51,19 +51,6 @@ read_sysctl(const char *name)
 	return v;
 }
 
-int
-open_process(pid_t pid, struct ns_proc *p)
-{
-	if (ns_proc_open(pid, p) == 0)
-		return 0;
-	if (errno == EXDEV)
-		warnx("cannot open /proc/%d: /proc is not procfs, or a mount covers it",
-		      (int)pid);
-	else
-		warn("cannot open /proc/%d", (int)pid);
-	return -1;
-}
-
 /*
  * ENOSPC: a limit user.max_TYPE_namespaces (they are per user namespace;
  * the caller's own are what we can read).  Name the type at 0, or the
@@ -168,7 +155,7 @@ set_time_offsets(const struct nsunshare_opts *o)
 		       "boottime ", o->boottime);
 	if (len < 0)
 		ns_oom(NS_EXIT_OWN_FAILURE);
-	if (open_process(getpid(), &self) != 0)
+	if (ns_proc_open_or_warn(-1, getpid(), &self) != 0)
 		exit(NS_EXIT_OWN_FAILURE);
 	/* Only before the first process enters the time namespace. */
 	fd = ns_openat_beneath(self.procfd, "timens_offsets",
@@ -223,7 +210,7 @@ read_new_inodes(const struct nsunshare_opts *o, ino_t ino[NS_NTYPES])
 
 	if (o->info_fd < 0)
 		return;
-	if (open_process(getpid(), &self) != 0)
+	if (ns_proc_open_or_warn(-1, getpid(), &self) != 0)
 		exit(NS_EXIT_OWN_FAILURE);
 	for (size_t i = 0; i < NS_NTYPES; i++) {
 		const struct ns_type *t = &ns_types[i];
