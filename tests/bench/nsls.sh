@@ -6,6 +6,7 @@ set -eu
 
 BIN=${NSTOOLS_BIN:-$(cd "$(dirname "$0")/../../build" && pwd)}
 NSLS=$BIN/nsls
+LSNS=${LSNS:-$(command -v lsns)}
 HOLDERS=${HOLDERS:-250}		# processes that hold new namespaces
 KIDS=${KIDS:-7}			# sleeping children of each
 RUNS=${RUNS:-7}
@@ -49,7 +50,16 @@ for i in $(seq 1 "$HOLDERS"); do
 done
 sleep 2
 nprocs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
-echo "nsls bench: $nprocs processes, $(lsns -rn -o NS | wc -l) namespaces"
+echo "nsls bench: $nprocs processes, $("$NSLS" -rn -o NS | wc -l) namespaces"
+# lsns reads every process's fds and sockets from util-linux 2.40 on; an
+# older one does less work than nsls, and the ratio says less than it seems.
+lsns_version=$("$LSNS" --version | sed -n '1s/.*util-linux \([0-9.]*[0-9]\).*/\1/p')
+echo "lsns: $LSNS, util-linux ${lsns_version:-unknown}"
+IFS=. read -r major minor _ <<<"${lsns_version:-0.0}"
+if [ "$major" -lt 2 ] || { [ "$major" -eq 2 ] && [ "$minor" -lt 40 ]; }; then
+	echo "NOTE: this lsns is older than 2.40 and reads no fds or sockets:" \
+		"the ratios below are not like for like (LSNS=/path/to/lsns)"
+fi
 
 # Microseconds of wall time; EPOCHREALTIME costs no process of its own,
 # which date(1) in $(...) would add to both sides.
@@ -82,14 +92,14 @@ for args in "-o $cols" "-l -o $cols" "-l -t net -o $cols"; do
 		# shellcheck disable=SC2086
 		mine+=("$(timeit "$NSLS" $args)")
 		# shellcheck disable=SC2086
-		theirs+=("$(timeit lsns $args)")
+		theirs+=("$(timeit "$LSNS" $args)")
 	done
 	m=$(printf '%s\n' "${mine[@]}" | median)
 	t=$(printf '%s\n' "${theirs[@]}" | median)
 	# shellcheck disable=SC2086
 	sm=$(syscalls "$NSLS" $args)
 	# shellcheck disable=SC2086
-	st=$(syscalls lsns $args)
+	st=$(syscalls "$LSNS" $args)
 	label=${args%-o *}
 	label=${label% }
 	printf '%-10s nsls %6d us  lsns %6d us  ratio %5.1fx  ' \
@@ -117,6 +127,6 @@ for args in "-o $cols" "-l -o $cols"; do
 	label=${label% }
 	# shellcheck disable=SC2086
 	echo "peak RSS (KiB), ${label:-default}: nsls $(peak_rss "$NSLS" $args)" \
-		"lsns $(peak_rss lsns $args)"
+		"lsns $(peak_rss "$LSNS" $args)"
 done
 echo "nsls -P (fd and socket scan): $(timeit "$NSLS" -P -l) us"
