@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # nsls against lsns on >= 2000 processes in a few hundred namespaces:
-# median wall-time ratio, syscalls per process (strace -c -f), peak RSS.
+# median wall-time and CPU-time ratios, syscalls per process, peak RSS.
 set -eu
 
 BIN=${NSTOOLS_BIN:-$(cd "$(dirname "$0")/../../build" && pwd)}
 NSLS=$BIN/nsls
+LSNS=${LSNS:-$(command -v lsns)}
 HOLDERS=${HOLDERS:-250}		# processes that hold new namespaces
 KIDS=${KIDS:-7}			# sleeping children of each
 RUNS=${RUNS:-7}
@@ -48,8 +49,17 @@ for i in $(seq 1 "$HOLDERS"); do
 	disown $!
 done
 sleep 2
-nprocs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
-echo "nsls bench: $nprocs processes, $(lsns -rn -o NS | wc -l) namespaces"
+nprocs=$(find /proc -maxdepth 1 -name '[0-9]*' 2>/dev/null | wc -l)
+echo "nsls bench: $nprocs processes, $("$NSLS" -rn -o NS 2>/dev/null | wc -l) namespaces"
+# lsns reads every process's fds and sockets from util-linux 2.40 on; an
+# older one does less work than nsls, and the ratio says less than it seems.
+lsns_version=$("$LSNS" --version | sed -n '1s/.*util-linux \([0-9.]*[0-9]\).*/\1/p')
+echo "lsns: $LSNS, util-linux ${lsns_version:-unknown}"
+IFS=. read -r major minor _ <<<"${lsns_version:-0.0}"
+if [ "$major" -lt 2 ] || { [ "$major" -eq 2 ] && [ "$minor" -lt 40 ]; }; then
+	echo "NOTE: this lsns is older than 2.40 and reads no fds or sockets:" \
+		"the ratios below are not like for like (LSNS=/path/to/lsns)"
+fi
 
 # Microseconds of wall time; EPOCHREALTIME costs no process of its own,
 # which date(1) in $(...) would add to both sides.
@@ -59,6 +69,24 @@ timeit() {
 	"$@" >/dev/null 2>&1
 	t1=${EPOCHREALTIME/./}
 	echo $((t1 - t0))
+}
+
+# "WALL_US CPU_MS PEAK_RSS_KIB": CPU time (user + system) and peak RSS
+# from GNU time, whose child is small enough not to set the peak itself
+# (a fork of python3 would: its pages count for the program it execs).
+# On a machine others share, CPU time moves less with their load than
+# wall time.  Without GNU time, "-" for both.
+GNU_TIME=$(command -v /usr/bin/time || true)
+measure() {
+	local tf t0 t1 u sy rss
+	[ -n "$GNU_TIME" ] || { echo "$(timeit "$@") - -"; return; }
+	tf=$(mktemp)
+	t0=${EPOCHREALTIME/./}
+	"$GNU_TIME" -f '%U %S %M' -o "$tf" "$@" >/dev/null 2>&1 || true
+	t1=${EPOCHREALTIME/./}
+	read -r u sy rss <"$tf"
+	rm -f "$tf"
+	echo "$((t1 - t0)) $(echo "($u + $sy) * 1000 / 1" | bc) $rss"
 }
 
 # Every system call, one line each: strace -c leaves out the ones it has
@@ -76,47 +104,35 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # reads every process's fds and sockets in each (as lsns 2.40+ does by
 # default; the lsns installed may not).
 cols=NS,TYPE,NPROCS,PID,USER,COMMAND
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for args in "-o $cols" "-l -o $cols" "-l -t net -o $cols"; do
 	mine=() theirs=()
 	for _ in $(seq "$RUNS"); do
 		# shellcheck disable=SC2086
-		mine+=("$(timeit "$NSLS" $args)")
+		mine+=("$(measure "$NSLS" $args)")
 		# shellcheck disable=SC2086
-		theirs+=("$(timeit lsns $args)")
+		theirs+=("$(measure "$LSNS" $args)")
 	done
-	m=$(printf '%s\n' "${mine[@]}" | median)
-	t=$(printf '%s\n' "${theirs[@]}" | median)
+	m=$(printf '%s\n' "${mine[@]}" | cut -d' ' -f1 | median)
+	t=$(printf '%s\n' "${theirs[@]}" | cut -d' ' -f1 | median)
+	mc=$(printf '%s\n' "${mine[@]}" | cut -d' ' -f2 | median)
+	tc=$(printf '%s\n' "${theirs[@]}" | cut -d' ' -f2 | median)
+	mr=$(printf '%s\n' "${mine[@]}" | cut -d' ' -f3 | median)
+	trss=$(printf '%s\n' "${theirs[@]}" | cut -d' ' -f3 | median)
 	# shellcheck disable=SC2086
 	sm=$(syscalls "$NSLS" $args)
 	# shellcheck disable=SC2086
-	st=$(syscalls lsns $args)
+	st=$(syscalls "$LSNS" $args)
 	label=${args%-o *}
 	label=${label% }
-	printf '%-10s nsls %6d us  lsns %6d us  ratio %5.1fx  ' \
+	printf '%-10s wall nsls %6d us  lsns %7d us  ratio %4.1fx\n' \
 		"${label:-default}" "$m" "$t" "$(echo "$t / $m" | bc -l)"
-	printf 'syscalls/process nsls %.2f lsns %.2f\n' \
+	[ "$mc" = - ] || [ "$mc" -eq 0 ] ||
+		printf '%-10s cpu  nsls %6d ms  lsns %7d ms  ratio %4.1fx\n' \
+			"" "$mc" "$tc" "$(echo "$tc / $mc" | bc -l)"
+	printf '%-10s syscalls/process nsls %.2f lsns %.2f' "" \
 		"$(echo "$sm / $nprocs" | bc -l)" "$(echo "$st / $nprocs" | bc -l)"
+	printf '   peak RSS (KiB) nsls %s lsns %s\n' "$mr" "$trss"
 done
-
-# Peak RSS: VmHWM read by a parent that keeps the child unreaped (waitid
-# WNOWAIT) so /proc/PID/status is still there.
-peak_rss() {
-	python3 - "$@" <<'PY'
-import os, sys, resource
-pid = os.fork()
-if pid == 0:
-    fd = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(fd, 1); os.dup2(fd, 2)
-    os.execvp(sys.argv[1], sys.argv[1:])
-os.waitpid(pid, 0)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-PY
-}
-for args in "-o $cols" "-l -o $cols"; do
-	label=${args%-o *}
-	label=${label% }
-	# shellcheck disable=SC2086
-	echo "peak RSS (KiB), ${label:-default}: nsls $(peak_rss "$NSLS" $args)" \
-		"lsns $(peak_rss lsns $args)"
-done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "nsls -P (fd and socket scan): $(timeit "$NSLS" -P -l) us"
