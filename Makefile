@@ -114,6 +114,8 @@ $(BUILDDIR)/$(1): $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard cmd/$(1)/*.c)) \
 	$$(CC) $$(NS_CPPFLAGS) $$(NS_CFLAGS) -o $$@ $$^ $$(NS_LDFLAGS) $$(PKG_LIBS)
 endef
 $(foreach p,$(DIR_PROGS),$(eval $(call DIR_PROG_RULE,$(p))))
+# nsls reads /proc in a few threads where there are CPUs for them.
+$(BUILDDIR)/nsls: NS_LDFLAGS += -pthread
 
 # man/ has `.Dd $Mdocdate$` and an empty `.Os`; the built page gets a
 # fixed date, SOURCE_DATE_EPOCH's where it is set (reproducible builds),

@@ -39,26 +39,6 @@ unreadable_run() {
 	assert_output "status 0"
 }
 
-in_our_ns() {
-	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
-}
-
-# A net namespace no process is in, kept by a UDP socket (fd 7) of a
-# sleep back in ours: sets SOCKNET (its inode) and SOCKPID.
-hold_net_by_socket() {
-	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
-	spawn nsunshare -n bash -c '
-		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
-		ip link set lo up
-		exec 7<>/dev/udp/127.0.0.1/9 || exit 1
-		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
-		8</proc/self/ns/net
-	SOCKPID=$SPAWNED_PID
-	wait_until test -s "$BATS_TEST_TMPDIR/ino"
-	wait_until in_our_ns "$SOCKPID" net
-	SOCKNET=$(cat "$BATS_TEST_TMPDIR/ino")
-}
-
 @test "a net namespace held only by a socket: USER root, UID 0 and ONS, as lsns master" {
 	require_root
 	hold_net_by_socket

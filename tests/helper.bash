@@ -213,3 +213,25 @@ with_subid_files() {
 no_leak_check() {
 	LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}detect_leaks=0 "$@"
 }
+
+# Is PID in our own namespace of TYPE?
+in_our_ns() {
+	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
+}
+
+# A net namespace no process is in, kept by a UDP socket (fd 7) of a
+# sleep back in ours: sets SOCKNET (its inode) and SOCKPID.
+# shellcheck disable=SC2034 # SOCKNET and SOCKPID are the suites'
+hold_net_by_socket() {
+	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
+	spawn nsunshare -n bash -c '
+		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
+		ip link set lo up
+		exec 7<>/dev/udp/127.0.0.1/9 || exit 1
+		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
+		8</proc/self/ns/net
+	SOCKPID=$SPAWNED_PID
+	wait_until test -s "$BATS_TEST_TMPDIR/ino"
+	wait_until in_our_ns "$SOCKPID" net
+	SOCKNET=$(cat "$BATS_TEST_TMPDIR/ino")
+}

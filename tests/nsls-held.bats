@@ -72,17 +72,9 @@ hold_net_by_fd() {
 
 @test "a net namespace held only by a socket: default listing, -P and nsls NS" {
 	require_root
-	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
-	spawn nsunshare -n bash -c '
-		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
-		ip link set lo up
-		exec 7<>/dev/udp/127.0.0.1/9 || exit 1
-		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
-		8</proc/self/ns/net
-	pid=$SPAWNED_PID
-	wait_until test -s "$BATS_TEST_TMPDIR/ino"
-	wait_until in_our_ns "$pid" net
-	ino=$(cat "$BATS_TEST_TMPDIR/ino")
+	hold_net_by_socket
+	pid=$SOCKPID
+	ino=$SOCKNET
 	run -0 --separate-stderr nsls -rn -t net -o NS,TYPE,NPROCS
 	assert_line "$ino net 0"
 	run -0 --separate-stderr nsls -rn -o NS,TYPE,NPROCS
@@ -93,9 +85,6 @@ hold_net_by_fd() {
 	assert_output ""
 }
 
-in_our_ns() {
-	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
-}
 
 @test "a namespace opened through /run/netns/NAME after ip netns del: default listing, -P, nsls NS" {
 	require_root
@@ -420,4 +409,38 @@ pid:$PID"
 mount:/proc/$PID/root/mnt/f
 mount:/proc/$PID/root/mnt/f (hidden)"
 	fi
+}
+
+# ---- several threads ---------------------------------------------------------
+
+children_at_least() {
+	[ "$(pgrep -c -P "$1")" -ge "$2" ]
+}
+
+@test "300 processes read by two threads or by one (taskset): the same rows, fds and sockets included" {
+	require_root
+	command -v taskset >/dev/null || skip "needs taskset"
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: nsls reads in one thread only"
+	command -v strace >/dev/null || skip "needs strace"
+	local one two
+	hold_net_by_fd
+	hold_net_by_socket
+	spawn bash -c 'exec 2>/dev/null; for i in $(seq 300); do sleep 1000 & done; wait'
+	wait_until children_at_least "$SPAWNED_PID" 300
+	# only the rows of these two: other processes come and go
+	one=$(taskset -c 0 nsls -rn -t net -o NS,NPROCS,HOLDERS 2>/dev/null |
+		grep -e "^$NET " -e "^$SOCKNET ")
+	two=$(nsls -rn -t net -o NS,NPROCS,HOLDERS 2>/dev/null |
+		grep -e "^$NET " -e "^$SOCKNET ")
+	assert_equal "$two" "$NET 0 fd:$FDPID:7
+$SOCKNET 0 sock:$SOCKPID:7"
+	assert_equal "$one" "$two"
+	# two threads read, or one: a thread beside the main one for the
+	# links and one for the fds, or none
+	LSAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=clone,clone3 -o "$BATS_TEST_TMPDIR/st" nsls -n >/dev/null 2>&1
+	run grep -c clone "$BATS_TEST_TMPDIR/st"
+	assert_output 2
+	LSAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=clone,clone3 -o "$BATS_TEST_TMPDIR/st" taskset -c 0 nsls -n >/dev/null 2>&1
+	run grep -c clone "$BATS_TEST_TMPDIR/st"
+	assert_output 0
 }

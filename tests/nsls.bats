@@ -158,11 +158,6 @@ nsls_on_tty() {
 		2>/dev/null" /dev/null </dev/null | tr -d '\r'
 }
 
-# in_our_ns PID TYPE: is PID's TYPE namespace ours (again)?
-in_our_ns() {
-	[ "$(ns_inode "$1" "$2")" = "$(ns_inode $$ "$2")" ]
-}
-
 @test "default listing: lsns's columns, the init namespaces, exit 0" {
 	run --separate-stderr nsls
 	assert_success
@@ -336,18 +331,10 @@ has_nsfs_mount() {
 @test "a net namespace held only by a socket: HOLDERS sock:PID:FD, -P" {
 	require_root
 	# The socket is made in the new netns, then its process goes back to
-	# ours (fd 8): only the socket keeps the new one alive.
-	# shellcheck disable=SC2016 # $$ and $1 are the inner bash's
-	spawn nsunshare -n bash -c '
-		stat -L -c %i /proc/$$/ns/net >"$1.tmp" && mv "$1.tmp" "$1"
-		ip link set lo up
-		exec 7<>/dev/udp/127.0.0.1/9
-		exec nsenter --net=/dev/fd/8 sleep 1000' _ "$BATS_TEST_TMPDIR/ino" \
-		8</proc/self/ns/net
-	pid=$SPAWNED_PID
-	wait_until test -s "$BATS_TEST_TMPDIR/ino"
-	wait_until in_our_ns "$pid" net
-	ino=$(cat "$BATS_TEST_TMPDIR/ino")
+	# ours: only the socket keeps the new one alive.
+	hold_net_by_socket
+	pid=$SOCKPID
+	ino=$SOCKNET
 	[ "$ino" != "$(ns_inode $$ net)" ]
 	run -0 --separate-stderr nsls -rn -l -P -t net -o NS,TYPE,NPROCS,HOLDERS
 	assert_line "$ino net 0 sock:$pid:7"

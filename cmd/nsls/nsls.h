@@ -4,7 +4,8 @@
  * and the steps each file provides.
  *
  * A run has three phases.  Collection fills struct scan: procscan.c reads
- * /proc (processes, held fds and sockets, relations, ip netns names),
+ * /proc (processes, held fds and sockets, relations, ip netns names; the
+ * per-process reads in parallel.c's threads),
  * mounts.c the nsfs mounts of every mount namespace, table.c keeps the
  * namespaces by inode.  resolve.c then picks the rows to show and reads
  * everything they show (struct row).  show.c builds and prints the table
@@ -201,6 +202,11 @@ void add_string(char ***list, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void set_src(struct ns *ns, int src, pid_t pid, const char *rel);
 int str_cmp(const void *a, const void *b);
+
+/* parallel.c: FN(i, ARG) for every i below N, in up to four threads where
+ * there are CPUs for them (from 256 items up); all done on return.  FN may
+ * only read shared state and write its own slot i. */
+void for_each_parallel(size_t n, void (*fn)(size_t i, void *arg), void *arg);
 
 /* procscan.c */
 void scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types);

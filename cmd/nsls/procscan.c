@@ -100,56 +100,79 @@ read_ns_links(const struct scan *s, const struct nsls_opts *o, pid_t pid,
 	return 0;
 }
 
-/* The only work for every process: its namespaces, nothing opened. */
-static void
-scan_process(struct scan *s, const struct nsls_opts *o, pid_t pid,
-	     unsigned stat_types)
-{
-	struct proc p = { .pid = pid };
+/* ---- the namespaces of every process ------------------------------------ */
 
-	if (read_ns_links(s, o, pid, stat_types, &p) != 0) {
-		/* else gone (or a zombie) before its first link */
-		if (errno == EACCES || errno == EPERM)
-			note_unreadable(s, pid);
-		return;
-	}
+enum proc_state { PROC_READ, PROC_UNREADABLE, PROC_GONE };
+
+struct links_job {
+	const struct scan *s;
+	const struct nsls_opts *o;
+	unsigned stat_types;
+	unsigned char *state; /* enum proc_state, by index into s->procs */
+};
+
+static void
+read_links_of(size_t i, void *arg)
+{
+	struct links_job *j = arg;
+	struct proc *p = &j->s->procs[i];
+
+	if (read_ns_links(j->s, j->o, p->pid, j->stat_types, p) == 0)
+		j->state[i] = PROC_READ;
+	else if (errno == EACCES || errno == EPERM)
+		j->state[i] = PROC_UNREADABLE;
+	else /* gone (or a zombie) before its first link */
+		j->state[i] = PROC_GONE;
+}
+
+/* Into the table: a process read, by its namespaces. */
+static void
+count_process(struct scan *s, const struct nsls_opts *o, const struct proc *p)
+{
 	for (size_t t = 0; t < o->kt.n; t++) {
 		struct ns *ns;
 
-		if (p.ino[t] == 0 || !want_type(o, t))
+		if (p->ino[t] == 0 || !want_type(o, t))
 			continue;
-		ns = nsls_get(s, p.ino[t], o->kt.t[t]);
-		if (ns->nprocs++ == 0 || pid < ns->pid)
-			ns->pid = pid;
+		ns = nsls_get(s, p->ino[t], o->kt.t[t]);
+		if (ns->nprocs++ == 0 || p->pid < ns->pid)
+			ns->pid = p->pid;
 	}
+}
+
+static void
+add_pid(pid_t pid, void *arg)
+{
+	struct scan *s = arg;
+
 	if (s->nprocs == s->allocprocs) {
 		s->allocprocs = s->allocprocs ? 2 * s->allocprocs : 1024;
 		s->procs = xrealloc(s->procs, s->allocprocs, sizeof(*s->procs));
 	}
-	s->procs[s->nprocs++] = p;
+	s->procs[s->nprocs++] = (struct proc){ .pid = pid };
 }
 
-struct scan_arg {
-	struct scan *s;
-	const struct nsls_opts *o;
-	unsigned stat_types;
-};
-
-static void
-scan_one(pid_t pid, void *arg)
-{
-	struct scan_arg *a = arg;
-
-	scan_process(a->s, a->o, pid, a->stat_types);
-}
-
+/* The only work for every process: its namespaces, nothing opened. */
 void
 scan_proc(struct scan *s, const struct nsls_opts *o, unsigned stat_types)
 {
-	struct scan_arg a = { s, o, stat_types };
+	struct links_job job = { s, o, stat_types, NULL };
+	size_t kept = 0;
 
-	if (ns_proc_for_each_pid(s->procdir, scan_one, &a) != 0)
+	if (ns_proc_for_each_pid(s->procdir, add_pid, s) != 0)
 		err(NS_EXIT_FAIL, "cannot read /proc");
+	job.state = xrealloc(NULL, s->nprocs ? s->nprocs : 1, 1);
+	for_each_parallel(s->nprocs, read_links_of, &job);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		if (job.state[i] == PROC_UNREADABLE)
+			note_unreadable(s, s->procs[i].pid);
+		if (job.state[i] != PROC_READ)
+			continue;
+		count_process(s, o, &s->procs[i]);
+		s->procs[kept++] = s->procs[i];
+	}
+	s->nprocs = kept;
+	free(job.state);
 }
 
 int
@@ -389,120 +412,176 @@ maybe_ns_path(const struct scan *s, const char *link, bool every_path)
 		       str_cmp) != NULL;
 }
 
+/* An fd of a process that holds, or may hold, a namespace. */
+struct held_fd {
+	int fd;
+	bool socket; /* its netns is asked for afterwards (socket_netns) */
+	size_t ti;   /* else the namespace: kt index and inode */
+	ino_t ino;
+};
+
+struct held_fds {
+	struct held_fd *v;
+	size_t n, alloc;
+};
+
 /*
- * Fd NAME of process P (below DFD, its /proc/PID/fd), from its link
- * alone.  A socket of P's own network namespace is no holder of note
- * (every process has them): only one of another is listed.
+ * Fd NAME (below DFD, /proc/PID/fd) from its link alone, a path that may
+ * be a namespace file checked: into H if it holds one, or is a socket.
  */
 static void
-scan_fd(struct scan *s, const struct nsls_opts *o, const struct proc *p,
-	int dfd, const char *name, int *pidfd, bool every_path)
+read_fd(const struct scan *s, const struct nsls_opts *o, int dfd,
+	const char *name, bool every_path, struct held_fds *h)
 {
 	char link[PATH_MAX];
+	struct held_fd f = { .socket = false };
 	const struct ns_type *t;
-	struct ns *ns;
 	ssize_t n;
-	size_t ti;
-	ino_t ino;
-	int fd;
 
+	if (ns_parse_fd(name, &f.fd) != 0)
+		return;
 	n = readlinkat(dfd, name, link, sizeof(link) - 1);
 	if (n <= 0)
 		return;
 	link[n] = '\0';
 	if (strncmp(link, "socket:[", 8) == 0) {
-		if (!want_type(o, 3) || ns_parse_fd(name, &fd) != 0)
+		f.socket = true;
+		f.ti = NS_NET;
+	} else if (kt_parse_link(&o->kt, link, &f.ti, &f.ino) != 0) {
+		if (!maybe_ns_path(s, link, every_path) ||
+		    (t = path_fd_ns(s, dfd, name, &f.ino)) == NULL)
 			return;
-		if (*pidfd < 0) {
-			*pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
-			if (*pidfd < 0) {
-				fail_if_exhausted("cannot open PID %d",
-						  (int)p->pid);
-				*pidfd = -2; /* once per process */
-			}
-		}
-		if (*pidfd < 0 ||
-		    (ino = socket_netns(s, o, p, *pidfd, fd)) == 0)
-			return;
-		ns = nsls_get(s, ino, &ns_types[NS_NET]);
-		add_string(&ns->holders, &ns->nholders, "sock:%d:%s", p->pid,
-			   name);
-		return;
+		f.ti = kt_index(&o->kt, t);
 	}
-	if (kt_parse_link(&o->kt, link, &ti, &ino) == 0) {
-		t = o->kt.t[ti];
-	} else if (maybe_ns_path(s, link, every_path) &&
-		   (t = path_fd_ns(s, dfd, name, &ino)) != NULL) {
-		ti = kt_index(&o->kt, t);
-	} else {
+	if (!want_type(o, f.ti))
 		return;
+	if (h->n == h->alloc) {
+		h->alloc = h->alloc ? 2 * h->alloc : 4;
+		h->v = xrealloc(h->v, h->alloc, sizeof(*h->v));
 	}
-	if (!want_type(o, ti))
-		return;
-	ns = nsls_get(s, ino, t);
-	add_string(&ns->holders, &ns->nholders, "fd:%d:%s", p->pid, name);
-	set_src(ns, SRC_FD, p->pid, name);
+	h->v[h->n++] = f;
 }
 
+struct fds_job {
+	const struct scan *s;
+	const struct nsls_opts *o;
+	bool every_path;
+	pid_t self;
+	struct held_fds *held; /* by index into s->procs */
+};
+
 /*
- * The fds of PID: /proc/PID/fd read with getdents64 and each link read,
- * nothing stat'ed or opened but a path that may be a namespace file.
- * The kernel fills the buffer with as many entries as fit: when room for
- * another is left over, that was all of them and the read that would
- * return 0 is saved.
+ * The fds of process I: /proc/PID/fd read with getdents64 and each link
+ * read, nothing stat'ed or opened but a path that may be a namespace
+ * file.  The kernel fills the buffer with as many entries as fit: when
+ * room for another is left over, that was all of them and the read that
+ * would return 0 is saved.
  */
 static void
-scan_process_fds(struct scan *s, const struct nsls_opts *o,
-		 const struct proc *p, char *buf, size_t bufsize,
-		 bool every_path)
+read_fds_of(size_t i, void *arg)
 {
-	char path[32];
-	int dfd, pidfd = -1;
+	struct fds_job *j = arg;
+	char buf[1 << 14], path[32];
+	pid_t pid = j->s->procs[i].pid;
+	int dfd;
 	long n;
 
-	snprintf(path, sizeof(path), "%d/fd", p->pid);
-	dfd = ns_openat_beneath(s->procdir, path, O_RDONLY | O_DIRECTORY);
+	if (pid == j->self)
+		return;
+	snprintf(path, sizeof(path), "%d/fd", pid);
+	dfd = ns_openat_beneath(j->s->procdir, path, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0) {
 		fail_if_exhausted("cannot read /proc/%s", path);
 		return;
 	}
-	while ((n = syscall(SYS_getdents64, dfd, buf, bufsize)) > 0) {
+	while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
 		for (long off = 0; off < n;) {
 			struct dirent64 *d = (struct dirent64 *)(buf + off);
 
 			off += d->d_reclen;
-			if (d->d_name[0] >= '0' && d->d_name[0] <= '9')
-				scan_fd(s, o, p, dfd, d->d_name, &pidfd,
-					every_path);
+			read_fd(j->s, j->o, dfd, d->d_name, j->every_path,
+				&j->held[i]);
 		}
-		if ((size_t)n + 2 * sizeof(struct dirent64) < bufsize)
+		if ((size_t)n + 2 * sizeof(struct dirent64) < sizeof(buf))
 			break;
 	}
 	if (n < 0)
 		fail_if_exhausted("cannot read /proc/%s", path);
+	close(dfd);
+}
+
+/*
+ * A socket of P: the holder of its network namespace, unless that is
+ * P's own (every process has those).  PIDFD is opened at the first.
+ */
+static void
+note_socket(struct scan *s, const struct nsls_opts *o, const struct proc *p,
+	    int *pidfd, int fd)
+{
+	struct ns *ns;
+	ino_t ino;
+
+	if (*pidfd == -1) {
+		*pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+		if (*pidfd < 0) {
+			fail_if_exhausted("cannot open PID %d", (int)p->pid);
+			*pidfd = -2; /* once per process */
+		}
+	}
+	if (*pidfd < 0 || (ino = socket_netns(s, o, p, *pidfd, fd)) == 0)
+		return;
+	ns = nsls_get(s, ino, &ns_types[NS_NET]);
+	add_string(&ns->holders, &ns->nholders, "sock:%d:%d", p->pid, fd);
+}
+
+/* Into the table: what P's fds hold. */
+static void
+note_held_fds(struct scan *s, const struct nsls_opts *o, const struct proc *p,
+	      const struct held_fds *h)
+{
+	char name[16];
+	int pidfd = -1;
+
+	for (size_t k = 0; k < h->n; k++) {
+		const struct held_fd *f = &h->v[k];
+		struct ns *ns;
+
+		if (f->socket) {
+			note_socket(s, o, p, &pidfd, f->fd);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%d", f->fd);
+		ns = nsls_get(s, f->ino, o->kt.t[f->ti]);
+		add_string(&ns->holders, &ns->nholders, "fd:%d:%s", p->pid,
+			   name);
+		set_src(ns, SRC_FD, p->pid, name);
+	}
 	if (pidfd >= 0)
 		close(pidfd);
-	close(dfd);
 }
 
 /*
  * Namespace files and sockets every process holds open, as lsns 2.40+
  * reads them.  EVERY_PATH (-P, NS): also a namespace file opened through
  * a bind mount that is no longer in any mount table but lives on in a
- * detached tree.
+ * detached tree.  The fds are read for all processes first (in parallel
+ * where there are CPUs), then put into the table in PID order.
  */
 void
 scan_fds(struct scan *s, const struct nsls_opts *o, bool every_path)
 {
-	size_t bufsize = 1 << 14;
-	char *buf = xrealloc(NULL, bufsize, 1);
-	pid_t self = getpid();
+	struct fds_job job = { s, o, every_path, getpid(), NULL };
 
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (s->procs[i].pid != self)
-			scan_process_fds(s, o, &s->procs[i], buf, bufsize,
-					 every_path);
-	free(buf);
+	if (s->nprocs == 0)
+		return;
+	job.held = xrealloc(NULL, s->nprocs, sizeof(*job.held));
+	memset(job.held, 0, s->nprocs * sizeof(*job.held));
+	for_each_parallel(s->nprocs, read_fds_of, &job);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		note_held_fds(s, o, &s->procs[i], &job.held[i]);
+		free(job.held[i].v);
+	}
+	free(job.held);
 }
 
 /* ---- relations: parent and owner ---------------------------------------- */
